@@ -1,0 +1,68 @@
+# rcfge build, test and measurement targets. Everything a fresh machine needs is installed from here.
+SHELL      := /bin/bash
+GO         ?= go
+BIN        := $(CURDIR)/bin
+TOOLS_BIN  := $(CURDIR)/.tools/bin
+VERSITYGW  := $(TOOLS_BIN)/versitygw
+VERSITYGW_VERSION := v1.8.0
+DATA       ?= $(abspath $(CURDIR)/../shared/data)
+FUZZTIME   ?= 30s
+LAMBDA_ARCH ?= arm64
+
+export RCFGE_VERSITYGW := $(VERSITYGW)
+export RCFGE_DATA := $(DATA)
+
+.PHONY: all build demo test test-short bench lint fuzz package publish tools clean
+
+all: build
+
+## build: the CLI at bin/rcfge
+build:
+	@mkdir -p $(BIN)
+	$(GO) build -trimpath -o $(BIN)/rcfge ./tools/rcfge
+
+## demo: build, then validate the shipped examples (the main job)
+demo: build
+	@./examples/run-examples.sh $(BIN)/rcfge
+
+## tools: test dependencies (the S3-compatible server) into .tools/bin
+tools: $(VERSITYGW)
+
+$(VERSITYGW):
+	@mkdir -p $(TOOLS_BIN)
+	GOBIN=$(TOOLS_BIN) GOFLAGS= $(GO) install github.com/versity/versitygw/cmd/versitygw@$(VERSITYGW_VERSION)
+
+## test: the whole suite, as CI runs it (race detector, integration against versitygw, short fuzz)
+test: tools build
+	RCFGE_REQUIRE_S3=1 $(GO) test -race -count=1 -timeout 20m ./...
+	./bin/rcfge schemas lint schemas/
+	./bin/rcfge schemas test schemas/
+	$(MAKE) --no-print-directory fuzz FUZZTIME=5s
+
+## test-short: unit tests only, no race detector
+test-short:
+	$(GO) test -short ./...
+
+## bench: Go benchmarks; writes docs/performance.md
+bench: tools build
+	$(GO) test -run='^$$' -bench=. -benchmem -count=1 ./... | tee bench.out
+
+## lint: formatting and vet
+lint:
+	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo "gofmt needed"; exit 1; }
+	$(GO) vet ./...
+
+## fuzz: every fuzz target for FUZZTIME each
+fuzz:
+	@./scripts/fuzz.sh $(FUZZTIME)
+
+## package: the Lambda zip and the schema handler package zip into dist/
+package:
+	@./scripts/package.sh $(LAMBDA_ARCH)
+
+## publish: templates to S3 with checksums (BUCKET=..., PREFIX=...)
+publish: build
+	@./scripts/publish.sh
+
+clean:
+	rm -rf $(BIN) dist bench.out

@@ -1,0 +1,18 @@
+// Package schemas assembles the `rcfge schemas` verbs.
+package schemas
+
+import (
+	"github.com/spf13/cobra"
+
+	"github.com/rcfge/rcfge/tools/cli"
+)
+
+// NewCmdSchemas returns the `schemas` noun with its verbs.
+func NewCmdSchemas(f *cli.Factory) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "schemas <command>",
+		Short: "Generate, lint, test restricted templates and report drift",
+	}
+	_ = f
+	return cmd
+}
