@@ -1,0 +1,114 @@
+package wire
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+)
+
+// ErrEncryptedCredentials means the credentials are an AWS Encryption SDK message (the request set
+// hookEncryptionKeyArn and hookEncryptionKeyRole), which rcfge does not decrypt.
+var ErrEncryptedCredentials = errors.New("caller credentials are encrypted")
+
+// Credentials is a temporary AWS session for the hook execution role.
+type Credentials struct {
+	AccessKeyID     string `json:"accessKeyId"`
+	SecretAccessKey string `json:"secretAccessKey"`
+	SessionToken    string `json:"sessionToken"`
+}
+
+// String never prints the secret parts.
+func (c Credentials) String() string { return "Credentials{" + c.redactedKey() + "}" }
+
+// LogValue keeps credentials out of structured logs even when logged by mistake.
+func (c Credentials) LogValue() slog.Value { return slog.StringValue(c.String()) }
+
+func (c Credentials) redactedKey() string {
+	if len(c.AccessKeyID) <= 4 {
+		return "****"
+	}
+	return c.AccessKeyID[:4] + "****"
+}
+
+// Secret is a credentials field as sent: a JSON string holding the credentials object (the
+// documented form), the object itself, or an encrypted blob. It is kept raw until asked for, and it
+// never prints its content.
+type Secret struct{ raw []byte }
+
+// UnmarshalJSON keeps the value: a string's content, or an object's bytes.
+func (s *Secret) UnmarshalJSON(b []byte) error {
+	b = bytes.TrimSpace(b)
+	switch {
+	case bytes.Equal(b, []byte("null")):
+		s.raw = nil
+	case len(b) > 0 && b[0] == '"':
+		var str string
+		if err := json.Unmarshal(b, &str); err != nil {
+			return err
+		}
+		s.raw = []byte(str)
+	case len(b) > 0 && b[0] == '{':
+		s.raw = append([]byte(nil), b...)
+	default:
+		return fmt.Errorf("credentials: want a string or an object, got %s", describe(b))
+	}
+	return nil
+}
+
+// MarshalJSON writes a redaction, so a request can never be re-encoded with its secrets.
+func (s Secret) MarshalJSON() ([]byte, error) {
+	if !s.Present() {
+		return []byte("null"), nil
+	}
+	return []byte(`"<redacted>"`), nil
+}
+
+// String never prints the secret.
+func (s Secret) String() string {
+	if !s.Present() {
+		return ""
+	}
+	return "<redacted>"
+}
+
+// LogValue keeps the secret out of structured logs.
+func (s Secret) LogValue() slog.Value { return slog.StringValue(s.String()) }
+
+// Present reports whether the field was sent and non-empty.
+func (s Secret) Present() bool { return len(bytes.TrimSpace(s.raw)) > 0 }
+
+// Credentials parses the field. encrypted is whether the request named an encryption key and role;
+// then a value that is not plain JSON is reported as ErrEncryptedCredentials.
+func (s Secret) Credentials(encrypted bool) (Credentials, error) {
+	var c Credentials
+	if err := unmarshalObject(s.raw, &c); err != nil {
+		if encrypted {
+			return Credentials{}, fmt.Errorf("%w: AWS Encryption SDK messages are not supported", ErrEncryptedCredentials)
+		}
+		// The decoder's message could quote the secret; report only where it failed.
+		return Credentials{}, errors.New("credentials: not a JSON object")
+	}
+	switch {
+	case c.AccessKeyID == "":
+		return Credentials{}, errors.New("credentials: accessKeyId is missing")
+	case c.SecretAccessKey == "":
+		return Credentials{}, errors.New("credentials: secretAccessKey is missing")
+	}
+	return c, nil
+}
+
+// CallerCredentials returns the execution role's session, or ok=false when none was sent
+// (Lambda hooks, local replays): the caller then uses its default credential chain.
+func (r *Request) CallerCredentials() (c Credentials, ok bool, err error) {
+	d := r.RequestData
+	if !d.CallerCredentials.Present() {
+		return Credentials{}, false, nil
+	}
+	c, err = d.CallerCredentials.Credentials(d.HookEncryptionKeyARN != "" && d.HookEncryptionKeyRole != "")
+	if err != nil {
+		return Credentials{}, false, fmt.Errorf("requestData.callerCredentials: %w", err)
+	}
+	return c, true, nil
+}
