@@ -1,0 +1,133 @@
+// Package cache is a bounded, concurrency-safe LRU with single-flight loading: concurrent misses
+// on one key run the loader once. The engine keeps prepared templates and compiled schemas in it.
+package cache
+
+import (
+	"container/list"
+	"sync"
+)
+
+// LRU holds at most Max values, evicting the least recently used.
+type LRU[V any] struct {
+	mu    sync.Mutex
+	max   int
+	ll    *list.List
+	items map[string]*list.Element
+	calls map[string]*call[V]
+}
+
+type entry[V any] struct {
+	key string
+	val V
+}
+
+type call[V any] struct {
+	done chan struct{}
+	val  V
+	err  error
+}
+
+// New returns an LRU bounded to max entries (at least 1).
+func New[V any](max int) *LRU[V] {
+	if max < 1 {
+		max = 1
+	}
+	return &LRU[V]{max: max, ll: list.New(), items: map[string]*list.Element{}, calls: map[string]*call[V]{}}
+}
+
+// Get returns the value for key and marks it recently used.
+func (c *LRU[V]) Get(key string) (V, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if el, ok := c.items[key]; ok {
+		c.ll.MoveToFront(el)
+		return el.Value.(*entry[V]).val, true
+	}
+	var zero V
+	return zero, false
+}
+
+// Do returns the value for key, loading it with load on a miss. Concurrent misses on the same key
+// share one load. Errors are returned to every waiter and never cached. hit reports a cache hit.
+func (c *LRU[V]) Do(key string, load func() (V, error)) (v V, hit bool, err error) {
+	c.mu.Lock()
+	if el, ok := c.items[key]; ok {
+		c.ll.MoveToFront(el)
+		v := el.Value.(*entry[V]).val
+		c.mu.Unlock()
+		return v, true, nil
+	}
+	if cl, ok := c.calls[key]; ok {
+		c.mu.Unlock()
+		<-cl.done
+		return cl.val, false, cl.err
+	}
+	cl := &call[V]{done: make(chan struct{})}
+	c.calls[key] = cl
+	c.mu.Unlock()
+
+	defer func() {
+		// A panicking loader must not leave waiters blocked forever.
+		if r := recover(); r != nil {
+			c.finish(key, cl)
+			panic(r)
+		}
+	}()
+	cl.val, cl.err = load()
+	c.finish(key, cl)
+	return cl.val, false, cl.err
+}
+
+func (c *LRU[V]) finish(key string, cl *call[V]) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	delete(c.calls, key)
+	select {
+	case <-cl.done:
+		return
+	default:
+		close(cl.done)
+	}
+	if cl.err != nil {
+		return
+	}
+	c.add(key, cl.val)
+}
+
+// Add stores a value, evicting the least recently used one when full.
+func (c *LRU[V]) Add(key string, v V) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.add(key, v)
+}
+
+func (c *LRU[V]) add(key string, v V) {
+	if el, ok := c.items[key]; ok {
+		el.Value.(*entry[V]).val = v
+		c.ll.MoveToFront(el)
+		return
+	}
+	c.items[key] = c.ll.PushFront(&entry[V]{key: key, val: v})
+	for c.ll.Len() > c.max {
+		last := c.ll.Back()
+		c.ll.Remove(last)
+		delete(c.items, last.Value.(*entry[V]).key)
+	}
+}
+
+// Remove drops key.
+func (c *LRU[V]) Remove(key string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if el, ok := c.items[key]; ok {
+		c.ll.Remove(el)
+		delete(c.items, key)
+	}
+}
+
+// Len returns the number of cached values.
+func (c *LRU[V]) Len() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.ll.Len()
+}

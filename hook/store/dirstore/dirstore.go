@@ -1,0 +1,87 @@
+// Package dirstore serves restricted templates from a folder (any fs.FS): a local directory, or
+// the templates embedded in the binary.
+package dirstore
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"path"
+	"regexp"
+	"sync"
+	"time"
+
+	"github.com/rcfge/rcfge/hook/store"
+)
+
+// Store reads <Type>.json from the root of an fs.FS, with a per-account override at
+// accounts/<accountId>/<Type>.json looked up first. Files are re-read only when their size or
+// modification time changes.
+type Store struct {
+	fsys fs.FS
+	mu   sync.Mutex
+	seen map[string]entry
+}
+
+type entry struct {
+	size int64
+	mod  time.Time
+	tpl  store.Template
+}
+
+var _ store.Store = (*Store)(nil)
+
+// New returns a Store over fsys.
+func New(fsys fs.FS) *Store { return &Store{fsys: fsys, seen: map[string]entry{}} }
+
+var accountRE = regexp.MustCompile(`^[0-9]{12}$`)
+
+// Get returns the template for typeName, preferring the account's override.
+func (s *Store) Get(ctx context.Context, typeName, accountID string) (store.Template, error) {
+	if err := ctx.Err(); err != nil {
+		return store.Template{}, err
+	}
+	name, err := store.FileName(typeName)
+	if err != nil {
+		return store.Template{}, err
+	}
+	if accountRE.MatchString(accountID) {
+		tpl, err := s.read(path.Join("accounts", accountID, name))
+		if !errors.Is(err, store.ErrNotFound) {
+			return tpl, err
+		}
+	}
+	return s.read(name)
+}
+
+func (s *Store) read(name string) (store.Template, error) {
+	fi, err := fs.Stat(s.fsys, name)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return store.Template{}, fmt.Errorf("%s: %w", name, store.ErrNotFound)
+		}
+		return store.Template{}, fmt.Errorf("template %s: %w", name, err)
+	}
+	if fi.IsDir() {
+		return store.Template{}, fmt.Errorf("template %s is a directory", name)
+	}
+	s.mu.Lock()
+	e, ok := s.seen[name]
+	s.mu.Unlock()
+	if ok && e.size == fi.Size() && e.mod.Equal(fi.ModTime()) {
+		return e.tpl, nil
+	}
+	body, err := fs.ReadFile(s.fsys, name)
+	if err != nil {
+		return store.Template{}, fmt.Errorf("template %s: %w", name, err)
+	}
+	sum := sha256.Sum256(body)
+	tpl := store.Template{Key: name, Version: "sha256:" + hex.EncodeToString(sum[:]), Body: body}
+	s.mu.Lock()
+	s.seen[name] = entry{size: fi.Size(), mod: fi.ModTime(), tpl: tpl}
+	s.mu.Unlock()
+	return tpl, nil
+}
