@@ -1,0 +1,369 @@
+// Package cfntemplate is rcfge's CloudFormation template front end: it reads a JSON or YAML
+// template, resolves its intrinsic functions through goformation's intrinsics package on raw maps
+// (so properties the typed structs do not know survive), and returns each resource with its raw
+// properties, the JSON Pointers of values that cannot be known before deployment, and the line it
+// starts on. Validate then runs the resources through the engine and builds a Report.
+package cfntemplate
+
+import (
+	"bytes"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/awslabs/goformation/v7/intrinsics"
+
+	"github.com/rcfge/rcfge/hook/verdict"
+)
+
+// The kinds of bad input, for errors.Is; every error Parse returns wraps one of them.
+var (
+	// ErrSyntax: the file is neither valid JSON nor valid YAML.
+	ErrSyntax = errors.New("syntax error")
+	// ErrNotTemplate: the document is not a CloudFormation template (no Resources map).
+	ErrNotTemplate = errors.New("not a CloudFormation template")
+	// ErrResource: a resource is malformed (not an object, no Type, non-object Properties).
+	ErrResource = errors.New("invalid resource")
+	// ErrIntrinsic: an intrinsic function is malformed or refers to something undefined.
+	ErrIntrinsic = errors.New("invalid intrinsic function")
+)
+
+// Error is bad input in one template, with the line it concerns when known.
+type Error struct {
+	File string
+	Line int // 1-based; 0 when unknown
+	Err  error
+}
+
+func (e *Error) Error() string {
+	if e.Line > 0 {
+		return fmt.Sprintf("%s:%d: %v", e.File, e.Line, e.Err)
+	}
+	return fmt.Sprintf("%s: %v", e.File, e.Err)
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+// Options are the deployment facts the pseudo parameters and parameters are resolved from. An
+// empty field leaves its pseudo parameter unknown rather than guessing a value.
+type Options struct {
+	AccountID string
+	Region    string
+	// Partition defaults to the one the region belongs to (aws, aws-cn, aws-us-gov).
+	Partition string
+	StackName string
+	StackID   string
+	// Parameters override the template's parameter defaults. A list parameter
+	// (CommaDelimitedList, List<...>) takes a comma-separated value. Names the template does not
+	// declare are ignored, so one set of parameters can serve several templates.
+	Parameters map[string]string
+}
+
+// Template is a parsed template: its resources in file order.
+type Template struct {
+	// Name is the file name errors and reports use.
+	Name      string
+	Resources []Resource
+}
+
+// Resource is one resource with its intrinsic functions resolved.
+type Resource struct {
+	LogicalID string
+	Type      string
+	// Line is the 1-based line of Resources.<LogicalID>; 0 when unknown.
+	Line int
+	// Properties is decoded JSON (numbers as json.Number), a map[string]any; nil when absent.
+	// A value that cannot be known before deployment is replaced by null, which no type accepts, and
+	// listed in Unknown, so the engine skips only the constraints that depend on it.
+	Properties any
+	// Unknown lists those values by JSON Pointer relative to Properties, with why they are unknown.
+	Unknown []verdict.Unverified
+}
+
+// resourceKeys are the attributes CloudFormation allows on a resource; Properties and Type are
+// the ones rcfge reads, the rest are accepted and ignored.
+var resourceKeys = map[string]bool{
+	"Type": true, "Properties": true, "DependsOn": true, "Condition": true, "Metadata": true,
+	"DeletionPolicy": true, "UpdateReplacePolicy": true, "CreationPolicy": true, "UpdatePolicy": true,
+}
+
+// goformation's ProcessYAML registers its short-form tag resolvers in a package-level map on every
+// call, so concurrent calls race; this serialises them.
+var yamlMu sync.Mutex
+
+// Parse reads one template. name is used in errors and reports only.
+func Parse(name string, data []byte, opts Options) (t *Template, err error) {
+	// The intrinsics package indexes slices without checking their length in places; a malformed
+	// template must still give one clear error, never a crash.
+	defer func() {
+		if r := recover(); r != nil {
+			t, err = nil, &Error{File: name, Err: fmt.Errorf("%w: cannot resolve intrinsic functions: %v", ErrIntrinsic, r)}
+		}
+	}()
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	if len(bytes.TrimSpace(data)) == 0 {
+		return nil, &Error{File: name, Err: fmt.Errorf("%w: empty file", ErrNotTemplate)}
+	}
+	isJSON := bytes.TrimSpace(data)[0] == '{'
+
+	lines, lerr := scanLines(data)
+	if lerr != nil && !isJSON {
+		return nil, &Error{File: name, Err: lerr}
+	}
+	raw, err := decodeRaw(data, isJSON)
+	if err != nil {
+		return nil, &Error{File: name, Err: err}
+	}
+	doc, ok := raw.(map[string]any)
+	if !ok {
+		return nil, &Error{File: name, Err: fmt.Errorf("%w: the document is not an object", ErrNotTemplate)}
+	}
+	resources, ok := doc["Resources"].(map[string]any)
+	if !ok {
+		return nil, &Error{File: name, Err: fmt.Errorf("%w: no Resources map", ErrNotTemplate)}
+	}
+	reduced, err := reduce(doc, resources, lines)
+	if err != nil {
+		var e *Error
+		if errors.As(err, &e) {
+			e.File = name
+			return nil, e
+		}
+		return nil, &Error{File: name, Err: err}
+	}
+	if err := checkConditionCycles(doc["Conditions"]); err != nil {
+		return nil, &Error{File: name, Err: err}
+	}
+
+	r, err := newResolver(opts, doc)
+	if err != nil {
+		return nil, &Error{File: name, Err: err}
+	}
+	in, err := json.Marshal(reduced)
+	if err != nil {
+		return nil, &Error{File: name, Err: fmt.Errorf("%w: %v", ErrSyntax, err)}
+	}
+	out, err := intrinsics.ProcessJSON(in, &intrinsics.ProcessorOptions{
+		IntrinsicHandlerOverrides: r.handlers(),
+		ParameterOverrides:        r.parameterOverrides(),
+		EvaluateConditions:        true,
+	})
+	if err != nil {
+		return nil, &Error{File: name, Err: fmt.Errorf("%w: %v", ErrIntrinsic, err)}
+	}
+	if len(r.errs) > 0 {
+		return nil, &Error{File: name, Err: r.errs[0]}
+	}
+	dec := json.NewDecoder(bytes.NewReader(out))
+	dec.UseNumber()
+	var processed struct {
+		Resources map[string]struct {
+			Type       string
+			Properties any
+		}
+	}
+	if err := dec.Decode(&processed); err != nil {
+		return nil, &Error{File: name, Err: fmt.Errorf("%w: resolved template: %v", ErrIntrinsic, err)}
+	}
+
+	t = &Template{Name: name, Resources: make([]Resource, 0, len(resources))}
+	for _, id := range order(resources, lines) {
+		pr := processed.Resources[id]
+		res := Resource{LogicalID: id, Type: pr.Type, Line: lines[id]}
+		props, unknown := r.extract(pr.Properties, "")
+		switch p := props.(type) {
+		case nil, map[string]any:
+			res.Properties = p
+		default:
+			return nil, &Error{File: name, Line: res.Line, Err: fmt.Errorf("%w: %s: Properties resolves to %s, not an object", ErrResource, id, kindOf(p))}
+		}
+		res.Unknown = unknown
+		t.Resources = append(t.Resources, res)
+	}
+	return t, nil
+}
+
+// decodeRaw turns the file into generic JSON values, short-form YAML tags rewritten to their long
+// form by goformation, but no intrinsic function resolved yet.
+func decodeRaw(data []byte, isJSON bool) (any, error) {
+	in := data
+	if !isJSON {
+		yamlMu.Lock()
+		out, err := intrinsics.ProcessYAML(data, &intrinsics.ProcessorOptions{NoProcess: true})
+		yamlMu.Unlock()
+		if err != nil {
+			return nil, fmt.Errorf("%w: %v", ErrSyntax, err)
+		}
+		in = out
+	}
+	var v any
+	if err := json.Unmarshal(in, &v); err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrSyntax, err)
+	}
+	return v, nil
+}
+
+// reduce checks every resource and returns the part of the template intrinsic functions can see:
+// parameters, mappings, conditions, and each resource's Type and Properties. Resource-level
+// Condition keys stay out: with EvaluateConditions goformation would replace the whole resource by
+// the condition's value. Every resource is validated whatever its condition, which errs on the
+// side of reporting.
+func reduce(doc, resources map[string]any, lines map[string]int) (map[string]any, error) {
+	out := make(map[string]any, len(resources))
+	for _, id := range order(resources, lines) {
+		fail := func(format string, args ...any) error {
+			return &Error{Line: lines[id], Err: fmt.Errorf("%w: %s: "+format, append([]any{ErrResource, id}, args...)...)}
+		}
+		res, ok := resources[id].(map[string]any)
+		if !ok {
+			if strings.HasPrefix(id, "Fn::ForEach::") {
+				return nil, fail("Fn::ForEach (AWS::LanguageExtensions) is not supported")
+			}
+			return nil, fail("resource is %s, not an object", kindOf(resources[id]))
+		}
+		typ, ok := res["Type"].(string)
+		if !ok || typ == "" {
+			return nil, fail("no Type")
+		}
+		for k := range res {
+			if !resourceKeys[k] {
+				return nil, fail("unknown resource attribute %q", k)
+			}
+		}
+		entry := map[string]any{"Type": typ}
+		if p, ok := res["Properties"]; ok && p != nil {
+			if _, ok := p.(map[string]any); !ok {
+				return nil, fail("Properties is %s, not an object", kindOf(p))
+			}
+			entry["Properties"] = p
+		}
+		out[id] = entry
+	}
+	reduced := map[string]any{"Resources": out}
+	for _, k := range []string{"Parameters", "Mappings", "Conditions"} {
+		if v, ok := doc[k]; ok {
+			if _, isMap := v.(map[string]any); !isMap {
+				return nil, fmt.Errorf("%w: %s is %s, not an object", ErrNotTemplate, k, kindOf(v))
+			}
+			reduced[k] = v
+		}
+	}
+	return reduced, nil
+}
+
+// order returns the logical IDs in file order when lines are known, else sorted.
+func order(resources map[string]any, lines map[string]int) []string {
+	ids := make([]string, 0, len(resources))
+	for id := range resources {
+		ids = append(ids, id)
+	}
+	sort.Slice(ids, func(i, j int) bool {
+		li, lj := lines[ids[i]], lines[ids[j]]
+		if li != lj {
+			return li < lj
+		}
+		return ids[i] < ids[j]
+	})
+	return ids
+}
+
+// checkConditionCycles refuses conditions that refer to each other in a loop: goformation
+// evaluates {"Condition": name} recursively and would never return.
+func checkConditionCycles(conds any) error {
+	m, ok := conds.(map[string]any)
+	if !ok {
+		return nil
+	}
+	refs := make(map[string][]string, len(m))
+	for name, expr := range m {
+		refs[name] = conditionRefs(expr, nil)
+	}
+	const (
+		unvisited = iota
+		visiting
+		done
+	)
+	state := make(map[string]int, len(m))
+	var visit func(string) error
+	visit = func(n string) error {
+		switch state[n] {
+		case visiting:
+			return fmt.Errorf("%w: condition %s refers to itself through other conditions", ErrIntrinsic, n)
+		case done:
+			return nil
+		}
+		state[n] = visiting
+		for _, r := range refs[n] {
+			if _, ok := m[r]; !ok {
+				return fmt.Errorf("%w: condition %s refers to undefined condition %s", ErrIntrinsic, n, r)
+			}
+			if err := visit(r); err != nil {
+				return err
+			}
+		}
+		state[n] = done
+		return nil
+	}
+	names := make([]string, 0, len(m))
+	for n := range m {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		if err := visit(n); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func conditionRefs(v any, acc []string) []string {
+	switch x := v.(type) {
+	case map[string]any:
+		for k, e := range x {
+			if s, ok := e.(string); ok && k == "Condition" {
+				acc = append(acc, s)
+				continue
+			}
+			acc = conditionRefs(e, acc)
+		}
+	case []any:
+		for _, e := range x {
+			acc = conditionRefs(e, acc)
+		}
+	}
+	return acc
+}
+
+// kindOf names a JSON value's kind for error messages.
+func kindOf(v any) string {
+	switch v.(type) {
+	case nil:
+		return "null"
+	case string:
+		return "a string"
+	case bool:
+		return "a boolean"
+	case float64, json.Number:
+		return "a number"
+	case []any:
+		return "a list"
+	case map[string]any:
+		return "an object"
+	}
+	return fmt.Sprintf("%T", v)
+}
+
+// newNonce returns the random part of the markers, so a template cannot forge one.
+func newNonce() (string, error) {
+	var b [8]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return "", fmt.Errorf("random marker: %w", err)
+	}
+	return hex.EncodeToString(b[:]), nil
+}
