@@ -1,0 +1,333 @@
+package drift
+
+import (
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// Kind is the kind of a change between a snapshot and the current provider schema.
+type Kind string
+
+// The kinds of change drift reports.
+const (
+	// NewProperty: the provider schema has a property the snapshot lacks. The restricted template
+	// blocks it until the DevSecOps approve it (regenerate) or refuse it (overlay remove).
+	NewProperty Kind = "new-property"
+	// NewEnumValues: an enum upstream admits values the snapshot's enum does not.
+	NewEnumValues Kind = "new-enum-values"
+	// RemovedProperty: the snapshot has a property the provider schema no longer has (removed or
+	// renamed upstream, or a typo in the template).
+	RemovedProperty Kind = "removed-property"
+)
+
+// Change is one difference, located in the resource's properties.
+type Change struct {
+	Kind Kind `json:"kind"`
+	// Path is the JSON Pointer of the property inside the resource's Properties; "*" stands for
+	// any array item or map value. A property reachable along several paths is reported once, at
+	// the shortest.
+	Path string `json:"path"`
+	// SchemaLocation is where the property is defined: in the provider schema for new properties and
+	// enum values, in the snapshot for removed properties.
+	SchemaLocation string `json:"schemaLocation"`
+	// Type is the JSON type of a new property, when the schema says.
+	Type string `json:"type,omitempty"`
+	// Values are the new enum values.
+	Values []string `json:"values,omitempty"`
+	// Description is the provider schema's description of a new property, first sentence only.
+	Description string `json:"description,omitempty"`
+}
+
+// Decisions are the DevSecOps' deliberate differences from the provider schema, read from an
+// overlay. Drift must not report them again at every run.
+type Decisions struct {
+	// Removed holds snapshot schema locations (JSON Pointers, e.g. /definitions/Rule/properties/X)
+	// of properties removed on purpose.
+	Removed map[string]bool
+	// Narrowed holds snapshot schema locations whose enum was narrowed on purpose.
+	Narrowed map[string]bool
+}
+
+// Compare reports what upstream has that snapshot does not, and the reverse, walking both property
+// trees in step from the root through $ref into definitions. Read-only properties (each schema's
+// readOnlyProperties) are outputs, not features, and are skipped on both sides.
+func Compare(upstream, snapshot map[string]any, dec Decisions) []Change {
+	c := comparer{
+		up:     upstream,
+		snap:   snapshot,
+		upRO:   readOnly(upstream),
+		snapRO: readOnly(snapshot),
+		dec:    dec,
+		seen:   map[[2]string]bool{},
+	}
+	c.run()
+	sort.SliceStable(c.changes, func(i, j int) bool {
+		a, b := c.changes[i], c.changes[j]
+		if a.Path != b.Path {
+			return a.Path < b.Path
+		}
+		return a.Kind < b.Kind
+	})
+	return c.changes
+}
+
+type comparer struct {
+	up, snap     map[string]any
+	upRO, snapRO map[string]bool
+	dec          Decisions
+	// seen pairs of (upstream, snapshot) schema locations already compared; it bounds the walk on
+	// recursive and heavily shared definitions (QuickSight has 700 of them).
+	seen    map[[2]string]bool
+	changes []Change
+}
+
+// node is one schema with its location, after $ref resolution.
+type node struct {
+	s   map[string]any
+	loc string
+}
+
+type pair struct {
+	u, s node
+	path string
+}
+
+func (c *comparer) run() {
+	queue := []pair{{u: node{c.up, ""}, s: node{c.snap, ""}, path: ""}}
+	// Breadth first, so that a shared definition is reported at its shortest path.
+	for len(queue) > 0 {
+		p := queue[0]
+		queue = queue[1:]
+		u, s := resolve(c.up, p.u), resolve(c.snap, p.s)
+		key := [2]string{u.loc, s.loc}
+		if c.seen[key] {
+			continue
+		}
+		c.seen[key] = true
+		queue = append(queue, c.compareNode(u, s, p.path)...)
+	}
+}
+
+func (c *comparer) compareNode(u, s node, path string) []pair {
+	var next []pair
+	c.compareEnum(u, s, path)
+	up, sp := properties(c.up, u), properties(c.snap, s)
+	for _, name := range sortedKeys(up) {
+		child := path + "/" + escape(name)
+		if c.upRO[child] {
+			continue
+		}
+		un := up[name]
+		sn, ok := sp[name]
+		if !ok {
+			if c.snapRO[child] || c.dec.Removed[s.loc+"/properties/"+escape(name)] {
+				continue
+			}
+			r := resolve(c.up, un)
+			c.changes = append(c.changes, Change{
+				Kind:           NewProperty,
+				Path:           child,
+				SchemaLocation: un.loc,
+				Type:           typeOf(r.s),
+				Description:    firstSentence(un.s, r.s),
+			})
+			continue
+		}
+		// A property refused in the overlay is gone from the template along with all below it.
+		if !c.dec.Removed[s.loc+"/properties/"+escape(name)] {
+			next = append(next, pair{u: un, s: sn, path: child})
+		}
+	}
+	for _, name := range sortedKeys(sp) {
+		child := path + "/" + escape(name)
+		if _, ok := up[name]; ok || c.snapRO[child] || c.upRO[child] {
+			continue
+		}
+		c.changes = append(c.changes, Change{Kind: RemovedProperty, Path: child, SchemaLocation: sp[name].loc})
+	}
+	for _, kw := range []string{"items", "additionalProperties"} {
+		ui, uok := u.s[kw].(map[string]any)
+		si, sok := s.s[kw].(map[string]any)
+		if uok && sok {
+			next = append(next, pair{u: node{ui, u.loc + "/" + kw}, s: node{si, s.loc + "/" + kw}, path: path + "/*"})
+		}
+	}
+	return next
+}
+
+func (c *comparer) compareEnum(u, s node, path string) {
+	ue, uok := u.s["enum"].([]any)
+	se, sok := s.s["enum"].([]any)
+	if !uok || !sok || c.dec.Narrowed[s.loc] {
+		return
+	}
+	have := make(map[string]bool, len(se))
+	for _, v := range se {
+		have[enumString(v)] = true
+	}
+	var added []string
+	for _, v := range ue {
+		if str := enumString(v); !have[str] {
+			added = append(added, str)
+		}
+	}
+	if len(added) > 0 {
+		c.changes = append(c.changes, Change{Kind: NewEnumValues, Path: path, SchemaLocation: u.loc + "/enum", Values: added})
+	}
+}
+
+// properties collects the properties an object schema declares, itself and through allOf, anyOf
+// and oneOf branches, which CloudFormation schemas use for alternatives.
+func properties(root map[string]any, n node) map[string]node {
+	out := map[string]node{}
+	var collect func(n node, depth int)
+	collect = func(n node, depth int) {
+		if depth > 8 {
+			return
+		}
+		if props, ok := n.s["properties"].(map[string]any); ok {
+			for name, v := range props {
+				if sub, ok := v.(map[string]any); ok {
+					if _, dup := out[name]; !dup {
+						out[name] = node{sub, n.loc + "/properties/" + escape(name)}
+					}
+				}
+			}
+		}
+		for _, kw := range []string{"allOf", "anyOf", "oneOf"} {
+			branches, _ := n.s[kw].([]any)
+			for i, b := range branches {
+				if sub, ok := b.(map[string]any); ok {
+					collect(resolve(root, node{sub, fmt.Sprintf("%s/%s/%d", n.loc, kw, i)}), depth+1)
+				}
+			}
+		}
+	}
+	collect(n, 0)
+	return out
+}
+
+// resolve follows local $ref chains ("#/definitions/X"). A ref it cannot follow leaves the node as
+// it is: drift compares what it can see.
+func resolve(root map[string]any, n node) node {
+	for range 16 {
+		ref, ok := n.s["$ref"].(string)
+		if !ok || !strings.HasPrefix(ref, "#") {
+			return n
+		}
+		target, ok := lookup(root, ref[1:])
+		if !ok {
+			return n
+		}
+		n = node{target, ref[1:]}
+	}
+	return n
+}
+
+// lookup resolves a JSON Pointer inside a decoded document.
+func lookup(root map[string]any, ptr string) (map[string]any, bool) {
+	if ptr == "" {
+		return root, true
+	}
+	if !strings.HasPrefix(ptr, "/") {
+		return nil, false
+	}
+	var cur any = root
+	for _, tok := range strings.Split(ptr[1:], "/") {
+		tok = unescape(tok)
+		switch v := cur.(type) {
+		case map[string]any:
+			cur = v[tok]
+		case []any:
+			var i int
+			if _, err := fmt.Sscanf(tok, "%d", &i); err != nil || i < 0 || i >= len(v) {
+				return nil, false
+			}
+			cur = v[i]
+		default:
+			return nil, false
+		}
+	}
+	m, ok := cur.(map[string]any)
+	return m, ok
+}
+
+// readOnly returns the instance paths of a schema's readOnlyProperties ("/properties/A/B" → "/A/B").
+func readOnly(doc map[string]any) map[string]bool {
+	list, _ := doc["readOnlyProperties"].([]any)
+	out := make(map[string]bool, len(list))
+	for _, v := range list {
+		if s, ok := v.(string); ok {
+			if rest, ok := strings.CutPrefix(s, "/properties"); ok {
+				out[rest] = true
+			}
+		}
+	}
+	return out
+}
+
+func typeOf(s map[string]any) string {
+	switch t := s["type"].(type) {
+	case string:
+		return t
+	case []any:
+		parts := make([]string, 0, len(t))
+		for _, v := range t {
+			parts = append(parts, fmt.Sprint(v))
+		}
+		return strings.Join(parts, "|")
+	}
+	if _, ok := s["properties"]; ok {
+		return "object"
+	}
+	return ""
+}
+
+// firstSentence gives the reviewer a hint of what a new property does without the whole AWS prose.
+func firstSentence(schemas ...map[string]any) string {
+	for _, s := range schemas {
+		d, _ := s["description"].(string)
+		if d == "" {
+			continue
+		}
+		d = strings.Join(strings.Fields(d), " ")
+		if i := strings.Index(d, ". "); i >= 0 {
+			d = d[:i+1]
+		}
+		if r := []rune(d); len(r) > 160 {
+			d = string(r[:157]) + "..."
+		}
+		return d
+	}
+	return ""
+}
+
+func enumString(v any) string {
+	if s, ok := v.(string); ok {
+		return s
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Sprint(v)
+	}
+	return string(b)
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+func escape(s string) string {
+	return strings.ReplaceAll(strings.ReplaceAll(s, "~", "~0"), "/", "~1")
+}
+
+func unescape(s string) string {
+	return strings.ReplaceAll(strings.ReplaceAll(s, "~1", "/"), "~0", "~")
+}

@@ -1,0 +1,273 @@
+// Package drift reports what the current CloudFormation provider schemas have that the snapshot
+// behind each restricted template did not: new properties at any depth, new enum values, removed
+// properties, and provider types with no template. A new property stays blocked by the template
+// (additionalProperties: false) until the DevSecOps approve it, so drift is their review queue.
+package drift
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"path"
+	"sort"
+	"strings"
+
+	"github.com/rcfge/rcfge/hook/store"
+)
+
+// Options says what to compare.
+type Options struct {
+	// Source holds the current provider schemas. Required.
+	Source fs.FS
+	// Templates holds restricted templates (*.json at its root) and, optionally, their overlays in
+	// overlays/<Type>.json. Each template is compared with its provider schema.
+	Templates fs.FS
+	// Baseline, when set, holds the provider schemas of the snapshot. Drift then compares provider
+	// schema with provider schema, which also shows new values of enums the template narrowed
+	// without an overlay; the overlays' decisions still hold. Without Templates, every type in the
+	// baseline is compared.
+	Baseline fs.FS
+}
+
+// Status is the outcome for one type.
+type Status string
+
+// The statuses of a type.
+const (
+	// Unchanged: nothing to review.
+	Unchanged Status = "unchanged"
+	// Changed: the provider schema moved on; Changes lists how.
+	Changed Status = "changed"
+	// MissingUpstream: the template's type is no longer in the provider schemas.
+	MissingUpstream Status = "missing-upstream"
+)
+
+// TypeDrift is the drift of one type.
+type TypeDrift struct {
+	TypeName string `json:"type"`
+	// Template is the template's file name; empty in baseline-only runs.
+	Template string `json:"template,omitempty"`
+	// Snapshot is the template's x-rcfge.source.snapshot date, when recorded.
+	Snapshot string   `json:"snapshot,omitempty"`
+	Status   Status   `json:"status"`
+	Changes  []Change `json:"changes,omitempty"`
+}
+
+// Report is the result of a drift run.
+type Report struct {
+	Types []TypeDrift `json:"types"`
+	// Untemplated lists provider types that have no template: they are blocked (fail closed) until
+	// someone writes one. Information, not a finding.
+	Untemplated []string `json:"untemplated,omitempty"`
+}
+
+// HasFindings reports whether there is something to review.
+func (r Report) HasFindings() bool {
+	for _, t := range r.Types {
+		if t.Status != Unchanged {
+			return true
+		}
+	}
+	return false
+}
+
+// ErrNoTemplates means the templates folder holds no template and no baseline was given.
+var ErrNoTemplates = errors.New("no templates to compare")
+
+// Run compares each template (or each baseline schema) with the current provider schemas.
+func Run(ctx context.Context, opts Options) (Report, error) {
+	if opts.Source == nil {
+		return Report{}, errors.New("drift: no provider schema source")
+	}
+	if opts.Templates == nil && opts.Baseline == nil {
+		return Report{}, errors.New("drift: need templates or a baseline")
+	}
+	src, err := NewSource(ctx, opts.Source)
+	if err != nil {
+		return Report{}, fmt.Errorf("source: %w", err)
+	}
+	var base *Source
+	if opts.Baseline != nil {
+		if base, err = NewSource(ctx, opts.Baseline); err != nil {
+			return Report{}, fmt.Errorf("baseline: %w", err)
+		}
+	}
+	var rep Report
+	if opts.Templates == nil {
+		names, err := base.TypeNames(ctx)
+		if err != nil {
+			return Report{}, fmt.Errorf("baseline: %w", err)
+		}
+		for _, tn := range names {
+			if err := ctx.Err(); err != nil {
+				return Report{}, err
+			}
+			old, err := base.Get(tn)
+			if err != nil {
+				return Report{}, fmt.Errorf("baseline: %w", err)
+			}
+			td, err := compareType(src, tn, old.Doc, Decisions{}, old.Digest)
+			if err != nil {
+				return Report{}, err
+			}
+			rep.Types = append(rep.Types, td)
+		}
+		return rep, nil
+	}
+
+	tpls, err := ReadTemplates(opts.Templates)
+	if err != nil {
+		return Report{}, err
+	}
+	if len(tpls) == 0 {
+		return Report{}, ErrNoTemplates
+	}
+	templated := map[string]bool{}
+	for _, t := range tpls {
+		if err := ctx.Err(); err != nil {
+			return Report{}, err
+		}
+		templated[t.TypeName] = true
+		snapshot, digest := t.Doc, t.Digest
+		if base != nil && base.Has(t.TypeName) {
+			old, err := base.Get(t.TypeName)
+			if err != nil {
+				return Report{}, fmt.Errorf("baseline: %w", err)
+			}
+			snapshot, digest = old.Doc, old.Digest
+		}
+		td, err := compareType(src, t.TypeName, snapshot, t.Decisions, digest)
+		if err != nil {
+			return Report{}, fmt.Errorf("template %s: %w", t.File, err)
+		}
+		td.Template, td.Snapshot = t.File, t.Snapshot
+		rep.Types = append(rep.Types, td)
+	}
+	names, err := src.TypeNames(ctx)
+	if err != nil {
+		return Report{}, fmt.Errorf("source: %w", err)
+	}
+	for _, tn := range names {
+		if !templated[tn] {
+			rep.Untemplated = append(rep.Untemplated, tn)
+		}
+	}
+	return rep, nil
+}
+
+func compareType(src *Source, typeName string, snapshot map[string]any, dec Decisions, digest string) (TypeDrift, error) {
+	td := TypeDrift{TypeName: typeName, Status: Unchanged}
+	if !src.Has(typeName) {
+		td.Status = MissingUpstream
+		return td, nil
+	}
+	cur, err := src.Get(typeName)
+	if err != nil {
+		return td, fmt.Errorf("source: %w", err)
+	}
+	// Same bytes as the snapshot: nothing can have drifted.
+	if digest != "" && digest == cur.Digest {
+		return td, nil
+	}
+	td.Changes = Compare(cur.Doc, snapshot, dec)
+	if len(td.Changes) > 0 {
+		td.Status = Changed
+	}
+	return td, nil
+}
+
+// Template is a restricted template with what drift needs from its x-rcfge annotation and overlay.
+type Template struct {
+	TypeName string
+	File     string
+	Doc      map[string]any
+	// Digest and Snapshot come from x-rcfge.source.
+	Digest, Snapshot string
+	Decisions        Decisions
+}
+
+// ReadTemplates reads the *.json templates at the root of fsys, sorted by file name, with the
+// decisions of their overlays (overlays/<file>). The type name comes from x-rcfge.typeName, else
+// from the file name.
+func ReadTemplates(fsys fs.FS) ([]Template, error) {
+	entries, err := fs.ReadDir(fsys, ".")
+	if err != nil {
+		return nil, fmt.Errorf("templates: %w", err)
+	}
+	var out []Template
+	for _, e := range entries {
+		if e.IsDir() || path.Ext(e.Name()) != ".json" {
+			continue
+		}
+		t, err := readTemplate(fsys, e.Name())
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, t)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].File < out[j].File })
+	return out, nil
+}
+
+func readTemplate(fsys fs.FS, name string) (Template, error) {
+	body, err := fs.ReadFile(fsys, name)
+	if err != nil {
+		return Template{}, fmt.Errorf("template %s: %w", name, err)
+	}
+	doc, err := decodeObject(body)
+	if err != nil {
+		return Template{}, fmt.Errorf("template %s: %w", name, err)
+	}
+	t := Template{File: name, Doc: doc}
+	ann, _ := doc["x-rcfge"].(map[string]any)
+	t.TypeName, _ = ann["typeName"].(string)
+	if t.TypeName == "" {
+		tn, ok := store.TypeName(name)
+		if !ok {
+			return Template{}, fmt.Errorf("template %s: no x-rcfge.typeName and the file name is not Type-Name.json", name)
+		}
+		t.TypeName = tn
+	}
+	if src, ok := ann["source"].(map[string]any); ok {
+		t.Digest, _ = src["digest"].(string)
+		t.Snapshot, _ = src["snapshot"].(string)
+	}
+	ov, err := fs.ReadFile(fsys, path.Join("overlays", name))
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+	case err != nil:
+		return Template{}, fmt.Errorf("overlay of %s: %w", name, err)
+	default:
+		if t.Decisions, err = DecisionsFromPatch(ov); err != nil {
+			return Template{}, fmt.Errorf("template %s: %w", name, err)
+		}
+	}
+	return t, nil
+}
+
+// Counts summarizes a type's changes for a one-line header.
+func (t TypeDrift) Counts() string {
+	var n [3]int
+	for _, c := range t.Changes {
+		switch c.Kind {
+		case NewProperty:
+			n[0]++
+		case NewEnumValues:
+			n[1]++
+		case RemovedProperty:
+			n[2]++
+		}
+	}
+	labels := [3][2]string{{"new property", "new properties"}, {"new enum value", "new enum values"}, {"removed property", "removed properties"}}
+	var parts []string
+	for i, l := range labels {
+		switch {
+		case n[i] == 1:
+			parts = append(parts, "1 "+l[0])
+		case n[i] > 1:
+			parts = append(parts, fmt.Sprintf("%d %s", n[i], l[1]))
+		}
+	}
+	return strings.Join(parts, ", ")
+}

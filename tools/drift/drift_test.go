@@ -1,0 +1,448 @@
+package drift_test
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"testing"
+	"testing/fstest"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+
+	"github.com/rcfge/rcfge/tools/drift"
+	"github.com/rcfge/rcfge/tools/render"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+func decode(t *testing.T, s string) map[string]any {
+	t.Helper()
+	var m map[string]any
+	if err := json.Unmarshal([]byte(s), &m); err != nil {
+		t.Fatalf("bad test JSON: %v", err)
+	}
+	return m
+}
+
+// changes keeps what a reviewer reads; descriptions are tested once, in TestCompareDetails.
+func changes(cs []drift.Change) []drift.Change {
+	out := make([]drift.Change, len(cs))
+	for i, c := range cs {
+		out[i] = drift.Change{Kind: c.Kind, Path: c.Path, Values: c.Values}
+	}
+	return out
+}
+
+func TestCompare(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name     string
+		upstream string
+		snapshot string
+		dec      drift.Decisions
+		want     []drift.Change
+	}{
+		{
+			name:     "identical",
+			upstream: `{"properties": {"A": {"type": "string"}}}`,
+			snapshot: `{"properties": {"A": {"type": "string"}}}`,
+		},
+		{
+			name:     "new top-level property",
+			upstream: `{"properties": {"A": {}, "B": {}}}`,
+			snapshot: `{"properties": {"A": {}}}`,
+			want:     []drift.Change{{Kind: drift.NewProperty, Path: "/B"}},
+		},
+		{
+			name:     "removed property",
+			upstream: `{"properties": {"A": {}}}`,
+			snapshot: `{"properties": {"A": {}, "Gone": {}}}`,
+			want:     []drift.Change{{Kind: drift.RemovedProperty, Path: "/Gone"}},
+		},
+		{
+			name:     "new property through ref and items",
+			upstream: `{"properties": {"L": {"type": "array", "items": {"$ref": "#/definitions/R"}}}, "definitions": {"R": {"properties": {"Id": {}, "New": {}}}}}`,
+			snapshot: `{"properties": {"L": {"type": "array", "items": {"$ref": "#/definitions/R"}}}, "definitions": {"R": {"properties": {"Id": {}}}}}`,
+			want:     []drift.Change{{Kind: drift.NewProperty, Path: "/L/*/New"}},
+		},
+		{
+			name:     "renamed definition compared by structure",
+			upstream: `{"properties": {"E": {"$ref": "#/definitions/EncV2"}}, "definitions": {"EncV2": {"properties": {"K": {}, "N": {}}}}}`,
+			snapshot: `{"properties": {"E": {"$ref": "#/definitions/Enc"}}, "definitions": {"Enc": {"properties": {"K": {}}}}}`,
+			want:     []drift.Change{{Kind: drift.NewProperty, Path: "/E/N"}},
+		},
+		{
+			name:     "recursive definition reported once at the shortest path",
+			upstream: `{"properties": {"T": {"$ref": "#/definitions/N"}}, "definitions": {"N": {"properties": {"W": {}, "C": {"items": {"$ref": "#/definitions/N"}}}}}}`,
+			snapshot: `{"properties": {"T": {"$ref": "#/definitions/N"}}, "definitions": {"N": {"properties": {"C": {"items": {"$ref": "#/definitions/N"}}}}}}`,
+			want:     []drift.Change{{Kind: drift.NewProperty, Path: "/T/W"}},
+		},
+		{
+			name:     "new enum values",
+			upstream: `{"properties": {"M": {"enum": ["a", "b", 3]}}}`,
+			snapshot: `{"properties": {"M": {"enum": ["a"]}}}`,
+			want:     []drift.Change{{Kind: drift.NewEnumValues, Path: "/M", Values: []string{"b", "3"}}},
+		},
+		{
+			name:     "enum narrowed on purpose",
+			upstream: `{"properties": {"M": {"enum": ["a", "b"]}}}`,
+			snapshot: `{"properties": {"M": {"enum": ["a"]}}}`,
+			dec:      drift.Decisions{Narrowed: map[string]bool{"/properties/M": true}},
+		},
+		{
+			name:     "property removed on purpose",
+			upstream: `{"properties": {"A": {}, "B": {}}}`,
+			snapshot: `{"properties": {"A": {}}}`,
+			dec:      drift.Decisions{Removed: map[string]bool{"/properties/B": true}},
+		},
+		{
+			name:     "read-only properties are outputs, not features",
+			upstream: `{"properties": {"A": {}, "Arn": {}, "L": {"items": {"properties": {"S": {}}}}}, "readOnlyProperties": ["/properties/Arn", "/properties/L/*/S"]}`,
+			snapshot: `{"properties": {"A": {}, "L": {"items": {"properties": {}}}, "Old": {}}, "readOnlyProperties": ["/properties/Old"]}`,
+		},
+		{
+			name:     "alternatives in oneOf",
+			upstream: `{"properties": {"T": {"oneOf": [{"properties": {"B": {}}}, {"properties": {"Q": {}, "N": {}}}]}}}`,
+			snapshot: `{"properties": {"T": {"oneOf": [{"properties": {"B": {}}}, {"properties": {"Q": {}}}]}}}`,
+			want:     []drift.Change{{Kind: drift.NewProperty, Path: "/T/N"}},
+		},
+		{
+			name:     "property names with slash and tilde are escaped",
+			upstream: `{"properties": {"a/b": {}, "c~d": {}}}`,
+			snapshot: `{"properties": {}}`,
+			want:     []drift.Change{{Kind: drift.NewProperty, Path: "/a~1b"}, {Kind: drift.NewProperty, Path: "/c~0d"}},
+		},
+		{
+			name:     "unresolvable ref compares what it can see",
+			upstream: `{"properties": {"X": {"$ref": "#/definitions/Missing"}}}`,
+			snapshot: `{"properties": {"X": {"$ref": "other.json#/x"}}}`,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			got := drift.Compare(decode(t, tt.upstream), decode(t, tt.snapshot), tt.dec)
+			if diff := cmp.Diff(tt.want, changes(got), cmpopts.EquateEmpty()); diff != "" {
+				t.Errorf("Compare() mismatch (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestCompareDetails(t *testing.T) {
+	t.Parallel()
+	up := decode(t, `{"properties": {"N": {"$ref": "#/definitions/D", "description": "Turns  it on.\nReally. More."}}, "definitions": {"D": {"type": "object", "properties": {}}}}`)
+	got := drift.Compare(up, decode(t, `{"properties": {}}`), drift.Decisions{})
+	want := []drift.Change{{Kind: drift.NewProperty, Path: "/N", SchemaLocation: "/properties/N", Type: "object", Description: "Turns it on."}}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("Compare() mismatch (-want +got):\n%s", diff)
+	}
+}
+
+func TestDecisionsFromPatch(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name    string
+		patch   string
+		want    drift.Decisions
+		wantErr bool
+	}{
+		{
+			name: "remove, narrow, const",
+			patch: `[{"op": "remove", "path": "/properties/A"},
+				{"op": "remove", "path": "/definitions/D/properties/B"},
+				{"op": "replace", "path": "/properties/M/enum", "value": ["x"]},
+				{"op": "remove", "path": "/definitions/D/properties/E/enum/2"},
+				{"op": "add", "path": "/properties/C/const", "value": true},
+				{"op": "add", "path": "/required/-", "value": "A"},
+				{"op": "remove", "path": "/properties/P/pattern"}]`,
+			want: drift.Decisions{
+				Removed:  map[string]bool{"/properties/A": true, "/definitions/D/properties/B": true},
+				Narrowed: map[string]bool{"/properties/M": true, "/definitions/D/properties/E": true, "/properties/C": true},
+			},
+		},
+		{
+			name:  "properties named like keywords",
+			patch: `[{"op": "remove", "path": "/properties/enum"}, {"op": "remove", "path": "/properties/properties"}]`,
+			want: drift.Decisions{
+				Removed:  map[string]bool{"/properties/enum": true, "/properties/properties": true},
+				Narrowed: map[string]bool{},
+			},
+		},
+		{name: "not a patch", patch: `{"op": "remove"}`, wantErr: true},
+		{name: "not JSON", patch: `[`, wantErr: true},
+		{name: "operation without path", patch: `[{"op": "remove"}]`, wantErr: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			got, err := drift.DecisionsFromPatch([]byte(tt.patch))
+			if (err != nil) != tt.wantErr {
+				t.Fatalf("DecisionsFromPatch() error = %v, wantErr %v", err, tt.wantErr)
+			}
+			if diff := cmp.Diff(tt.want, got, cmpopts.EquateEmpty()); diff != "" {
+				t.Errorf("DecisionsFromPatch() mismatch (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestRun(t *testing.T) {
+	t.Parallel()
+	current, baseline, templates := os.DirFS("testdata/current"), os.DirFS("testdata/baseline"), os.DirFS("testdata/templates")
+	thing := func(cs ...drift.Change) drift.TypeDrift {
+		return drift.TypeDrift{TypeName: "AWS::Demo::Thing", Template: "AWS-Demo-Thing.json", Snapshot: "2026-02-02", Status: drift.Changed, Changes: cs}
+	}
+	fromTemplate := []drift.Change{
+		{Kind: drift.RemovedProperty, Path: "/Legacy"},
+		{Kind: drift.NewEnumValues, Path: "/Level", Values: []string{"max"}},
+		{Kind: drift.NewEnumValues, Path: "/Mode", Values: []string{"C"}},
+		{Kind: drift.NewProperty, Path: "/NewTop"},
+		{Kind: drift.NewProperty, Path: "/Rules/*/Expiry"},
+		{Kind: drift.NewProperty, Path: "/Target/Topic"},
+	}
+	fromBaseline := []drift.Change{
+		{Kind: drift.NewEnumValues, Path: "/Encryption/Algorithm", Values: []string{"aws:kms:dsse"}},
+		{Kind: drift.NewProperty, Path: "/Encryption/BucketKey"},
+		{Kind: drift.RemovedProperty, Path: "/Legacy"},
+		{Kind: drift.NewEnumValues, Path: "/Level", Values: []string{"max"}},
+		{Kind: drift.NewEnumValues, Path: "/Mode", Values: []string{"C"}},
+		{Kind: drift.NewProperty, Path: "/NewTop"},
+		{Kind: drift.NewProperty, Path: "/Rules/*/Expiry"},
+		{Kind: drift.NewProperty, Path: "/Target/Topic"},
+		{Kind: drift.NewProperty, Path: "/Tree/Weight"},
+	}
+	tests := []struct {
+		name string
+		opts drift.Options
+		want drift.Report
+	}{
+		{
+			name: "templates against current",
+			opts: drift.Options{Source: current, Templates: templates},
+			want: drift.Report{Types: []drift.TypeDrift{
+				{TypeName: "AWS::Demo::Gone", Template: "AWS-Demo-Gone.json", Status: drift.MissingUpstream},
+				{TypeName: "AWS::Demo::Other", Template: "AWS-Demo-Other.json", Snapshot: "2026-08-03", Status: drift.Unchanged},
+				thing(append([]drift.Change{{Kind: drift.NewProperty, Path: "/Encryption/BucketKey"}}, fromTemplate...)...),
+			}},
+		},
+		{
+			name: "baseline only",
+			opts: drift.Options{Source: current, Baseline: baseline},
+			want: drift.Report{Types: []drift.TypeDrift{
+				{TypeName: "AWS::Demo::Other", Status: drift.Unchanged},
+				{TypeName: "AWS::Demo::Thing", Status: drift.Changed, Changes: fromBaseline},
+			}},
+		},
+		{
+			name: "templates with baseline: the baseline is the snapshot, the overlay still decides",
+			opts: drift.Options{Source: current, Templates: templates, Baseline: baseline},
+			want: drift.Report{Types: []drift.TypeDrift{
+				{TypeName: "AWS::Demo::Gone", Template: "AWS-Demo-Gone.json", Status: drift.MissingUpstream},
+				{TypeName: "AWS::Demo::Other", Template: "AWS-Demo-Other.json", Snapshot: "2026-08-03", Status: drift.Unchanged},
+				thing(fromBaseline[1:len(fromBaseline)-1]...),
+			}},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			got, err := drift.Run(context.Background(), tt.opts)
+			if err != nil {
+				t.Fatalf("Run() error = %v", err)
+			}
+			for i := range got.Types {
+				got.Types[i].Changes = changes(got.Types[i].Changes)
+			}
+			if diff := cmp.Diff(tt.want, got, cmpopts.EquateEmpty()); diff != "" {
+				t.Errorf("Run() mismatch (-want +got):\n%s", diff)
+			}
+			if !got.HasFindings() {
+				t.Error("HasFindings() = false, want true")
+			}
+		})
+	}
+}
+
+func TestRunUntemplated(t *testing.T) {
+	t.Parallel()
+	tpl := fstest.MapFS{"AWS-Demo-Other.json": {Data: []byte(`{"properties": {"Name": {}}}`)}}
+	got, err := drift.Run(context.Background(), drift.Options{Source: os.DirFS("testdata/current"), Templates: tpl})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]string{"AWS::Demo::Thing"}, got.Untemplated); diff != "" {
+		t.Errorf("Untemplated mismatch (-want +got):\n%s", diff)
+	}
+	if got.HasFindings() {
+		t.Errorf("HasFindings() = true for an up-to-date template: %+v", got.Types)
+	}
+}
+
+func TestRunErrors(t *testing.T) {
+	t.Parallel()
+	current := os.DirFS("testdata/current")
+	tests := []struct {
+		name    string
+		opts    drift.Options
+		wantErr error
+	}{
+		{name: "no source", opts: drift.Options{Templates: fstest.MapFS{}}},
+		{name: "nothing to compare", opts: drift.Options{Source: current}},
+		{name: "empty source", opts: drift.Options{Source: fstest.MapFS{"x.txt": {}}, Baseline: current}, wantErr: drift.ErrNoSchemas},
+		{name: "empty baseline", opts: drift.Options{Source: current, Baseline: fstest.MapFS{}}, wantErr: drift.ErrNoSchemas},
+		{name: "no templates", opts: drift.Options{Source: current, Templates: fstest.MapFS{"README.md": {}}}, wantErr: drift.ErrNoTemplates},
+		{name: "template not JSON", opts: drift.Options{Source: current, Templates: fstest.MapFS{"AWS-Demo-Thing.json": {Data: []byte(`{`)}}}},
+		{name: "template not an object", opts: drift.Options{Source: current, Templates: fstest.MapFS{"AWS-Demo-Thing.json": {Data: []byte(`[]`)}}}},
+		{name: "template two values", opts: drift.Options{Source: current, Templates: fstest.MapFS{"AWS-Demo-Thing.json": {Data: []byte(`{} {}`)}}}},
+		{name: "template file name", opts: drift.Options{Source: current, Templates: fstest.MapFS{"thing.json": {Data: []byte(`{}`)}}}},
+		{name: "bad overlay", opts: drift.Options{Source: current, Templates: fstest.MapFS{
+			"AWS-Demo-Thing.json":          {Data: []byte(`{}`)},
+			"overlays/AWS-Demo-Thing.json": {Data: []byte(`{}`)},
+		}}},
+		{name: "provider schema not JSON", opts: drift.Options{
+			Source:    fstest.MapFS{"aws-demo-thing.json": {Data: []byte(`{"typeName": "AWS::Demo::Thing",`)}},
+			Templates: fstest.MapFS{"AWS-Demo-Thing.json": {Data: []byte(`{}`)}},
+		}},
+		{name: "provider schema of another type", opts: drift.Options{
+			Source:    fstest.MapFS{"aws-demo-thing.json": {Data: []byte(`{"typeName": "AWS::Demo::Other"}`)}},
+			Templates: fstest.MapFS{"AWS-Demo-Thing.json": {Data: []byte(`{}`)}},
+		}},
+		{name: "provider schema without typeName", opts: drift.Options{
+			Source:   fstest.MapFS{"aws-demo-thing.json": {Data: []byte(`{"properties": {}}`)}},
+			Baseline: fstest.MapFS{"aws-demo-thing.json": {Data: []byte(`{"properties": {}}`)}},
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			_, err := drift.Run(context.Background(), tt.opts)
+			if err == nil {
+				t.Fatal("Run() error = nil, want an error")
+			}
+			if tt.wantErr != nil && !errors.Is(err, tt.wantErr) {
+				t.Errorf("Run() error = %v, want %v", err, tt.wantErr)
+			}
+		})
+	}
+}
+
+func TestRunCancelled(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err := drift.Run(ctx, drift.Options{Source: os.DirFS("testdata/current"), Baseline: os.DirFS("testdata/baseline")})
+	if !errors.Is(err, context.Canceled) {
+		t.Errorf("Run() error = %v, want context.Canceled", err)
+	}
+}
+
+func TestOpenSource(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	zipPath := filepath.Join(dir, "CloudformationSchema.zip")
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	w, err := zw.Create("aws-demo-other.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, err := os.ReadFile("testdata/current/aws-demo-other.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.Write(body); err != nil {
+		t.Fatal(err)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(zipPath, buf.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	notZip := filepath.Join(dir, "schemas.txt")
+	if err := os.WriteFile(notZip, []byte("hello"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+
+	tests := []struct {
+		name    string
+		path    string
+		want    []string
+		wantErr error
+	}{
+		{name: "folder", path: "testdata/current", want: []string{"AWS::Demo::Other", "AWS::Demo::Thing"}},
+		{name: "zip", path: zipPath, want: []string{"AWS::Demo::Other"}},
+		{name: "missing", path: filepath.Join(dir, "nope"), wantErr: fs.ErrNotExist},
+		{name: "neither folder nor zip", path: notZip, wantErr: zip.ErrFormat},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			fsys, closer, err := drift.OpenSource(tt.path)
+			if !errors.Is(err, tt.wantErr) {
+				t.Fatalf("OpenSource() error = %v, want %v", err, tt.wantErr)
+			}
+			if err != nil {
+				return
+			}
+			defer closer.Close()
+			src, err := drift.NewSource(context.Background(), fsys)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := src.TypeNames(context.Background())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("TypeNames() mismatch (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestReportRender(t *testing.T) {
+	t.Parallel()
+	rep, err := drift.Run(context.Background(), drift.Options{Source: os.DirFS("testdata/current"), Templates: os.DirFS("testdata/templates")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []render.Format{render.Text, render.Markdown, render.JSON} {
+		t.Run(string(f), func(t *testing.T) {
+			t.Parallel()
+			var buf bytes.Buffer
+			if err := render.Write(&buf, f, rep); err != nil {
+				t.Fatalf("render.Write(%s) error = %v", f, err)
+			}
+			golden(t, filepath.Join("testdata", "TestReportRender", string(f)+".golden"), buf.Bytes())
+		})
+	}
+}
+
+func golden(t *testing.T, path string, got []byte) {
+	t.Helper()
+	if *update {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("golden file (run with -update to create): %v", err)
+	}
+	if diff := cmp.Diff(string(want), string(got)); diff != "" {
+		t.Errorf("output mismatch with %s (-want +got):\n%s", path, diff)
+	}
+}
