@@ -1,0 +1,99 @@
+package drift_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/rcfge/rcfge/tools/drift"
+)
+
+// dataDir locates the shared real data: $RCFGE_DATA, else ../shared/data next to the repository.
+func dataDir(tb testing.TB) string {
+	tb.Helper()
+	dir := os.Getenv("RCFGE_DATA")
+	if dir == "" {
+		wd, err := os.Getwd()
+		if err != nil {
+			tb.Fatal(err)
+		}
+		for d := wd; ; d = filepath.Dir(d) {
+			if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
+				dir = filepath.Join(d, "..", "shared", "data")
+				break
+			}
+			if filepath.Dir(d) == d {
+				tb.Skip("real data: repository root not found")
+			}
+		}
+	}
+	for _, sub := range []string{"cfn-schemas", "cfn-schemas-old"} {
+		if _, err := os.Stat(filepath.Join(dir, sub)); err != nil {
+			tb.Skipf("real data absent (%v); set RCFGE_DATA to the shared data folder", err)
+		}
+	}
+	return dir
+}
+
+// TestRealDrift pins a few of AWS's real additions between the 2026-02-02 and 2026-08-03 snapshots
+// (listed in the data's README).
+func TestRealDrift(t *testing.T) {
+	t.Parallel()
+	dir := dataDir(t)
+	rep, err := drift.Run(context.Background(), drift.Options{
+		Source:   os.DirFS(filepath.Join(dir, "cfn-schemas")),
+		Baseline: os.DirFS(filepath.Join(dir, "cfn-schemas-old")),
+	})
+	if err != nil {
+		t.Fatalf("Run() error = %v", err)
+	}
+	if len(rep.Types) != 50 {
+		t.Errorf("compared %d types, want the 50 of the old snapshot", len(rep.Types))
+	}
+	got := map[string]map[string]drift.Kind{}
+	for _, td := range rep.Types {
+		got[td.TypeName] = map[string]drift.Kind{}
+		for _, c := range td.Changes {
+			got[td.TypeName][c.Path] = c.Kind
+		}
+	}
+	tests := []struct {
+		typeName, path string
+		want           drift.Kind // empty: must not be reported
+	}{
+		{"AWS::S3::Bucket", "/BucketNamePrefix", drift.NewProperty},
+		{"AWS::S3::Bucket", "/BucketNamespace", drift.NewProperty},
+		{"AWS::EC2::VPC", "/VpcEncryptionControl", drift.NewProperty},
+		{"AWS::Logs::LogGroup", "/BearerTokenAuthenticationEnabled", drift.NewProperty},
+		{"AWS::CloudWatch::Alarm", "/EvaluationCriteria", drift.NewProperty},
+		{"AWS::ECS::Service", "/Monitoring", drift.NewProperty},
+		{"AWS::ECS::TaskDefinition", "/Volumes/*/S3FilesVolumeConfiguration", drift.NewProperty},
+		{"AWS::EKS::Cluster", "/ControlPlaneScalingConfig/Tier", drift.NewEnumValues},
+		// Read-only upstream: an output, nothing to approve.
+		{"AWS::SSM::Parameter", "/Arn", ""},
+		{"AWS::RDS::DBCluster", "/StorageEncryptionType", ""},
+	}
+	for _, tt := range tests {
+		if k := got[tt.typeName][tt.path]; k != tt.want {
+			t.Errorf("%s %s: reported %q, want %q", tt.typeName, tt.path, k, tt.want)
+		}
+	}
+	if n := len(got["AWS::SQS::Queue"]); n != 0 {
+		t.Errorf("AWS::SQS::Queue is identical in both snapshots, got %d changes", n)
+	}
+}
+
+func BenchmarkRealDrift(b *testing.B) {
+	dir := dataDir(b)
+	opts := drift.Options{
+		Source:   os.DirFS(filepath.Join(dir, "cfn-schemas")),
+		Baseline: os.DirFS(filepath.Join(dir, "cfn-schemas-old")),
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := drift.Run(context.Background(), opts); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
