@@ -34,7 +34,7 @@ func newResolver(opts Options, doc map[string]any) (*resolver, error) {
 		return nil, err
 	}
 	if opts.Partition == "" {
-		opts.Partition = partitionOf(opts.Region)
+		opts.Partition = PartitionOf(opts.Region)
 	}
 	r := &resolver{
 		opts:    opts,
@@ -46,8 +46,8 @@ func newResolver(opts Options, doc map[string]any) (*resolver, error) {
 	return r, nil
 }
 
-// partitionOf derives the partition from a region name; unknown regions are in "aws".
-func partitionOf(region string) string {
+// PartitionOf derives the partition from a region name; unknown regions are in "aws".
+func PartitionOf(region string) string {
 	switch {
 	case region == "":
 		return ""
