@@ -247,7 +247,7 @@ func TestRun(t *testing.T) {
 			want: drift.Report{Types: []drift.TypeDrift{
 				{TypeName: "AWS::Demo::Gone", Template: "AWS-Demo-Gone.json", Status: drift.MissingUpstream},
 				{TypeName: "AWS::Demo::Other", Template: "AWS-Demo-Other.json", Snapshot: "2026-08-03", Status: drift.Unchanged},
-				thing(fromBaseline[1:len(fromBaseline)-1]...),
+				thing(fromBaseline[1 : len(fromBaseline)-1]...),
 			}},
 		},
 	}
