@@ -67,22 +67,22 @@ type Options struct {
 // Template is a parsed template: its resources in file order.
 type Template struct {
 	// Name is the file name errors and reports use.
-	Name      string
-	Resources []Resource
+	Name      string     `json:"name"`
+	Resources []Resource `json:"resources"`
 }
 
 // Resource is one resource with its intrinsic functions resolved.
 type Resource struct {
-	LogicalID string
-	Type      string
+	LogicalID string `json:"logicalId"`
+	Type      string `json:"type"`
 	// Line is the 1-based line of Resources.<LogicalID>; 0 when unknown.
-	Line int
+	Line int `json:"line,omitempty"`
 	// Properties is decoded JSON (numbers as json.Number), a map[string]any; nil when absent.
 	// A value that cannot be known before deployment is replaced by null, which no type accepts, and
 	// listed in Unknown, so the engine skips only the constraints that depend on it.
-	Properties any
+	Properties any `json:"properties,omitempty"`
 	// Unknown lists those values by JSON Pointer relative to Properties, with why they are unknown.
-	Unknown []verdict.Unverified
+	Unknown []verdict.Unverified `json:"unknown,omitempty"`
 }
 
 // resourceKeys are the attributes CloudFormation allows on a resource; Properties and Type are

@@ -41,7 +41,24 @@ func newResolver(opts Options, doc map[string]any) (*resolver, error) {
 		prefix:  "\x00rcfge-" + nonce + ":",
 		noValue: "\x00rcfge-" + nonce + "!novalue",
 	}
-	r.params, _ = doc["Parameters"].(map[string]any)
+	// Overrides are applied here, to the parameters Ref reads; goformation writes the same values
+	// into its own copy, which the handlers are not given consistently.
+	declared, _ := doc["Parameters"].(map[string]any)
+	r.params = make(map[string]any, len(declared))
+	for name, p := range declared {
+		v, ok := opts.Parameters[name]
+		def, isMap := p.(map[string]any)
+		if !ok || !isMap {
+			r.params[name] = p
+			continue
+		}
+		withValue := make(map[string]any, len(def)+1)
+		for k, e := range def {
+			withValue[k] = e
+		}
+		withValue["Default"] = v
+		r.params[name] = withValue
+	}
 	r.resources, _ = doc["Resources"].(map[string]any)
 	return r, nil
 }
