@@ -189,7 +189,7 @@ type Template struct {
 
 // ReadTemplates reads the *.json templates at the root of fsys, sorted by file name, with the
 // decisions of their overlays (overlays/<file>). The type name comes from x-rcfge.typeName, else
-// from the file name.
+// the top-level typeName, else the file name.
 func ReadTemplates(fsys fs.FS) ([]Template, error) {
 	entries, err := fs.ReadDir(fsys, ".")
 	if err != nil {
@@ -222,6 +222,9 @@ func readTemplate(fsys fs.FS, name string) (Template, error) {
 	t := Template{File: name, Doc: doc}
 	ann, _ := doc["x-rcfge"].(map[string]any)
 	t.TypeName, _ = ann["typeName"].(string)
+	if t.TypeName == "" {
+		t.TypeName, _ = doc["typeName"].(string)
+	}
 	if t.TypeName == "" {
 		tn, ok := store.TypeName(name)
 		if !ok {

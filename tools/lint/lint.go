@@ -1,0 +1,454 @@
+// Package lint checks restricted schema templates before they reach S3: valid JSON, placeholders
+// known and well formed, the schema compiles once sample values fill every placeholder, every
+// object that declares properties is closed (an open one is a feature-gating hole), patterns are
+// RE2, overlays are well-formed RFC 6902 patches and, given the provider schemas, every property
+// name exists upstream.
+package lint
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"path"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/rcfge/rcfge/hook/placeholder"
+	"github.com/rcfge/rcfge/hook/schema"
+	"github.com/rcfge/rcfge/hook/store"
+	"github.com/rcfge/rcfge/tools/drift"
+)
+
+// Severity says whether a finding fails the lint.
+type Severity string
+
+// The severities.
+const (
+	// Error fails the lint (exit 1).
+	Error Severity = "error"
+	// Info is listed for review and never fails the lint.
+	Info Severity = "info"
+)
+
+// Rule names a check.
+type Rule string
+
+// The checks.
+const (
+	RuleJSON               Rule = "invalid-json"
+	RuleFileName           Rule = "file-name"
+	RuleAnnotation         Rule = "annotation"
+	RulePlaceholder        Rule = "placeholder"
+	RuleUnknownPlaceholder Rule = "unknown-placeholder"
+	RuleCompile            Rule = "compile"
+	RuleOpenObject         Rule = "open-object"
+	RuleFreeForm           Rule = "free-form"
+	RulePattern            Rule = "pattern"
+	RuleUnknownType        Rule = "unknown-type"
+	RuleUnknownProperty    Rule = "unknown-property"
+	RuleOverlay            Rule = "overlay"
+)
+
+// Finding is one problem (or, at Info, one thing to know) in one file.
+type Finding struct {
+	File     string   `json:"file"`
+	Rule     Rule     `json:"rule"`
+	Severity Severity `json:"severity"`
+	// Path is the JSON Pointer inside the file; empty for the whole file.
+	Path    string `json:"path,omitempty"`
+	Message string `json:"message"`
+}
+
+// Report is the outcome of a lint run.
+type Report struct {
+	Templates int       `json:"templates"`
+	Overlays  int       `json:"overlays"`
+	Findings  []Finding `json:"findings"`
+}
+
+// Errors counts the findings that fail the lint.
+func (r Report) Errors() int {
+	n := 0
+	for _, f := range r.Findings {
+		if f.Severity == Error {
+			n++
+		}
+	}
+	return n
+}
+
+// HasFindings reports whether the lint failed.
+func (r Report) HasFindings() bool { return r.Errors() > 0 }
+
+// Options tune a lint run.
+type Options struct {
+	// Vars names user variables declared outside the templates (the hook's configuration), in
+	// addition to each template's x-rcfge.variables. They are linted with a string sample value.
+	Vars []string
+	// Source, when set, holds the provider schemas: each template's type must exist there, and each
+	// of its property names too (a name upstream lacks is a typo or was removed).
+	Source fs.FS
+}
+
+// ErrNoTemplates means the folder holds no *.json template.
+var ErrNoTemplates = errors.New("no templates found")
+
+// Lint checks the *.json templates at the root of fsys, and the patches in fsys/overlays.
+func Lint(ctx context.Context, fsys fs.FS, opts Options) (Report, error) {
+	entries, err := fs.ReadDir(fsys, ".")
+	if err != nil {
+		return Report{}, fmt.Errorf("templates: %w", err)
+	}
+	var src *drift.Source
+	if opts.Source != nil {
+		if src, err = drift.NewSource(ctx, opts.Source); err != nil {
+			return Report{}, fmt.Errorf("provider schemas: %w", err)
+		}
+	}
+	l := &linter{opts: opts, src: src, templates: map[string]bool{}}
+	for _, e := range entries {
+		if e.IsDir() || path.Ext(e.Name()) != ".json" {
+			continue
+		}
+		if err := ctx.Err(); err != nil {
+			return Report{}, err
+		}
+		body, err := fs.ReadFile(fsys, e.Name())
+		if err != nil {
+			return Report{}, fmt.Errorf("template %s: %w", e.Name(), err)
+		}
+		l.rep.Templates++
+		l.templates[e.Name()] = true
+		if err := l.template(e.Name(), body); err != nil {
+			return Report{}, err
+		}
+	}
+	if l.rep.Templates == 0 {
+		return Report{}, ErrNoTemplates
+	}
+	if err := l.overlays(ctx, fsys); err != nil {
+		return Report{}, err
+	}
+	sort.SliceStable(l.rep.Findings, func(i, j int) bool {
+		a, b := l.rep.Findings[i], l.rep.Findings[j]
+		if a.File != b.File {
+			return a.File < b.File
+		}
+		if a.Severity != b.Severity {
+			return a.Severity == Error
+		}
+		return a.Path < b.Path
+	})
+	return l.rep, nil
+}
+
+type linter struct {
+	opts      Options
+	src       *drift.Source
+	templates map[string]bool
+	rep       Report
+}
+
+func (l *linter) add(file string, rule Rule, sev Severity, ptr, format string, args ...any) {
+	l.rep.Findings = append(l.rep.Findings, Finding{File: file, Rule: rule, Severity: sev, Path: ptr, Message: fmt.Sprintf(format, args...)})
+}
+
+// template lints one template. Problems are findings; only a failure to run returns an error.
+func (l *linter) template(file string, body []byte) error {
+	doc, err := schema.Decode(body)
+	if err != nil {
+		l.add(file, RuleJSON, Error, "", "%v", err)
+		return nil
+	}
+	root, ok := doc.(map[string]any)
+	if !ok {
+		l.add(file, RuleJSON, Error, "", "a template is a JSON object, not %s", jsonKind(doc))
+		return nil
+	}
+	typeName := l.typeName(file, root)
+	vars, declared := l.variables(file, root)
+
+	names, err := placeholder.Names(doc)
+	if err != nil {
+		l.add(file, RulePlaceholder, Error, errPath(err), "%v", err)
+		return nil
+	}
+	for _, n := range names {
+		if _, ok := vars[n]; ok || placeholder.IsBuiltin(n) {
+			continue
+		}
+		if !declared[n] {
+			l.add(file, RuleUnknownPlaceholder, Error, firstUse(root, n), "$<%s> is neither a built-in (%s) nor a declared variable (x-rcfge.variables or --var)", n, strings.Join(placeholder.Builtins, " "))
+		}
+		// Filled anyway, so that the rest of the template is still checked.
+		vars[n] = placeholder.String("sample")
+	}
+	for _, b := range placeholder.Builtins {
+		vars[b] = placeholder.String(builtinSample(b, typeName))
+	}
+	filled, err := placeholder.Fill(doc, vars)
+	if err != nil {
+		l.add(file, RulePlaceholder, Error, errPath(err), "%v", err)
+		return nil
+	}
+
+	w := &walk{file: file, l: l}
+	w.schema(root, "", true)
+	bad := w.patterns(filled, "")
+	// A pattern Go rejects also fails compilation; one finding per pattern says more than one
+	// compile error naming the first.
+	if bad == 0 {
+		if _, err := schema.Compile(file, filled); err != nil {
+			l.add(file, RuleCompile, Error, "", "%v", err)
+		}
+	}
+	if l.src != nil && typeName != "" {
+		l.upstream(file, typeName, root)
+	}
+	return nil
+}
+
+// typeName returns the template's type (x-rcfge.typeName, else the top-level typeName, else the
+// file name) and checks that the engine will find the template under it.
+func (l *linter) typeName(file string, root map[string]any) string {
+	ann, isObj := root["x-rcfge"].(map[string]any)
+	if _, present := root["x-rcfge"]; present && !isObj {
+		l.add(file, RuleAnnotation, Error, "/x-rcfge", "x-rcfge must be an object")
+	}
+	tn, _ := ann["typeName"].(string)
+	if top, _ := root["typeName"].(string); tn == "" {
+		tn = top
+	} else if top != "" && top != tn {
+		l.add(file, RuleAnnotation, Error, "/typeName", "typeName %q differs from x-rcfge.typeName %q", top, tn)
+	}
+	if tn == "" {
+		fromName, ok := store.TypeName(file)
+		if !ok {
+			l.add(file, RuleFileName, Error, "", "the engine never reads this file: a template is named after its type, AWS::S3::Bucket → AWS-S3-Bucket.json")
+			return ""
+		}
+		return fromName
+	}
+	want, err := store.FileName(tn)
+	if err != nil {
+		l.add(file, RuleFileName, Error, "", "%v", err)
+		return ""
+	}
+	if want != file {
+		l.add(file, RuleFileName, Error, "", "the engine looks up %s as %s, never as this file", tn, want)
+	}
+	return tn
+}
+
+// variables returns sample values for the template's declared variables (x-rcfge.variables) and
+// the names declared on the command line. A declaration is a name → {type: string|list,
+// description, example} object, or just a list of names.
+func (l *linter) variables(file string, root map[string]any) (placeholder.Vars, map[string]bool) {
+	vars := placeholder.Vars{}
+	declared := map[string]bool{}
+	for _, n := range l.opts.Vars {
+		declared[n] = true
+	}
+	ann, _ := root["x-rcfge"].(map[string]any)
+	raw, present := ann["variables"]
+	if !present {
+		return vars, declared
+	}
+	const where = "/x-rcfge/variables"
+	switch v := raw.(type) {
+	case []any:
+		for i, n := range v {
+			name, _ := n.(string)
+			if !placeholder.ValidName(name) {
+				l.add(file, RuleAnnotation, Error, fmt.Sprintf("%s/%d", where, i), "variable name %v is not a valid placeholder name", n)
+				continue
+			}
+			vars[name] = placeholder.String("sample-" + name)
+		}
+	case map[string]any:
+		for name, d := range v {
+			ptr := where + "/" + escape(name)
+			if !placeholder.ValidName(name) {
+				l.add(file, RuleAnnotation, Error, ptr, "variable name %q is not a valid placeholder name", name)
+				continue
+			}
+			decl, ok := d.(map[string]any)
+			if !ok {
+				l.add(file, RuleAnnotation, Error, ptr, "a variable declaration is an object {type, description, example}")
+				continue
+			}
+			val, err := sample(name, decl)
+			if err != nil {
+				l.add(file, RuleAnnotation, Error, ptr, "%v", err)
+				continue
+			}
+			vars[name] = val
+		}
+	default:
+		l.add(file, RuleAnnotation, Error, where, "x-rcfge.variables is an object of declarations or a list of names")
+	}
+	for name := range vars {
+		if placeholder.IsBuiltin(name) {
+			l.add(file, RuleAnnotation, Error, where+"/"+escape(name), "%q is a built-in placeholder and cannot be redeclared", name)
+		}
+	}
+	return vars, declared
+}
+
+// sample is the value a declared variable is linted with: its example, else a placeholder string.
+func sample(name string, decl map[string]any) (placeholder.Value, error) {
+	typ, _ := decl["type"].(string)
+	switch typ {
+	case "", "string":
+		if ex, ok := decl["example"].(string); ok {
+			return placeholder.String(ex), nil
+		}
+		if _, ok := decl["example"]; ok {
+			return placeholder.Value{}, fmt.Errorf("the example of string variable %q must be a string", name)
+		}
+		return placeholder.String("sample-" + name), nil
+	case "list":
+		ex, ok := decl["example"].([]any)
+		if !ok {
+			if _, present := decl["example"]; present {
+				return placeholder.Value{}, fmt.Errorf("the example of list variable %q must be a list of strings", name)
+			}
+			return placeholder.List("sample-" + name), nil
+		}
+		items := make([]string, len(ex))
+		for i, it := range ex {
+			s, ok := it.(string)
+			if !ok {
+				return placeholder.Value{}, fmt.Errorf("the example of list variable %q must be a list of strings", name)
+			}
+			items[i] = s
+		}
+		return placeholder.List(items...), nil
+	}
+	return placeholder.Value{}, fmt.Errorf("variable %q: type %q is not string or list", name, typ)
+}
+
+// builtinSample returns a realistic value for each built-in, so that patterns built from them are
+// compiled the way the hook will compile them.
+func builtinSample(name, typeName string) string {
+	switch name {
+	case "accountID":
+		return "123456789012"
+	case "region":
+		return "us-east-1"
+	case "partition":
+		return "aws"
+	case "stackName":
+		return "sample-stack"
+	case "stackId":
+		return "arn:aws:cloudformation:us-east-1:123456789012:stack/sample-stack/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0"
+	case "logicalResourceId":
+		return "SampleResource"
+	case "resourceType":
+		return typeName
+	}
+	return "sample"
+}
+
+// upstream checks the template's type and property names against the provider schema.
+func (l *linter) upstream(file, typeName string, root map[string]any) {
+	if !l.src.Has(typeName) {
+		l.add(file, RuleUnknownType, Error, "", "%s is not in the provider schemas", typeName)
+		return
+	}
+	up, err := l.src.Get(typeName)
+	if err != nil {
+		l.add(file, RuleUnknownType, Error, "", "%v", err)
+		return
+	}
+	for _, c := range drift.Compare(up.Doc, root, drift.Decisions{}) {
+		if c.Kind == drift.RemovedProperty {
+			l.add(file, RuleUnknownProperty, Error, c.SchemaLocation, "property %s is not in the provider schema of %s: a typo, or removed upstream", c.Path, typeName)
+		}
+	}
+}
+
+// firstUse finds the JSON Pointer of the first string using a placeholder, for the finding's path.
+func firstUse(doc any, name string) string {
+	needle := "$<" + name + ">"
+	var found string
+	var visit func(v any, ptr string) bool
+	visit = func(v any, ptr string) bool {
+		switch t := v.(type) {
+		case string:
+			if strings.Contains(t, needle) {
+				found = ptr
+				return true
+			}
+		case map[string]any:
+			for _, k := range sortedKeys(t) {
+				if strings.Contains(k, needle) {
+					found = ptr + "/" + escape(k)
+					return true
+				}
+				if visit(t[k], ptr+"/"+escape(k)) {
+					return true
+				}
+			}
+		case []any:
+			for i, it := range t {
+				if visit(it, fmt.Sprintf("%s/%d", ptr, i)) {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	visit(doc, "")
+	return found
+}
+
+func errPath(err error) string {
+	var se *placeholder.SyntaxError
+	var ue *placeholder.UnknownError
+	var ve *placeholder.ValueError
+	switch {
+	case errors.As(err, &se):
+		return se.Path
+	case errors.As(err, &ue):
+		return ue.Path
+	case errors.As(err, &ve):
+		return ve.Path
+	}
+	return ""
+}
+
+func jsonKind(v any) string {
+	switch v.(type) {
+	case []any:
+		return "an array"
+	case string:
+		return "a string"
+	case nil:
+		return "null"
+	case bool:
+		return "a boolean"
+	}
+	return "a number"
+}
+
+func sortedKeys(m map[string]any) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+func escape(s string) string {
+	return strings.ReplaceAll(strings.ReplaceAll(s, "~", "~0"), "/", "~1")
+}
+
+// compileRE2 compiles a pattern the way the engine does.
+func compileRE2(p string) error {
+	_, err := regexp.Compile(p)
+	return err
+}
