@@ -9,14 +9,14 @@ import (
 	"path"
 	"strings"
 
-	jsonpatch "github.com/evanphx/json-patch/v5"
-
 	"github.com/rcfge/rcfge/hook/placeholder"
+	"github.com/rcfge/rcfge/hook/schema"
 )
 
-// overlays checks the RFC 6902 patches in fsys/overlays: well formed, for a template that exists,
-// and every pattern they bring in is RE2. The generator applies them; lint catches a broken one
-// before a regeneration does.
+// overlays checks the RFC 6902 patches in fsys/overlays: well formed (each operation as RFC 6902
+// section 4 requires, so the generator's json-patch library accepts it), for a template that
+// exists, and every pattern they bring in is RE2. Lint catches a broken overlay before a
+// regeneration does.
 func (l *linter) overlays(ctx context.Context, fsys fs.FS) error {
 	entries, err := fs.ReadDir(fsys, "overlays")
 	if errors.Is(err, fs.ErrNotExist) {
@@ -49,47 +49,55 @@ func (l *linter) overlays(ctx context.Context, fsys fs.FS) error {
 var patchOps = map[string]bool{"add": true, "remove": true, "replace": true, "move": true, "copy": true, "test": true}
 
 func (l *linter) patch(file string, body []byte) {
-	var raw []map[string]json.RawMessage
-	if err := json.Unmarshal(body, &raw); err != nil {
+	var ops []map[string]json.RawMessage
+	if err := json.Unmarshal(body, &ops); err != nil {
 		l.add(file, RuleOverlay, Error, "", "not an RFC 6902 patch (a JSON array of operations): %v", err)
 		return
 	}
-	patch, err := jsonpatch.DecodePatch(body)
-	if err != nil {
-		l.add(file, RuleOverlay, Error, "", "not an RFC 6902 patch: %v", err)
+	for i, op := range ops {
+		l.operation(file, fmt.Sprintf("/%d", i), op)
+	}
+}
+
+func (l *linter) operation(file, ptr string, op map[string]json.RawMessage) {
+	str := func(key string) (string, bool) {
+		raw, ok := op[key]
+		if !ok {
+			return "", false
+		}
+		var s string
+		return s, json.Unmarshal(raw, &s) == nil
+	}
+	kind, _ := str("op")
+	if !patchOps[kind] {
+		l.add(file, RuleOverlay, Error, ptr+"/op", "op %q is not one of add, remove, replace, move, copy, test", kind)
 		return
 	}
-	for i, op := range patch {
-		ptr := fmt.Sprintf("/%d", i)
-		kind := op.Kind()
-		if !patchOps[kind] {
-			l.add(file, RuleOverlay, Error, ptr, "op %q is not one of add, remove, replace, move, copy, test", kind)
-			continue
-		}
-		p, err := op.Path()
-		if err != nil || !validPointer(p) {
-			l.add(file, RuleOverlay, Error, ptr, "path %q is not a JSON Pointer", p)
-			continue
-		}
-		if kind == "move" || kind == "copy" {
-			if from, err := op.From(); err != nil || !validPointer(from) {
-				l.add(file, RuleOverlay, Error, ptr, "%s needs a from JSON Pointer", kind)
-			}
-		}
-		if kind != "add" && kind != "replace" && kind != "test" {
-			continue
-		}
-		if _, ok := raw[i]["value"]; !ok {
-			l.add(file, RuleOverlay, Error, ptr, "%s needs a value", kind)
-			continue
-		}
-		v, err := op.ValueInterface()
-		if err != nil {
-			l.add(file, RuleOverlay, Error, ptr+"/value", "%v", err)
-			continue
-		}
-		l.patchValue(file, ptr+"/value", p, v)
+	target, ok := str("path")
+	if !ok || !validPointer(target) {
+		l.add(file, RuleOverlay, Error, ptr+"/path", "%s needs a path that is a JSON Pointer (\"/properties/Name\")", kind)
+		return
 	}
+	switch kind {
+	case "move", "copy":
+		if from, ok := str("from"); !ok || !validPointer(from) {
+			l.add(file, RuleOverlay, Error, ptr, "%s needs a from that is a JSON Pointer", kind)
+		}
+		return
+	case "remove":
+		return
+	}
+	raw, ok := op["value"]
+	if !ok {
+		l.add(file, RuleOverlay, Error, ptr, "%s needs a value", kind)
+		return
+	}
+	v, err := schema.Decode(raw)
+	if err != nil {
+		l.add(file, RuleOverlay, Error, ptr+"/value", "%v", err)
+		return
+	}
+	l.patchValue(file, ptr+"/value", target, v)
 }
 
 // patchValue checks the patterns an operation brings in: policy patterns are never loosened to

@@ -90,6 +90,9 @@ func admitsObject(s map[string]any) bool {
 			}
 		}
 		return false
+	case nil:
+	default:
+		return false
 	}
 	for _, kw := range []string{"$ref", "enum", "const", "allOf", "anyOf", "oneOf", "not"} {
 		if _, ok := s[kw]; ok {

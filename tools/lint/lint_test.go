@@ -1,0 +1,222 @@
+package lint_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"flag"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"testing"
+	"testing/fstest"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+
+	"github.com/rcfge/rcfge/tools/drift"
+	"github.com/rcfge/rcfge/tools/lint"
+	"github.com/rcfge/rcfge/tools/render"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+// f is a finding without its message: what a test pins.
+func f(file string, rule lint.Rule, sev lint.Severity, path string) lint.Finding {
+	return lint.Finding{File: file, Rule: rule, Severity: sev, Path: path}
+}
+
+const (
+	E = lint.Error
+	I = lint.Info
+)
+
+func TestLint(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		dir  string
+		fsys fstest.MapFS
+		opts lint.Options
+		want []lint.Finding
+	}{
+		{
+			name: "good template and overlay",
+			dir:  "testdata/good",
+			want: []lint.Finding{f("AWS-Demo-Thing.json", lint.RuleFreeForm, I, "/properties/Policy")},
+		},
+		{
+			name: "every kind of problem",
+			dir:  "testdata/bad",
+			want: []lint.Finding{
+				f("AWS-Demo-Annotated.json", lint.RuleAnnotation, E, "/x-rcfge"),
+				f("AWS-Demo-Array.json", lint.RuleJSON, E, ""),
+				f("AWS-Demo-Compile.json", lint.RuleCompile, E, ""),
+				f("AWS-Demo-Json.json", lint.RuleJSON, E, ""),
+				f("AWS-Demo-Mismatch.json", lint.RuleFileName, E, ""),
+				f("AWS-Demo-Open.json", lint.RuleOpenObject, E, ""),
+				f("AWS-Demo-Open.json", lint.RuleOpenObject, E, "/definitions/Hole"),
+				f("AWS-Demo-Open.json", lint.RuleOpenObject, E, "/properties/Open"),
+				f("AWS-Demo-Open.json", lint.RuleOpenObject, E, "/properties/Schema"),
+				f("AWS-Demo-Open.json", lint.RuleFreeForm, I, "/properties/Anything"),
+				f("AWS-Demo-Pattern.json", lint.RulePattern, E, "/properties/Map/patternProperties/^[a-z]{1,2000}$"),
+				f("AWS-Demo-Pattern.json", lint.RulePattern, E, "/properties/Name/pattern"),
+				f("AWS-Demo-Syntax.json", lint.RulePlaceholder, E, "/properties/Key/pattern"),
+				f("AWS-Demo-Unknown.json", lint.RuleUnknownPlaceholder, E, "/properties/Key/pattern"),
+				f("AWS-Demo-Vars.json", lint.RulePlaceholder, E, "/properties/Arn/description"),
+				f("AWS-Demo-Vars.json", lint.RuleAnnotation, E, "/x-rcfge/variables/bad name"),
+				f("AWS-Demo-Vars.json", lint.RuleAnnotation, E, "/x-rcfge/variables/listMixed"),
+				f("AWS-Demo-Vars.json", lint.RuleAnnotation, E, "/x-rcfge/variables/listStr"),
+				f("AWS-Demo-Vars.json", lint.RuleAnnotation, E, "/x-rcfge/variables/notObject"),
+				f("AWS-Demo-Vars.json", lint.RuleAnnotation, E, "/x-rcfge/variables/region"),
+				f("AWS-Demo-Vars.json", lint.RuleAnnotation, E, "/x-rcfge/variables/strList"),
+				f("AWS-Demo-Vars.json", lint.RuleAnnotation, E, "/x-rcfge/variables/weird"),
+				f("AWS-Demo-VarsList.json", lint.RuleAnnotation, E, "/x-rcfge/variables/1"),
+				f("AWS-Demo-VarsShape.json", lint.RuleAnnotation, E, "/x-rcfge/variables"),
+				f("demo.json", lint.RuleFileName, E, ""),
+				f("overlays/AWS-Demo-Nope.json", lint.RuleOverlay, E, ""),
+				f("overlays/AWS-Demo-Open.json", lint.RuleOverlay, E, "/0/op"),
+				f("overlays/AWS-Demo-Open.json", lint.RuleOverlay, E, "/1/path"),
+				f("overlays/AWS-Demo-Open.json", lint.RuleOverlay, E, "/2"),
+				f("overlays/AWS-Demo-Open.json", lint.RuleOverlay, E, "/3"),
+				f("overlays/AWS-Demo-Open.json", lint.RulePattern, E, "/4/value"),
+				f("overlays/AWS-Demo-Open.json", lint.RulePattern, E, "/5/value/pattern"),
+				f("overlays/AWS-Demo-Open.json", lint.RulePlaceholder, E, "/7/value"),
+				f("overlays/AWS-Demo-Pattern.json", lint.RuleOverlay, E, ""),
+			},
+		},
+		{
+			name: "typos against the provider schema",
+			dir:  "testdata/typo",
+			opts: lint.Options{Source: os.DirFS("testdata/source")},
+			want: []lint.Finding{
+				f("AWS-Demo-Missing.json", lint.RuleUnknownType, E, ""),
+				f("AWS-Demo-Thing.json", lint.RuleUnknownProperty, E, "/definitions/Settings/properties/Levle"),
+				f("AWS-Demo-Thing.json", lint.RuleUnknownProperty, E, "/properties/Encrypton"),
+			},
+		},
+		{
+			name: "provider schema of another type under the file name",
+			fsys: fstest.MapFS{"AWS-Demo-Thing.json": {Data: []byte(`{"type": "object", "additionalProperties": false, "properties": {}}`)}},
+			opts: lint.Options{Source: fstest.MapFS{"aws-demo-thing.json": {Data: []byte(`{"typeName": "AWS::Demo::Other"}`)}}},
+			want: []lint.Finding{f("AWS-Demo-Thing.json", lint.RuleUnknownType, E, "")},
+		},
+		{
+			name: "variables declared on the command line",
+			fsys: fstest.MapFS{"AWS-Demo-Key.json": {Data: []byte(`{"type": "object", "additionalProperties": false, "properties": {"K": {"type": "string", "pattern": "^$<kmsKeyArn>$"}}}`)}},
+			opts: lint.Options{Vars: []string{"kmsKeyArn"}},
+		},
+		{
+			name: "top-level typeName disagrees with x-rcfge",
+			fsys: fstest.MapFS{"AWS-Demo-Key.json": {Data: []byte(`{"typeName": "AWS::Demo::Lock", "x-rcfge": {"typeName": "AWS::Demo::Key"}, "type": "object", "additionalProperties": false, "properties": {}}`)}},
+			want: []lint.Finding{f("AWS-Demo-Key.json", lint.RuleAnnotation, E, "/typeName")},
+		},
+		{
+			name: "type name the store refuses",
+			fsys: fstest.MapFS{"AWS-Demo-Key.json": {Data: []byte(`{"typeName": "../etc", "type": "object", "additionalProperties": false, "properties": {}}`)}},
+			want: []lint.Finding{f("AWS-Demo-Key.json", lint.RuleFileName, E, "")},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			var fsys fs.FS = tt.fsys
+			if tt.dir != "" {
+				fsys = os.DirFS(tt.dir)
+			}
+			got, err := lint.Lint(context.Background(), fsys, tt.opts)
+			if err != nil {
+				t.Fatalf("Lint() error = %v", err)
+			}
+			if diff := cmp.Diff(tt.want, got.Findings, cmpopts.EquateEmpty(), cmpopts.IgnoreFields(lint.Finding{}, "Message")); diff != "" {
+				t.Errorf("Lint() findings mismatch (-want +got):\n%s", diff)
+			}
+			wantErrors := 0
+			for _, w := range tt.want {
+				if w.Severity == lint.Error {
+					wantErrors++
+				}
+			}
+			if got.HasFindings() != (wantErrors > 0) || got.Errors() != wantErrors {
+				t.Errorf("Errors() = %d, HasFindings() = %v; want %d errors", got.Errors(), got.HasFindings(), wantErrors)
+			}
+			for _, g := range got.Findings {
+				if g.Message == "" {
+					t.Errorf("finding %+v has no message", g)
+				}
+			}
+		})
+	}
+}
+
+func TestLintErrors(t *testing.T) {
+	t.Parallel()
+	cancelled, cancel := context.WithCancel(context.Background())
+	cancel()
+	good := os.DirFS("testdata/good")
+	tests := []struct {
+		name    string
+		ctx     context.Context
+		fsys    fs.FS
+		opts    lint.Options
+		wantErr error
+	}{
+		{name: "no templates", ctx: context.Background(), fsys: fstest.MapFS{"README.md": {}}, wantErr: lint.ErrNoTemplates},
+		{name: "not a folder", ctx: context.Background(), fsys: os.DirFS("testdata/nope"), wantErr: fs.ErrNotExist},
+		{name: "empty provider schemas", ctx: context.Background(), fsys: good, opts: lint.Options{Source: fstest.MapFS{}}, wantErr: drift.ErrNoSchemas},
+		{name: "cancelled", ctx: cancelled, fsys: good, wantErr: context.Canceled},
+		{name: "overlays not a folder", ctx: context.Background(), fsys: fstest.MapFS{
+			"AWS-Demo-Key.json": {Data: []byte(`{"type": "object", "additionalProperties": false, "properties": {}}`)},
+			"overlays":          {Data: []byte("a file")},
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			_, err := lint.Lint(tt.ctx, tt.fsys, tt.opts)
+			if err == nil {
+				t.Fatal("Lint() error = nil, want an error")
+			}
+			if tt.wantErr != nil && !errors.Is(err, tt.wantErr) {
+				t.Errorf("Lint() error = %v, want %v", err, tt.wantErr)
+			}
+		})
+	}
+}
+
+func TestReportRender(t *testing.T) {
+	t.Parallel()
+	for _, dir := range []string{"good", "bad"} {
+		rep, err := lint.Lint(context.Background(), os.DirFS(filepath.Join("testdata", dir)), lint.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, format := range []render.Format{render.Text, render.JSON} {
+			var buf bytes.Buffer
+			if err := render.Write(&buf, format, rep); err != nil {
+				t.Fatalf("render.Write(%s) error = %v", format, err)
+			}
+			golden(t, filepath.Join("testdata", "TestReportRender", dir+"."+string(format)+".golden"), buf.Bytes())
+		}
+	}
+}
+
+func golden(t *testing.T, path string, got []byte) {
+	t.Helper()
+	if *update {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("golden file (run with -update to create): %v", err)
+	}
+	if diff := cmp.Diff(string(want), string(got)); diff != "" {
+		t.Errorf("output mismatch with %s (-want +got):\n%s", path, diff)
+	}
+}
