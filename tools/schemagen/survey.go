@@ -1,0 +1,137 @@
+package schemagen
+
+import (
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"strconv"
+)
+
+// visit calls fn for every schema node under v (v included), with its JSON Pointer, in a fixed
+// order. It only descends through schema keywords, never into enum, const, default or examples.
+func visit(v any, ptr string, fn func(m map[string]any, ptr string) error) error {
+	m, ok := v.(map[string]any)
+	if !ok {
+		return nil
+	}
+	if err := fn(m, ptr); err != nil {
+		return err
+	}
+	for _, key := range []string{"properties", "patternProperties", "definitions", "dependencies"} {
+		children, ok := m[key].(map[string]any)
+		if !ok {
+			continue
+		}
+		for _, name := range sortedKeys(children) {
+			if err := visit(children[name], ptr+"/"+key+"/"+pointerEscape(name), fn); err != nil {
+				return err
+			}
+		}
+	}
+	for _, key := range []string{"additionalProperties", "additionalItems", "not", "if", "then", "else", "contains", "propertyNames"} {
+		if err := visit(m[key], ptr+"/"+key, fn); err != nil {
+			return err
+		}
+	}
+	switch items := m["items"].(type) {
+	case map[string]any:
+		if err := visit(items, ptr+"/items", fn); err != nil {
+			return err
+		}
+	case []any:
+		for i, it := range items {
+			if err := visit(it, ptr+"/items/"+strconv.Itoa(i), fn); err != nil {
+				return err
+			}
+		}
+	}
+	for _, key := range []string{"allOf", "anyOf", "oneOf"} {
+		branches, _ := m[key].([]any)
+		for i, br := range branches {
+			if err := visit(br, ptr+"/"+key+"/"+strconv.Itoa(i), fn); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// IsOpenObject reports whether a schema node admits objects with any keys: it declares no
+// properties, does not forbid additional ones, and is not just a $ref, an enum or a wrapper of
+// alternatives (whose branches are judged on their own).
+func IsOpenObject(m map[string]any) bool {
+	if _, ok := m["$ref"]; ok {
+		return false
+	}
+	if _, ok := m["properties"]; ok {
+		return false
+	}
+	if ap, ok := m["additionalProperties"].(bool); ok && !ap {
+		return false
+	}
+	if _, ok := m["enum"]; ok {
+		return false
+	}
+	if _, ok := m["const"]; ok {
+		return false
+	}
+	switch t := m["type"].(type) {
+	case string:
+		return t == "object"
+	case []any:
+		for _, x := range t {
+			if x == "object" {
+				return true
+			}
+		}
+		return false
+	}
+	for _, key := range []string{"allOf", "anyOf", "oneOf", "not", "if"} {
+		if _, ok := m[key]; ok {
+			return false
+		}
+	}
+	return true
+}
+
+// openObjects lists the schema locations of free-form objects in doc.
+func openObjects(doc map[string]any) []string {
+	var out []string
+	_ = visit(doc, "", func(m map[string]any, ptr string) error {
+		if ptr != "" && IsOpenObject(m) {
+			out = append(out, ptr)
+		}
+		return nil
+	})
+	return out
+}
+
+// checkPatterns refuses any pattern or patternProperties key RE2 cannot compile. After the
+// generator's own translation only an overlay can introduce one, and an overlay's policy pattern is
+// never translated or dropped: loosening it silently would defeat its purpose.
+func checkPatterns(doc map[string]any, _ string) error {
+	return visit(doc, "", func(m map[string]any, ptr string) error {
+		if p, ok := m["pattern"].(string); ok {
+			if _, err := regexp.Compile(p); err != nil {
+				return fmt.Errorf("pattern at %s is not RE2: %w", ptr+"/pattern", err)
+			}
+		}
+		if pp, ok := m["patternProperties"].(map[string]any); ok {
+			for k := range pp {
+				if _, err := regexp.Compile(k); err != nil {
+					return fmt.Errorf("patternProperties key at %s is not RE2: %w", ptr+"/patternProperties/"+pointerEscape(k), err)
+				}
+			}
+		}
+		return nil
+	})
+}
+
+// toJSON and fromJSON move a document across the byte boundary of the JSON Patch library.
+func toJSON(v any) ([]byte, error) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil, fmt.Errorf("encode: %w", err)
+	}
+	return b, nil
+}
