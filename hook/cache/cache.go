@@ -94,6 +94,19 @@ func (c *LRU[V]) finish(key string, cl *call[V]) {
 	c.add(key, cl.val)
 }
 
+// DoBytes is Do with the key as bytes: a hit allocates nothing, which keeps the hot path lean.
+func (c *LRU[V]) DoBytes(key []byte, load func() (V, error)) (V, bool, error) {
+	c.mu.Lock()
+	if el, ok := c.items[string(key)]; ok {
+		c.ll.MoveToFront(el)
+		v := el.Value.(*entry[V]).val
+		c.mu.Unlock()
+		return v, true, nil
+	}
+	c.mu.Unlock()
+	return c.Do(string(key), load)
+}
+
 // Add stores a value, evicting the least recently used one when full.
 func (c *LRU[V]) Add(key string, v V) {
 	c.mu.Lock()

@@ -187,7 +187,9 @@ func (e *Engine) schemaFor(tpl store.Template, in Input) (*schema.Schema, bool, 
 	invalid := func(err error) error {
 		return &Error{Kind: KindInvalidTemplate, TypeName: in.TypeName, Template: tpl.Key, Err: err}
 	}
-	p, _, err := e.prepared.Do(tpl.Key+"\x00"+tpl.Version, func() (*prepared, error) {
+	var buf [512]byte
+	pkey := append(append(append(buf[:0], tpl.Key...), 0), tpl.Version...)
+	p, _, err := e.prepared.DoBytes(pkey, func() (*prepared, error) {
 		doc, err := schema.Decode(tpl.Body)
 		if err != nil {
 			return nil, err
@@ -202,21 +204,24 @@ func (e *Engine) schemaFor(tpl store.Template, in Input) (*schema.Schema, bool, 
 	if err != nil {
 		return nil, false, invalid(err)
 	}
-	vars, err := e.values(p.names, in)
-	if err != nil {
-		return nil, false, invalid(err)
-	}
 	// The key is the content digest plus only the values actually substituted: a template without
 	// $<accountID> is shared by every account, one with it never is.
-	var key strings.Builder
-	key.WriteString(p.digest)
+	key := append(buf[:0], p.digest...)
 	for _, n := range p.names {
-		key.WriteByte(0)
-		key.WriteString(n)
-		key.WriteByte('=')
-		key.WriteString(vars[n].Key())
+		v, err := e.value(n, in)
+		if err != nil {
+			return nil, false, invalid(err)
+		}
+		key = append(key, 0)
+		key = append(key, n...)
+		key = append(key, '=')
+		key = v.AppendKey(key)
 	}
-	sch, hit, err := e.compiled.Do(key.String(), func() (*schema.Schema, error) {
+	sch, hit, err := e.compiled.DoBytes(key, func() (*schema.Schema, error) {
+		vars := make(placeholder.Vars, len(p.names))
+		for _, n := range p.names {
+			vars[n], _ = e.value(n, in)
+		}
 		filled, err := placeholder.Fill(p.doc, vars)
 		if err != nil {
 			return nil, err
@@ -229,30 +234,23 @@ func (e *Engine) schemaFor(tpl store.Template, in Input) (*schema.Schema, bool, 
 	return sch, hit, nil
 }
 
-// values resolves the placeholders a template uses: built-ins from the context, then user
-// variables (request over engine). A built-in with no value here is an error, never an empty string.
-func (e *Engine) values(names []string, in Input) (placeholder.Vars, error) {
-	vars := make(placeholder.Vars, len(names))
-	for _, n := range names {
-		if placeholder.IsBuiltin(n) {
-			v := builtin(n, in)
-			if v == "" {
-				return nil, fmt.Errorf("placeholder $<%s> has no value in this invocation context", n)
-			}
-			vars[n] = placeholder.String(v)
-			continue
+// value resolves one placeholder: built-ins from the context, then user variables (request over
+// engine). A built-in with no value here is an error, never an empty string.
+func (e *Engine) value(n string, in Input) (placeholder.Value, error) {
+	if placeholder.IsBuiltin(n) {
+		v := builtin(n, in)
+		if v == "" {
+			return placeholder.Value{}, fmt.Errorf("placeholder $<%s> has no value in this invocation context", n)
 		}
-		if v, ok := in.Vars[n]; ok {
-			vars[n] = v
-			continue
-		}
-		if v, ok := e.vars[n]; ok {
-			vars[n] = v
-			continue
-		}
-		return nil, &placeholder.UnknownError{Name: n}
+		return placeholder.String(v), nil
 	}
-	return vars, nil
+	if v, ok := in.Vars[n]; ok {
+		return v, nil
+	}
+	if v, ok := e.vars[n]; ok {
+		return v, nil
+	}
+	return placeholder.Value{}, &placeholder.UnknownError{Name: n}
 }
 
 func builtin(name string, in Input) string {

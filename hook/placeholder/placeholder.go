@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -34,16 +35,25 @@ func (v Value) Str() string { return v.str }
 func (v Value) Items() []string { return v.list }
 
 // Key returns an unambiguous encoding of the value, for cache keys.
-func (v Value) Key() string {
+func (v Value) Key() string { return string(v.AppendKey(nil)) }
+
+// AppendKey appends Key's encoding to dst without allocating beyond dst's growth.
+func (v Value) AppendKey(dst []byte) []byte {
 	if !v.isList {
-		return fmt.Sprintf("s%d:%s", len(v.str), v.str)
+		dst = append(dst, 's')
+		dst = strconv.AppendInt(dst, int64(len(v.str)), 10)
+		dst = append(dst, ':')
+		return append(dst, v.str...)
 	}
-	var b strings.Builder
-	fmt.Fprintf(&b, "l%d:", len(v.list))
+	dst = append(dst, 'l')
+	dst = strconv.AppendInt(dst, int64(len(v.list)), 10)
+	dst = append(dst, ':')
 	for _, it := range v.list {
-		fmt.Fprintf(&b, "%d:%s", len(it), it)
+		dst = strconv.AppendInt(dst, int64(len(it)), 10)
+		dst = append(dst, ':')
+		dst = append(dst, it...)
 	}
-	return b.String()
+	return dst
 }
 
 // Vars maps placeholder names to values.

@@ -48,8 +48,58 @@ func typeBit(t string) typeMask {
 // changes: a string property holding "true" stays a string, "abc" for an integer stays a violation.
 // v is never modified; unchanged parts are shared.
 func (s *Schema) Coerce(v any) any {
-	out, _ := s.coerce(v, []*jsonschema.Schema{s.root})
+	out, _ := s.coerce(v, s.rootSet)
 	return out
+}
+
+// kids is what the coercion walk needs of one schema, precomputed at compile time so the walk
+// allocates nothing on the common path.
+type kids struct {
+	mask        typeMask
+	constrained bool
+	props       map[string][]*jsonschema.Schema // schemas applying to each declared property
+	items       []*jsonschema.Schema            // schemas applying to every item (items: schema)
+	tuple       bool                            // items is a list or prefixItems is set: computed per index
+}
+
+func (s *Schema) precompute() {
+	s.kids = make(map[*jsonschema.Schema]*kids, len(s.flat))
+	for n := range s.flat {
+		set := []*jsonschema.Schema{n}
+		k := &kids{props: map[string][]*jsonschema.Schema{}}
+		k.mask, k.constrained = s.types(set)
+		for _, c := range s.flat[n] {
+			for name := range c.Properties {
+				if _, done := k.props[name]; !done {
+					k.props[name] = s.propertySchemas(nil, set, name)
+				}
+			}
+			if _, ok := c.Items.([]*jsonschema.Schema); ok || len(c.PrefixItems) > 0 {
+				k.tuple = true
+			}
+		}
+		if !k.tuple {
+			k.items = s.itemSchemas(nil, set, 0)
+		}
+		s.kids[n] = k
+	}
+}
+
+func (k *kids) lookup(name string) ([]*jsonschema.Schema, bool) {
+	if k == nil {
+		return nil, false
+	}
+	c, ok := k.props[name]
+	return c, ok
+}
+
+func (s *Schema) typesOf(set []*jsonschema.Schema) (typeMask, bool) {
+	if len(set) == 1 {
+		if k := s.kids[set[0]]; k != nil {
+			return k.mask, k.constrained
+		}
+	}
+	return s.types(set)
 }
 
 func (s *Schema) types(set []*jsonschema.Schema) (m typeMask, constrained bool) {
@@ -67,7 +117,7 @@ func (s *Schema) types(set []*jsonschema.Schema) (m typeMask, constrained bool) 
 func (s *Schema) coerce(v any, set []*jsonschema.Schema) (any, bool) {
 	switch t := v.(type) {
 	case string:
-		m, ok := s.types(set)
+		m, ok := s.typesOf(set)
 		if !ok || m&tString != 0 {
 			return v, false
 		}
@@ -81,22 +131,30 @@ func (s *Schema) coerce(v any, set []*jsonschema.Schema) (any, bool) {
 		}
 		return v, false
 	case json.Number:
-		m, ok := s.types(set)
+		m, ok := s.typesOf(set)
 		if ok && m&(tInteger|tNumber) == 0 && m&tString != 0 {
 			return string(t), true
 		}
 		return v, false
 	case bool:
-		m, ok := s.types(set)
+		m, ok := s.typesOf(set)
 		if ok && m&tBoolean == 0 && m&tString != 0 {
 			return strconv.FormatBool(t), true
 		}
 		return v, false
 	case map[string]any:
 		var out map[string]any
+		var pre *kids
+		if len(set) == 1 {
+			pre = s.kids[set[0]]
+		}
 		for k, val := range t {
-			var buf [4]*jsonschema.Schema
-			kids := s.propertySchemas(buf[:0], set, k)
+			var kids []*jsonschema.Schema
+			if c, ok := pre.lookup(k); ok {
+				kids = c
+			} else {
+				kids = s.propertySchemas(nil, set, k)
+			}
 			if len(kids) == 0 {
 				continue
 			}
@@ -118,9 +176,17 @@ func (s *Schema) coerce(v any, set []*jsonschema.Schema) (any, bool) {
 		return out, true
 	case []any:
 		var out []any
+		var pre *kids
+		if len(set) == 1 {
+			pre = s.kids[set[0]]
+		}
 		for i, val := range t {
-			var buf [4]*jsonschema.Schema
-			kids := s.itemSchemas(buf[:0], set, i)
+			var kids []*jsonschema.Schema
+			if pre != nil && !pre.tuple {
+				kids = pre.items
+			} else {
+				kids = s.itemSchemas(nil, set, i)
+			}
 			if len(kids) == 0 {
 				continue
 			}

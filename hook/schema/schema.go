@@ -42,12 +42,14 @@ func (e *CompileError) Unwrap() error { return e.Err }
 
 // Schema is a compiled restricted template. It is immutable and safe for concurrent use.
 type Schema struct {
-	name  string
-	base  string
-	root  *jsonschema.Schema
-	flat  map[*jsonschema.Schema][]*jsonschema.Schema
-	byLoc map[string]*jsonschema.Schema
-	ext   map[string]any
+	name    string
+	base    string
+	root    *jsonschema.Schema
+	flat    map[*jsonschema.Schema][]*jsonschema.Schema
+	rootSet []*jsonschema.Schema
+	kids    map[*jsonschema.Schema]*kids
+	byLoc   map[string]*jsonschema.Schema
+	ext     map[string]any
 }
 
 // Name returns the template name the schema was compiled from.
@@ -105,7 +107,11 @@ func Compile(name string, doc any) (*Schema, error) {
 	if err != nil {
 		return nil, &CompileError{Template: name, Err: err}
 	}
+	if draft == jsonschema.Draft4 || draft == jsonschema.Draft6 || draft == jsonschema.Draft7 {
+		compiled = collapseRefs(compiled)
+	}
 	s := &Schema{name: name, base: url, root: compiled}
+	s.rootSet = []*jsonschema.Schema{compiled}
 	s.index()
 	if x, ok := root["x-rcfge"].(map[string]any); ok {
 		s.ext = x
@@ -151,6 +157,93 @@ func jsonType(v any) string {
 	return fmt.Sprintf("%T", v)
 }
 
+// collapseRefs replaces every pure $ref schema by its target throughout the compiled graph. Up to
+// draft-07 a schema holding $ref has no other keyword (the compiler ignores its siblings), so the
+// result validates exactly the same; it saves one validator call (and its allocations) per $ref hop
+// on the hot path, and violations point at the definition that holds the rule.
+func collapseRefs(root *jsonschema.Schema) *jsonschema.Schema {
+	target := func(n *jsonschema.Schema) *jsonschema.Schema {
+		seen := 0
+		for n != nil && n.Ref != nil && seen < 64 {
+			n = n.Ref
+			seen++
+		}
+		return n
+	}
+	done := map[*jsonschema.Schema]bool{}
+	var visit func(n *jsonschema.Schema)
+	fix := func(p **jsonschema.Schema) {
+		if *p != nil {
+			*p = target(*p)
+			visit(*p)
+		}
+	}
+	fixAll := func(l []*jsonschema.Schema) {
+		for i := range l {
+			fix(&l[i])
+		}
+	}
+	visit = func(n *jsonschema.Schema) {
+		if n == nil || done[n] {
+			return
+		}
+		done[n] = true
+		if n.Ref != nil {
+			visit(n.Ref)
+		}
+		for _, p := range []**jsonschema.Schema{&n.Not, &n.If, &n.Then, &n.Else, &n.PropertyNames, &n.UnevaluatedProperties, &n.Items2020, &n.Contains, &n.UnevaluatedItems, &n.ContentSchema, &n.RecursiveRef, &n.DynamicRef} {
+			fix(p)
+		}
+		fixAll(n.AllOf)
+		fixAll(n.AnyOf)
+		fixAll(n.OneOf)
+		fixAll(n.PrefixItems)
+		for k, c := range n.Properties {
+			c = target(c)
+			n.Properties[k] = c
+			visit(c)
+		}
+		for k, c := range n.PatternProperties {
+			c = target(c)
+			n.PatternProperties[k] = c
+			visit(c)
+		}
+		for k, c := range n.DependentSchemas {
+			c = target(c)
+			n.DependentSchemas[k] = c
+			visit(c)
+		}
+		for k, d := range n.Dependencies {
+			if c, ok := d.(*jsonschema.Schema); ok {
+				c = target(c)
+				n.Dependencies[k] = c
+				visit(c)
+			}
+		}
+		if c, ok := n.AdditionalProperties.(*jsonschema.Schema); ok {
+			c = target(c)
+			n.AdditionalProperties = c
+			visit(c)
+		}
+		if c, ok := n.AdditionalItems.(*jsonschema.Schema); ok {
+			c = target(c)
+			n.AdditionalItems = c
+			visit(c)
+		}
+		switch it := n.Items.(type) {
+		case *jsonschema.Schema:
+			c := target(it)
+			n.Items = c
+			visit(c)
+		case []*jsonschema.Schema:
+			fixAll(it)
+		}
+	}
+	root = target(root)
+	visit(root)
+	return root
+}
+
 // index walks every reachable subschema once: it records each one's location (to name unapproved
 // properties from the compiled schema, not from message text) and its applicator closure (the
 // schemas that apply at the same instance location, for coercion).
@@ -173,6 +266,7 @@ func (s *Schema) index() {
 	for n := range seen {
 		s.flat[n] = closure(n)
 	}
+	s.precompute()
 }
 
 // inPlace lists the subschemas that apply to the same instance as n.

@@ -91,46 +91,29 @@ func (f *flattener) flatten(ve *jsonschema.ValidationError) []verdict.Violation 
 	return f.leaf(ve, kw)
 }
 
-// alternatives reports a failed anyOf/oneOf. When one alternative got further into the instance
-// than the others (the resource clearly meant it), its own violations are the useful ones;
-// otherwise one violation names the alternatives. An alternative that failed only on unknown
-// values might pass at deployment, so the whole keyword is then skipped.
+// alternatives reports a failed anyOf/oneOf. When exactly one alternative matched the shape of the
+// value (no type, required or unapproved-property failure), the resource clearly meant it and its
+// own violations are the useful ones; otherwise one violation names the alternatives. An alternative
+// that failed only on unknown values might pass at deployment, so the keyword is then skipped.
 func (f *flattener) alternatives(ve *jsonschema.ValidationError, kw string) []verdict.Violation {
-	best, bestDepth, bestN := -1, -1, 0
 	branches := make([][]verdict.Violation, len(ve.Causes))
+	meant := -1
 	for i, c := range ve.Causes {
 		b := f.flatten(c)
 		if len(b) == 0 {
 			return nil
 		}
 		branches[i] = b
-		d := 0
-		for _, v := range b {
-			d = max(d, depth(v.Path))
-		}
-		if d > bestDepth || d == bestDepth && len(b) < bestN {
-			best, bestDepth, bestN = i, d, len(b)
+		if !structural(b) {
+			if meant >= 0 {
+				meant = -2 // more than one: none is clearly meant
+			} else if meant == -1 {
+				meant = i
+			}
 		}
 	}
-	here := depth(ve.InstanceLocation)
-	if bestDepth > here {
-		// Unique deepest alternative only: a tie means no alternative is clearly meant.
-		tie := false
-		for i, b := range branches {
-			if i == best {
-				continue
-			}
-			d := 0
-			for _, v := range b {
-				d = max(d, depth(v.Path))
-			}
-			if d == bestDepth {
-				tie = true
-			}
-		}
-		if !tie {
-			return branches[best]
-		}
+	if meant >= 0 {
+		return branches[meant]
 	}
 	var reasons []string
 	for i, b := range branches {
@@ -143,6 +126,17 @@ func (f *flattener) alternatives(ve *jsonschema.ValidationError, kw string) []ve
 		SchemaLocation: f.schemaLoc(ve),
 		Message:        msg,
 	}}
+}
+
+// structural reports whether violations show the value does not have the alternative's shape.
+func structural(vs []verdict.Violation) bool {
+	for _, v := range vs {
+		switch v.Keyword {
+		case "type", "required", "additionalProperties", "false", "anyOf", "oneOf", "const":
+			return true
+		}
+	}
+	return false
 }
 
 func depth(p string) int { return strings.Count(p, "/") }
@@ -181,11 +175,14 @@ func (f *flattener) leaf(ve *jsonschema.ValidationError, kw string) []verdict.Vi
 		SchemaLocation: f.schemaLoc(ve),
 		Message:        ve.Message,
 	}
+	if n := f.s.byLoc[ve.AbsoluteKeywordLocation]; n != nil && n.Always != nil && !*n.Always {
+		kw = "false"
+	}
 	sch := f.keywordSchema(ve, kw)
 	switch kw {
 	case "additionalProperties":
 		return f.unapproved(ve, base, sch)
-	case "":
+	case "false":
 		// A false schema: the property is explicitly disallowed.
 		base.Keyword = "false"
 		name := ve.InstanceLocation[strings.LastIndexByte(ve.InstanceLocation, '/')+1:]

@@ -5,6 +5,7 @@ package dirstore
 import (
 	"context"
 	"crypto/sha256"
+	"embed"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -24,6 +25,9 @@ type Store struct {
 	fsys fs.FS
 	mu   sync.Mutex
 	seen map[string]entry
+	// immutable folders (the embedded templates) are resolved once per account and type.
+	immutable bool
+	resolved  map[string]map[string]store.Template
 }
 
 type entry struct {
@@ -34,8 +38,11 @@ type entry struct {
 
 var _ store.Store = (*Store)(nil)
 
-// New returns a Store over fsys.
-func New(fsys fs.FS) *Store { return &Store{fsys: fsys, seen: map[string]entry{}} }
+// New returns a Store over fsys. An embed.FS never changes, so its lookups are remembered.
+func New(fsys fs.FS) *Store {
+	_, immutable := fsys.(embed.FS)
+	return &Store{fsys: fsys, seen: map[string]entry{}, immutable: immutable, resolved: map[string]map[string]store.Template{}}
+}
 
 var accountRE = regexp.MustCompile(`^[0-9]{12}$`)
 
@@ -44,6 +51,27 @@ func (s *Store) Get(ctx context.Context, typeName, accountID string) (store.Temp
 	if err := ctx.Err(); err != nil {
 		return store.Template{}, err
 	}
+	if s.immutable {
+		s.mu.Lock()
+		tpl, ok := s.resolved[accountID][typeName]
+		s.mu.Unlock()
+		if ok {
+			return tpl, nil
+		}
+	}
+	tpl, err := s.lookup(typeName, accountID)
+	if err == nil && s.immutable {
+		s.mu.Lock()
+		if s.resolved[accountID] == nil {
+			s.resolved[accountID] = map[string]store.Template{}
+		}
+		s.resolved[accountID][typeName] = tpl
+		s.mu.Unlock()
+	}
+	return tpl, err
+}
+
+func (s *Store) lookup(typeName, accountID string) (store.Template, error) {
 	name, err := store.FileName(typeName)
 	if err != nil {
 		return store.Template{}, err

@@ -1,0 +1,272 @@
+package engine_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/rcfge/rcfge/hook/engine"
+	"github.com/rcfge/rcfge/hook/placeholder"
+	"github.com/rcfge/rcfge/hook/schema"
+	"github.com/rcfge/rcfge/hook/store"
+	"github.com/rcfge/rcfge/hook/store/dirstore"
+	"github.com/rcfge/rcfge/hook/verdict"
+)
+
+const widget = "Test::Widget::Thing"
+
+var ctx111 = engine.Context{AccountID: "111122223333", Region: "eu-west-1", StackName: "app", StackID: "arn:aws:cloudformation:eu-west-1:111122223333:stack/app/1", LogicalResourceID: "Thing"}
+
+func newEngine(opts ...engine.Option) *engine.Engine {
+	opts = append([]engine.Option{engine.WithVars(placeholder.Vars{"approvedKmsKeys": placeholder.List("key-a", "key-b")})}, opts...)
+	return engine.New(dirstore.New(os.DirFS("testdata/templates")), opts...)
+}
+
+func props(t testing.TB, s string) any {
+	t.Helper()
+	v, err := schema.Decode([]byte(s))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+func paths(vs []verdict.Violation) string {
+	var p []string
+	for _, v := range vs {
+		p = append(p, v.Path)
+	}
+	return strings.Join(p, ",")
+}
+
+func TestEvaluate(t *testing.T) {
+	t.Parallel()
+	e := newEngine()
+	tests := []struct {
+		name  string
+		in    engine.Input
+		props string
+		want  string // comma-joined violation paths
+	}{
+		{name: "approved", props: `{"Name":"app-x1","KmsKeyId":"key-b","Enabled":"true","Size":"3","Owner":"Thing","Notifications":[{"Topic":"arn:aws:sns:eu-west-1:111122223333:t"}],"Literal":"$<abc>"}`},
+		{name: "stack name pattern is quoted", props: `{"Name":"appX-x"}`, want: "/Name"},
+		{name: "list placeholder enum", props: `{"KmsKeyId":"key-c"}`, want: "/KmsKeyId"},
+		{name: "logicalResourceId const", props: `{"Owner":"Other"}`, want: "/Owner"},
+		{name: "other account's topic in a $ref'd array", props: `{"Notifications":[{"Topic":"arn:aws:sns:eu-west-1:111122223333:ok"},{"Topic":"arn:aws:sns:eu-west-1:444455556666:t"}]}`, want: "/Notifications/1/Topic"},
+		{name: "other region", props: `{"Notifications":[{"Topic":"arn:aws:sns:us-east-1:111122223333:t"}]}`, want: "/Notifications/0/Topic"},
+		{name: "$$< is a literal, not a placeholder", props: `{"Literal":"111122223333"}`, want: "/Literal"},
+		{name: "coercion failure stays a violation", props: `{"Size":"abc","Enabled":"yes"}`, want: "/Enabled,/Size"},
+		{name: "unapproved property", props: `{"NewFeature":true}`, want: "/NewFeature"},
+		{name: "nil properties are an empty object", props: ``},
+		{name: "unknown values are skipped", props: `{"KmsKeyId":"x","Size":0}`, in: engine.Input{Unknown: []verdict.Unverified{{Path: "/KmsKeyId", Reason: "Fn::GetAtt"}}}, want: "/Size"},
+		{name: "secrets manager dynamic reference is unverified", props: `{"KmsKeyId":"{{resolve:secretsmanager:k:SecretString:id}}"}`},
+		{name: "plain ssm dynamic reference is checked", props: `{"KmsKeyId":"{{resolve:ssm:/k}}"}`, want: "/KmsKeyId"},
+		{name: "per-account override", props: `{"Name":"anything","Size":1}`, in: engine.Input{Context: engine.Context{AccountID: "444455556666", Region: "eu-west-1"}}, want: "/Size"},
+		{name: "delete is guarded by x-rcfge onDelete", props: `{}`, in: engine.Input{Operation: engine.Delete}, want: ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			in := tt.in
+			in.TypeName = widget
+			if in.Context == (engine.Context{}) {
+				in.Context = ctx111
+			}
+			if tt.props != "" {
+				in.Properties = props(t, tt.props)
+			}
+			res, err := e.Evaluate(context.Background(), in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := paths(res.Verdict.Violations); got != tt.want {
+				t.Errorf("violations at %q, want %q: %v", got, tt.want, res.Verdict.Violations)
+			}
+			if in.Operation == engine.Delete && !strings.Contains(res.Verdict.Violations[0].Message, "deleting Test::Widget::Thing") {
+				t.Errorf("delete message: %v", res.Verdict.Violations)
+			}
+		})
+	}
+}
+
+func TestUnverifiedReported(t *testing.T) {
+	t.Parallel()
+	res, err := newEngine().Evaluate(context.Background(), engine.Input{TypeName: widget, Context: ctx111,
+		Properties: props(t, `{"Name":"{{resolve:ssm-secure:/n:1}}","KmsKeyId":"k"}`),
+		Unknown:    []verdict.Unverified{{Path: "/KmsKeyId", Reason: "Fn::ImportValue"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.Verdict.Approved() || len(res.Verdict.Unverified) != 2 {
+		t.Errorf("verdict %+v, want approved with 2 unverified", res.Verdict)
+	}
+}
+
+func TestDeleteAllowedWithoutGuard(t *testing.T) {
+	t.Parallel()
+	res, err := newEngine().Evaluate(context.Background(), engine.Input{TypeName: "Test::Open::Thing", Operation: engine.Delete, Context: ctx111, Properties: props(t, `{"A":1,"B":2}`)})
+	if err != nil || !res.Verdict.Approved() {
+		t.Errorf("delete of an unguarded type: %v %v", res.Verdict, err)
+	}
+}
+
+func TestUpdateMarksPreExisting(t *testing.T) {
+	t.Parallel()
+	res, err := newEngine().Evaluate(context.Background(), engine.Input{
+		TypeName: widget, Operation: engine.Update, Context: ctx111,
+		Properties:         props(t, `{"Legacy":1,"NewFeature":2}`),
+		PreviousProperties: props(t, `{"Legacy":1}`),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	vs := res.Verdict.Violations
+	if len(vs) != 2 || vs[0].Path != "/Legacy" || !vs[0].PreExisting || vs[1].PreExisting {
+		t.Errorf("violations %+v: want /Legacy pre-existing, /NewFeature new", vs)
+	}
+}
+
+type failingStore struct{ err error }
+
+func (f failingStore) Get(context.Context, string, string) (store.Template, error) {
+	return store.Template{}, f.err
+}
+
+func TestEvaluateErrors(t *testing.T) {
+	t.Parallel()
+	cancelled, cancel := context.WithCancel(context.Background())
+	cancel()
+	tests := []struct {
+		name     string
+		e        *engine.Engine
+		ctx      context.Context
+		in       engine.Input
+		wantKind engine.Kind
+		wantMsg  string
+	}{
+		{"missing template", newEngine(), context.Background(), engine.Input{TypeName: "AWS::Nope::Thing"}, engine.KindMissingTemplate, "AWS::Nope::Thing is not an approved resource type"},
+		{"template is not JSON", newEngine(), context.Background(), engine.Input{TypeName: "Test::Broken::Json"}, engine.KindInvalidTemplate, "Test-Broken-Json.json"},
+		{"template is not a valid schema", newEngine(), context.Background(), engine.Input{TypeName: "Test::Broken::Schema"}, engine.KindInvalidTemplate, "is not a valid schema"},
+		{"unknown placeholder names it and the template", newEngine(), context.Background(), engine.Input{TypeName: "Test::Unknown::Placeholder"}, engine.KindInvalidTemplate, "template Test-Unknown-Placeholder.json: unknown placeholder $<undeclaredVar>"},
+		{"built-in without a value", newEngine(), context.Background(), engine.Input{TypeName: "Test::Needs::StackId", Context: engine.Context{AccountID: "111122223333"}}, engine.KindInvalidTemplate, "$<stackId> has no value"},
+		{"invalid type name", newEngine(), context.Background(), engine.Input{TypeName: "../../etc/passwd"}, engine.KindRequest, "invalid resource type name"},
+		{"properties not an object", newEngine(), context.Background(), engine.Input{TypeName: widget, Properties: []any{1}}, engine.KindRequest, "properties must be a JSON object"},
+		{"cancelled context", newEngine(), cancelled, engine.Input{TypeName: widget}, engine.KindDeadline, "context canceled"},
+		{"store failure", engine.New(failingStore{errors.New("connection refused")}), context.Background(), engine.Input{TypeName: widget}, engine.KindStore, "connection refused"},
+		{"store deadline", engine.New(failingStore{fmt.Errorf("get: %w", context.DeadlineExceeded)}), context.Background(), engine.Input{TypeName: widget}, engine.KindDeadline, "deadline exceeded"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			in := tt.in
+			if in.Context == (engine.Context{}) {
+				in.Context = ctx111
+			}
+			_, err := tt.e.Evaluate(tt.ctx, in)
+			if err == nil {
+				t.Fatal("no error")
+			}
+			if k := engine.KindOf(err); k != tt.wantKind {
+				t.Errorf("kind %v, want %v (%v)", k, tt.wantKind, err)
+			}
+			if !strings.Contains(err.Error(), tt.wantMsg) {
+				t.Errorf("error %q does not contain %q", err, tt.wantMsg)
+			}
+			if tt.wantKind == engine.KindMissingTemplate && !engine.IsMissingTemplate(err) {
+				t.Error("IsMissingTemplate is false")
+			}
+		})
+	}
+}
+
+func TestHas(t *testing.T) {
+	t.Parallel()
+	e := newEngine()
+	if ok, err := e.Has(context.Background(), widget, ""); !ok || err != nil {
+		t.Errorf("Has(widget) = %v, %v", ok, err)
+	}
+	if ok, err := e.Has(context.Background(), "AWS::Nope::Thing", ""); ok || err != nil {
+		t.Errorf("Has(missing) = %v, %v", ok, err)
+	}
+	if _, err := engine.New(failingStore{errors.New("boom")}).Has(context.Background(), widget, ""); engine.KindOf(err) != engine.KindStore {
+		t.Errorf("Has on a failing store: %v", err)
+	}
+}
+
+func TestRequestVarsOverrideEngineVars(t *testing.T) {
+	t.Parallel()
+	in := engine.Input{TypeName: widget, Context: ctx111, Properties: props(t, `{"KmsKeyId":"key-z"}`),
+		Vars: placeholder.Vars{"approvedKmsKeys": placeholder.List("key-z")}}
+	res, err := newEngine().Evaluate(context.Background(), in)
+	if err != nil || !res.Verdict.Approved() {
+		t.Errorf("request variable not used: %v %v", res.Verdict, err)
+	}
+}
+
+// TestNoCrossAccountBleed evaluates concurrently for many accounts: a schema compiled with one
+// account's ID must never judge another account's resource.
+func TestNoCrossAccountBleed(t *testing.T) {
+	t.Parallel()
+	e := newEngine(engine.WithCacheSize(8))
+	var wg sync.WaitGroup
+	errs := make(chan error, 400)
+	for i := range 400 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			acct := fmt.Sprintf("1000000000%02d", i%40)
+			other := fmt.Sprintf("1000000000%02d", (i+1)%40)
+			c := ctx111
+			c.AccountID = acct
+			own := props(t, fmt.Sprintf(`{"Notifications":[{"Topic":"arn:aws:sns:eu-west-1:%s:t"}]}`, acct))
+			foreign := props(t, fmt.Sprintf(`{"Notifications":[{"Topic":"arn:aws:sns:eu-west-1:%s:t"}]}`, other))
+			r1, err1 := e.Evaluate(context.Background(), engine.Input{TypeName: widget, Context: c, Properties: own})
+			r2, err2 := e.Evaluate(context.Background(), engine.Input{TypeName: widget, Context: c, Properties: foreign})
+			switch {
+			case err1 != nil || err2 != nil:
+				errs <- fmt.Errorf("%v %v", err1, err2)
+			case !r1.Verdict.Approved():
+				errs <- fmt.Errorf("account %s: own topic rejected: %v", acct, r1.Verdict.Violations)
+			case r2.Verdict.Approved():
+				errs <- fmt.Errorf("account %s: topic of %s approved", acct, other)
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+}
+
+func TestCacheHit(t *testing.T) {
+	t.Parallel()
+	e := newEngine()
+	in := engine.Input{TypeName: widget, Context: ctx111}
+	r1, err := e.Evaluate(context.Background(), in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r2, _ := e.Evaluate(context.Background(), in)
+	in.Context.AccountID = "999988887777"
+	r3, _ := e.Evaluate(context.Background(), in)
+	if r1.CacheHit || !r2.CacheHit || r3.CacheHit {
+		t.Errorf("cache hits %v %v %v, want false true false", r1.CacheHit, r2.CacheHit, r3.CacheHit)
+	}
+	if r1.TemplateKey != "Test-Widget-Thing.json" || !strings.HasPrefix(r1.TemplateVersion, "sha256:") {
+		t.Errorf("template %q %q", r1.TemplateKey, r1.TemplateVersion)
+	}
+}
+
+func TestPartitionOf(t *testing.T) {
+	t.Parallel()
+	for region, want := range map[string]string{"eu-west-1": "aws", "cn-north-1": "aws-cn", "us-gov-west-1": "aws-us-gov", "": ""} {
+		if got := engine.PartitionOf(region); got != want {
+			t.Errorf("PartitionOf(%q) = %q, want %q", region, got, want)
+		}
+	}
+}
