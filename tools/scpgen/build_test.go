@@ -1,0 +1,295 @@
+package scpgen_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"flag"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/rcfge/rcfge/tools/scpgen"
+	"github.com/rcfge/rcfge/tools/scpgen/pack"
+	"github.com/rcfge/rcfge/tools/svcref"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files")
+
+func fixtureCatalog(t *testing.T) *svcref.Catalog {
+	t.Helper()
+	cat, err := svcref.LoadDir(context.Background(), filepath.Join("testdata", "svcref"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cat
+}
+
+func fixtureInput(t *testing.T, config, templates string) scpgen.Input {
+	t.Helper()
+	cfg, err := scpgen.LoadConfigFile(filepath.Join("testdata", "config", config))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return scpgen.Input{
+		Config:    cfg,
+		Catalog:   fixtureCatalog(t),
+		Schemas:   os.DirFS(filepath.Join("testdata", "schemas")),
+		Templates: os.DirFS(filepath.Join("testdata", "templates", templates)),
+	}
+}
+
+// golden compares the build's files with testdata/TestBuild/<name>/, or rewrites them with -update.
+func golden(t *testing.T, name string, res *scpgen.Result) {
+	t.Helper()
+	dir := filepath.Join("testdata", "TestBuild", name)
+	if *update {
+		if err := os.RemoveAll(dir); err != nil {
+			t.Fatal(err)
+		}
+		if err := scpgen.Write(dir, res); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	got := t.TempDir()
+	if err := scpgen.Write(got, res); err != nil {
+		t.Fatal(err)
+	}
+	wantFiles, _ := filepath.Glob(filepath.Join(dir, "*.json"))
+	gotFiles, _ := filepath.Glob(filepath.Join(got, "*.json"))
+	if len(wantFiles) != len(gotFiles) {
+		t.Fatalf("%d files, golden has %d (run with -update and review the diff)", len(gotFiles), len(wantFiles))
+	}
+	for _, w := range wantFiles {
+		want, err := os.ReadFile(w)
+		if err != nil {
+			t.Fatal(err)
+		}
+		g, err := os.ReadFile(filepath.Join(got, filepath.Base(w)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(string(want), string(g)); diff != "" {
+			t.Errorf("%s (-golden +got):\n%s", filepath.Base(w), diff)
+		}
+	}
+}
+
+func TestBuild(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name         string
+		config       string
+		templates    string
+		quotas       *pack.Quotas
+		wantPolicies int
+		wantSplit    string // a statement that must be split across policies
+	}{
+		{name: "basic", config: "basic.yaml", templates: "basic", wantPolicies: 1},
+		// Half of 200 EC2 actions, picked at random, make an allow list too large for 1,000 characters.
+		{name: "split", config: "basic.yaml", templates: "wide", quotas: &pack.Quotas{MaxChars: 1000, MaxPolicies: 5},
+			wantPolicies: 5, wantSplit: scpgen.SidAllowedListActions},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			in := fixtureInput(t, tt.config, tt.templates)
+			if tt.quotas != nil {
+				in.Config.Quotas = *tt.quotas
+			}
+			res, err := scpgen.Build(context.Background(), in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(res.Policies) != tt.wantPolicies {
+				t.Errorf("%d policies, want %d", len(res.Policies), tt.wantPolicies)
+			}
+			if tt.wantSplit != "" {
+				var parts int
+				for _, p := range res.Manifest.Policies {
+					for _, s := range p.Statements {
+						if s.Statement == tt.wantSplit {
+							parts++
+						}
+					}
+				}
+				if parts < 2 {
+					t.Errorf("%s is in %d policies, want it split", tt.wantSplit, parts)
+				}
+			}
+			for _, p := range res.Manifest.Policies {
+				if p.Chars > in.Config.Quotas.MaxChars {
+					t.Errorf("%s: %d characters over %d", p.File, p.Chars, in.Config.Quotas.MaxChars)
+				}
+			}
+			golden(t, tt.name, res)
+			// What the build wrote must pass the checker.
+			dir := t.TempDir()
+			if err := scpgen.Write(dir, res); err != nil {
+				t.Fatal(err)
+			}
+			rep, err := scpgen.Check(context.Background(), os.DirFS(dir), in.Catalog, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !rep.OK() {
+				var buf bytes.Buffer
+				_ = rep.WriteText(&buf)
+				t.Errorf("check found problems:\n%s", buf.String())
+			}
+		})
+	}
+}
+
+// TestBuildUnknownHandlerActions: actions AWS's provider schema names but the service reference
+// lacks are warnings that name the type, the handlers and the action, and stay out of the SCP.
+func TestBuildUnknownHandlerActions(t *testing.T) {
+	t.Parallel()
+	res, err := scpgen.Build(context.Background(), fixtureInput(t, "basic.yaml", "basic"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, w := range res.Warnings {
+		got = append(got, w.String())
+	}
+	want := []string{
+		"AWS::S3::Bucket (create,update handlers): s3:DeleteBucketCors: pattern matches no action: service s3 has no action DeleteBucketCors; left out of the SCP, where IAM would never match it",
+		"AWS::S3::Bucket (create handlers): s3:REST.PUT.OBJECT: pattern matches no action: service s3 has no action REST.PUT.OBJECT; left out of the SCP, where IAM would never match it",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("warnings (-want +got):\n%s", diff)
+	}
+	for _, p := range res.Policies {
+		if bytes.Contains(p.Data, []byte("DeleteBucketCors")) || bytes.Contains(p.Data, []byte("REST.PUT")) {
+			t.Errorf("%s holds an unknown action: %s", p.Name, p.Data)
+		}
+	}
+	if diff := cmp.Diff([]string{"s3:DeleteBucketCors", "s3:REST.PUT.OBJECT"}, res.Manifest.Types[0].Unknown); diff != "" {
+		t.Errorf("manifest unknown (-want +got):\n%s", diff)
+	}
+}
+
+func TestBuildErrors(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name      string
+		config    string
+		templates string
+		strict    bool
+		quotas    *pack.Quotas
+		wantErr   error
+		wantMsg   []string
+	}{
+		{name: "strict turns unknown handler actions into errors", config: "basic.yaml", templates: "basic", strict: true,
+			wantErr: scpgen.ErrUnknownAction, wantMsg: []string{"s3:DeleteBucketCors", "s3:REST.PUT.OBJECT"}},
+		{name: "unknown actions in the config are listed", config: "unknown-actions.yaml", templates: "basic",
+			wantErr: scpgen.ErrUnknownAction, wantMsg: []string{
+				`callableOutsideCloudFormation: "s3:NoSuchAction"`, `"sqs:SendMessage" (unknown service "sqs")`,
+				`"s3:Nothing*" (`, "pattern matches no action", `"*" (a bare * is not allowed here)`}},
+		{name: "more policies than the count quota", config: "basic.yaml", templates: "wide",
+			quotas: &pack.Quotas{MaxChars: 1000, MaxPolicies: 3}, wantErr: pack.ErrTooManyPolicies,
+			wantMsg: []string{"5 policies of at most 1000 characters needed, 3 allowed per target"}},
+		{name: "statement too large even alone", config: "basic.yaml", templates: "basic",
+			quotas: &pack.Quotas{MaxChars: 300, MaxPolicies: 5}, wantErr: pack.ErrStatementTooLarge, wantMsg: []string{"ProtectRCFGEResources"}},
+		{name: "no approved types", config: "basic.yaml", templates: "empty", wantErr: scpgen.ErrNoApprovedTypes},
+		{name: "template file not named after a type", config: "basic.yaml", templates: "badname", wantMsg: []string{"AWS_S3_Bucket.json: not named <Type>.json"}},
+		{name: "no provider schema", config: "basic.yaml", templates: "noschema", wantErr: fs.ErrNotExist, wantMsg: []string{"provider schema for AWS::SQS::Queue"}},
+		{name: "provider schema of another type", config: "basic.yaml", templates: "mismatch", wantErr: scpgen.ErrProviderSchema,
+			wantMsg: []string{`aws-s3-accesspoint.json: describes "AWS::S3::Bucket", want "AWS::S3::AccessPoint"`}},
+		{name: "broken provider schema", config: "basic.yaml", templates: "broken", wantErr: scpgen.ErrProviderSchema, wantMsg: []string{"aws-sqs-queuepolicy.json"}},
+		{name: "missing templates folder", config: "basic.yaml", templates: "absent", wantErr: fs.ErrNotExist},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			in := fixtureInput(t, tt.config, tt.templates)
+			in.Strict = tt.strict
+			if tt.quotas != nil {
+				in.Config.Quotas = *tt.quotas
+			}
+			_, err := scpgen.Build(context.Background(), in)
+			if err == nil {
+				t.Fatal("want an error")
+			}
+			if tt.wantErr != nil && !errors.Is(err, tt.wantErr) {
+				t.Errorf("err = %v, want %v", err, tt.wantErr)
+			}
+			for _, m := range tt.wantMsg {
+				if !strings.Contains(err.Error(), m) {
+					t.Errorf("err = %q, want it to contain %q", err, m)
+				}
+			}
+		})
+	}
+}
+
+func TestBuildCancelled(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := scpgen.Build(ctx, fixtureInput(t, "basic.yaml", "basic")); !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v, want context.Canceled", err)
+	}
+}
+
+// TestBuildStable: the same input gives byte-identical files, and a rebuild into the same
+// folder removes policies it no longer produces.
+func TestBuildStable(t *testing.T) {
+	t.Parallel()
+	small := pack.Quotas{MaxChars: 900, MaxPolicies: 5}
+	dir := t.TempDir()
+	var first map[string]string
+	for i := range 5 {
+		in := fixtureInput(t, "basic.yaml", "basic")
+		in.Config.Quotas = small
+		res, err := scpgen.Build(context.Background(), in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := scpgen.Write(dir, res); err != nil {
+			t.Fatal(err)
+		}
+		got := readDir(t, dir)
+		if i == 0 {
+			first = got
+			continue
+		}
+		if diff := cmp.Diff(first, got); diff != "" {
+			t.Fatalf("build %d differs (-first +now):\n%s", i, diff)
+		}
+	}
+	in := fixtureInput(t, "basic.yaml", "basic")
+	res, err := scpgen.Build(context.Background(), in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := scpgen.Write(dir, res); err != nil {
+		t.Fatal(err)
+	}
+	if got := readDir(t, dir); len(got) != 2 {
+		t.Errorf("after a rebuild into one policy the folder holds %d files, want 2", len(got))
+	}
+}
+
+func readDir(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		b, err := os.ReadFile(filepath.Join(dir, e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[e.Name()] = string(b)
+	}
+	return out
+}

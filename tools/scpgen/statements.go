@@ -1,0 +1,177 @@
+package scpgen
+
+import (
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/rcfge/rcfge/tools/scpgen/policy"
+)
+
+// logical is one of the design's statements before minimisation: either every action (all) or
+// a set of canonical action names.
+type logical struct {
+	stmt    policy.Statement
+	actions map[string]bool
+	all     bool
+	why     string
+}
+
+// Statement IDs, as the design names them plus the two rcfge adds.
+const (
+	SidAllowedListActions                      = "AllowedListActions"
+	SidDenyOrganizationActions                 = "DenyOrganizationActions"
+	SidProtectRCFGEResources                   = "ProtectRCFGEResources"
+	SidProtectStackSetExecutionRole            = "ProtectStackSetExecutionRole"
+	SidProtectRCFGEHookConfiguration           = "ProtectRCFGEHookConfiguration"
+	SidProtectRCFGETemplates                   = "ProtectRCFGETemplates"
+	SidProvisionResourcesViaCloudFormationOnly = "ProvisionResourcesViaCloudFormationOnly"
+)
+
+// partition is the ARN partition of the generated resources.
+const partition = "aws"
+
+// hookConfigActions change which hook runs or how it is configured. None of them supports
+// resource-level permissions, so the deny has to name every type ("*").
+var hookConfigActions = []string{
+	"cloudformation:ActivateType",
+	"cloudformation:DeactivateType",
+	"cloudformation:DeregisterType",
+	"cloudformation:RegisterType",
+	"cloudformation:SetTypeConfiguration",
+	"cloudformation:SetTypeDefaultVersion",
+}
+
+// statements builds the design's statements from the provisioning actions and the config.
+func (b *builder) statements(prov map[string]bool) ([]logical, error) {
+	cfg := b.in.Config
+	n := cfg.Names
+	allow, err := b.resolveAll("allow", cfg.Allow)
+	if err != nil {
+		return nil, err
+	}
+	deny, err := b.resolveAll("deny", cfg.Deny)
+	if err != nil {
+		return nil, err
+	}
+	exempt, err := b.resolveAll("callableOutsideCloudFormation", cfg.CallableOutsideCloudFormation)
+	if err != nil {
+		return nil, err
+	}
+	hookCfg, err := b.resolveAll("(built-in hook configuration actions)", hookConfigActions)
+	if err != nil {
+		return nil, err
+	}
+	bucketWrites, err := b.bucketWriteActions()
+	if err != nil {
+		return nil, err
+	}
+
+	role := func(name string) string { return fmt.Sprintf("arn:%s:iam::*:role/%s", partition, name) }
+	cfn := func(res string) string { return fmt.Sprintf("arn:%s:cloudformation:*:*:%s", partition, res) }
+	// The pipeline changes rcfge; the StackSets execution role deploys it into member accounts.
+	exceptRCFGE := policy.Condition{"ArnNotLike": {"aws:PrincipalArn": {
+		role(n.PipelineRoleName), role(n.StackSetExecutionRolePattern),
+	}}}
+
+	var out []logical
+	add := func(l logical) {
+		if l.all || len(l.actions) > 0 {
+			out = append(out, l)
+		}
+	}
+
+	allowed := maps.Clone(prov)
+	maps.Copy(allowed, allow)
+	add(logical{
+		why:     "allow list: what provisioning the approved types needs, plus config allow",
+		stmt:    policy.Statement{Sid: SidAllowedListActions, Effect: "Allow", Resource: policy.List{"*"}},
+		actions: allowed,
+	})
+	add(logical{
+		why:     "config deny",
+		stmt:    policy.Statement{Sid: SidDenyOrganizationActions, Effect: "Deny", Resource: policy.List{"*"}},
+		actions: deny,
+	})
+	add(logical{
+		why: "nobody but the pipeline and the StackSets execution role touches the hook, its role, its function, its alert topic or its StackSet",
+		stmt: policy.Statement{Sid: SidProtectRCFGEResources, Effect: "Deny", Condition: exceptRCFGE, Resource: policy.List{
+			// Service-managed stack instances are named StackSet-<name>-<uuid>.
+			cfn(fmt.Sprintf("stack/StackSet-%s-*/*", n.StackSetName)),
+			cfn(fmt.Sprintf("stackset/%s:*", n.StackSetName)),
+			cfn("type/hook/" + typeARNName(n.HookTypeName)),
+			cfn("type/hook/" + typeARNName(n.HookTypeName) + "/*"),
+			cfn("type/hook/" + typeARNName(n.HookAlias)),
+			cfn("type/hook/" + typeARNName(n.HookAlias) + "/*"),
+			role(n.HookExecutionRoleName),
+			fmt.Sprintf("arn:%s:lambda:*:*:function:%s", partition, n.HookFunctionName),
+			fmt.Sprintf("arn:%s:lambda:*:*:function:%s:*", partition, n.HookFunctionName),
+			fmt.Sprintf("arn:%s:sns:*:*:%s", partition, n.AlertTopicName),
+		}},
+		all: true,
+	})
+	add(logical{
+		why:  "the StackSets execution role is AWS-managed: nobody changes or assumes it by hand",
+		stmt: policy.Statement{Sid: SidProtectStackSetExecutionRole, Effect: "Deny", Resource: policy.List{role(n.StackSetExecutionRolePattern)}},
+		all:  true,
+	})
+	add(logical{
+		why:     "hook registration and configuration take no resource ARN, so all types are covered; only the pipeline and the StackSets execution role may change them",
+		stmt:    policy.Statement{Sid: SidProtectRCFGEHookConfiguration, Effect: "Deny", Resource: policy.List{"*"}, Condition: exceptRCFGE},
+		actions: hookCfg,
+	})
+	add(logical{
+		why: "only the pipeline writes the restricted templates bucket or its objects (write, permissions and tagging actions on S3 buckets and objects)",
+		stmt: policy.Statement{Sid: SidProtectRCFGETemplates, Effect: "Deny",
+			Resource: policy.List{
+				fmt.Sprintf("arn:%s:s3:::%s", partition, n.TemplatesBucketName),
+				fmt.Sprintf("arn:%s:s3:::%s/*", partition, n.TemplatesBucketName),
+			},
+			Condition: policy.Condition{"ArnNotLike": {"aws:PrincipalArn": {role(n.PipelineRoleName)}}},
+		},
+		actions: bucketWrites,
+	})
+	cfnOnly := make(map[string]bool)
+	for a := range prov {
+		act, _ := b.cat.Action(a)
+		// Reading and listing stay callable: denying them outside CloudFormation would blind
+		// consoles and tools without protecting anything.
+		if !exempt[a] && (act.IsWrite || act.IsPermissionManagement || act.IsTaggingOnly) {
+			cfnOnly[a] = true
+		}
+	}
+	add(logical{
+		why: "create, update and delete actions of the approved types only through CloudFormation (read and list actions and config callableOutsideCloudFormation excepted)",
+		stmt: policy.Statement{Sid: SidProvisionResourcesViaCloudFormationOnly, Effect: "Deny", Resource: policy.List{"*"},
+			Condition: policy.Condition{"StringNotEquals": {"aws:CalledViaFirst": {"cloudformation.amazonaws.com"}}}},
+		actions: cfnOnly,
+	})
+	return out, nil
+}
+
+// typeARNName is a type name as it appears in a type ARN: Rcfge::Config::Enforcer ->
+// Rcfge-Config-Enforcer.
+func typeARNName(t string) string { return strings.ReplaceAll(t, "::", "-") }
+
+// bucketWriteActions are the S3 actions that change a bucket or an object: write, permissions
+// management and tagging actions whose resource types include bucket or object.
+func (b *builder) bucketWriteActions() (map[string]bool, error) {
+	out := make(map[string]bool)
+	s, ok := b.cat.Service("s3")
+	if !ok {
+		return nil, fmt.Errorf("%w: the service reference has no s3 service to protect the templates bucket with", ErrUnknownAction)
+	}
+	for _, a := range s.Actions {
+		if !(a.IsWrite || a.IsPermissionManagement || a.IsTaggingOnly) {
+			continue
+		}
+		if slices.Contains(a.Resources, "bucket") || slices.Contains(a.Resources, "object") {
+			out[a.FullName()] = true
+		}
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("%w: the service reference has no s3 action that writes a bucket or an object", ErrUnknownAction)
+	}
+	return out, nil
+}
