@@ -56,10 +56,11 @@ func visit(v any, ptr string, fn func(m map[string]any, ptr string) error) error
 	return nil
 }
 
-// IsOpenObject reports whether a schema node admits objects with any keys: it declares no
+// isOpenObject reports whether a schema node admits objects with any keys: it declares no
 // properties, does not forbid additional ones, and is not just a $ref, an enum or a wrapper of
-// alternatives (whose branches are judged on their own).
-func IsOpenObject(m map[string]any) bool {
+// alternatives (whose branches are judged on their own). An untyped combinator branch only
+// constrains its parent ({"required": [...]}) and is not an object of its own.
+func isOpenObject(m map[string]any, branch bool) bool {
 	if _, ok := m["$ref"]; ok {
 		return false
 	}
@@ -75,6 +76,11 @@ func IsOpenObject(m map[string]any) bool {
 	if _, ok := m["const"]; ok {
 		return false
 	}
+	for _, key := range []string{"allOf", "anyOf", "oneOf"} {
+		if _, ok := m[key]; ok {
+			return false
+		}
+	}
 	switch t := m["type"].(type) {
 	case string:
 		return t == "object"
@@ -86,19 +92,19 @@ func IsOpenObject(m map[string]any) bool {
 		}
 		return false
 	}
-	for _, key := range []string{"allOf", "anyOf", "oneOf", "not", "if"} {
-		if _, ok := m[key]; ok {
-			return false
-		}
+	if _, ok := m["not"]; ok || branch {
+		return false
 	}
 	return true
 }
+
+var branchRE = regexp.MustCompile(`/(allOf|anyOf|oneOf)/\d+$`)
 
 // openObjects lists the schema locations of free-form objects in doc.
 func openObjects(doc map[string]any) []string {
 	var out []string
 	_ = visit(doc, "", func(m map[string]any, ptr string) error {
-		if ptr != "" && IsOpenObject(m) {
+		if ptr != "" && isOpenObject(m, branchRE.MatchString(ptr)) {
 			out = append(out, ptr)
 		}
 		return nil

@@ -5,6 +5,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/rcfge/rcfge/tools/cli"
+	"github.com/rcfge/rcfge/tools/cli/schemas/generate"
 )
 
 // NewCmdSchemas returns the `schemas` noun with its verbs.
@@ -14,5 +15,6 @@ func NewCmdSchemas(f *cli.Factory) *cobra.Command {
 		Short: "Generate, lint, test restricted templates and report drift",
 	}
 	_ = f
+	cmd.AddCommand(generate.NewCmdGenerate(f, nil))
 	return cmd
 }
