@@ -331,6 +331,7 @@ func (b *builder) compile(stmts []logical) (*Result, error) {
 		e := StatementEntry{Sid: l.stmt.Sid, Effect: l.stmt.Effect, Actions: len(l.actions), Patterns: len(packed[i].Action), Why: l.why}
 		if l.all {
 			e.Actions = len(b.cat.AllActions())
+			e.Patterns = 1
 		}
 		for j, parts := range p.Parts {
 			for _, part := range parts {
@@ -358,10 +359,22 @@ func (b *builder) checkConditionKeys(s policy.Statement) error {
 // prove expands every packed part with the service reference's own matcher and compares the
 // union per statement with the statement's input actions.
 func (b *builder) prove(stmts []logical, p pack.Result) error {
+	all := make(map[string]bool)
+	for _, l := range stmts {
+		all[l.stmt.Sid] = l.all
+	}
 	got := make(map[string]map[string]bool, len(stmts))
 	for i, pol := range p.Policies {
 		for j, s := range pol.Statement {
 			sid := p.Parts[i][j].Statement
+			if all[sid] {
+				// "*" went in and must come out untouched; expanding it would only compare the
+				// catalogue with itself.
+				if !slices.Equal(s.Action, policy.List{"*"}) {
+					return fmt.Errorf("%w: %s: want Action \"*\", got %v", ErrProof, sid, s.Action)
+				}
+				continue
+			}
 			if got[sid] == nil {
 				got[sid] = make(map[string]bool)
 			}
@@ -377,13 +390,10 @@ func (b *builder) prove(stmts []logical, p pack.Result) error {
 		}
 	}
 	for _, l := range stmts {
-		want := l.actions
 		if l.all {
-			want = make(map[string]bool)
-			for _, a := range b.cat.AllActions() {
-				want[a] = true
-			}
+			continue
 		}
+		want := l.actions
 		var extra, missing []string
 		for a := range got[l.stmt.Sid] {
 			if !want[a] {
@@ -416,9 +426,16 @@ func head(s []string) []string {
 // and access level. Loading order and file formatting do not change it.
 func catalogDigest(c *svcref.Catalog) string {
 	h := sha256.New()
+	var line []byte
 	for _, s := range c.Services() {
 		for _, a := range s.Actions {
-			fmt.Fprintf(h, "%s\t%s\n", a.FullName(), a.AccessLevel())
+			line = append(line[:0], a.Service...)
+			line = append(line, ':')
+			line = append(line, a.Name...)
+			line = append(line, '\t')
+			line = append(line, a.AccessLevel()...)
+			line = append(line, '\n')
+			h.Write(line)
 		}
 	}
 	return "sha256:" + hex.EncodeToString(h.Sum(nil))
