@@ -1,0 +1,251 @@
+package schematest_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"flag"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/rcfge/rcfge/tools/render"
+	"github.com/rcfge/rcfge/tools/schematest"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+// outcomes maps "suite//case" (or the suite file alone for an invalid suite) to its outcome.
+func outcomes(rep schematest.Report) map[string]schematest.Outcome {
+	out := map[string]schematest.Outcome{}
+	for _, s := range rep.Suites {
+		if s.Error != "" {
+			out[s.File] = schematest.Error
+		}
+		for _, c := range s.Cases {
+			out[s.File+"//"+c.Name] = c.Outcome
+		}
+	}
+	return out
+}
+
+func TestRun(t *testing.T) {
+	t.Parallel()
+	const (
+		P = schematest.Pass
+		F = schematest.Fail
+		E = schematest.Error
+		S = schematest.Skip
+	)
+	tests := []struct {
+		name string
+		dir  string
+		opts schematest.Options
+		want map[string]schematest.Outcome
+		// counts: passed, failed, errored, skipped
+		counts [4]int
+	}{
+		{
+			name: "passing suite",
+			dir:  "testdata/ok",
+			want: map[string]schematest.Outcome{
+				"tests/AWS-Demo-Bucket.yaml//encrypted with a key of the account":             P,
+				"tests/AWS-Demo-Bucket.yaml//key of another account":                          P,
+				"tests/AWS-Demo-Bucket.yaml//other region by case context":                    P,
+				"tests/AWS-Demo-Bucket.yaml//unapproved property and public bucket":           P,
+				"tests/AWS-Demo-Bucket.yaml//key unknown before deployment":                   P,
+				"tests/AWS-Demo-Bucket.yaml//from a CloudFormation template":                  P,
+				"tests/AWS-Demo-Bucket.yaml//from a CloudFormation template with a parameter": P,
+				"tests/AWS-Demo-Bucket.yaml//not ready yet":                                   S,
+			},
+			counts: [4]int{7, 0, 0, 1},
+		},
+		{
+			name: "filtered by --run",
+			dir:  "testdata/ok",
+			opts: schematest.Options{Run: regexp.MustCompile(`CloudFormation`)},
+			want: map[string]schematest.Outcome{
+				"tests/AWS-Demo-Bucket.yaml//from a CloudFormation template":                  P,
+				"tests/AWS-Demo-Bucket.yaml//from a CloudFormation template with a parameter": P,
+			},
+			counts: [4]int{2, 0, 0, 0},
+		},
+		{
+			name: "failures and errors counted apart",
+			dir:  "testdata/broken",
+			want: map[string]schematest.Outcome{
+				"tests/cases.yaml//missing template file":                E,
+				"tests/cases.yaml//not a CloudFormation template":        E,
+				"tests/cases.yaml//no resource of the type":              E,
+				"tests/cases.yaml//named resource absent":                E,
+				"tests/cases.yaml//named resource of another type":       E,
+				"tests/cases.yaml//ambiguous resource":                   E,
+				"tests/cases.yaml//properties not JSON":                  E,
+				"tests/cases.yaml//previous properties not JSON":         E,
+				"tests/cases.yaml//intrinsic in properties":              E,
+				"tests/cases.yaml//number JSON cannot hold":              E,
+				"tests/errors.yaml//type without a template is refused":  P,
+				"tests/errors.yaml//type without a template, unexpected": E,
+				"tests/errors.yaml//wants another error kind":            F,
+				"tests/failing.yaml//wrongly expects approval":           F,
+				"tests/failing.yaml//wrong path":                         F,
+				"tests/failing.yaml//wrong keyword":                      F,
+				"tests/failing.yaml//wrong message":                      F,
+				"tests/failing.yaml//wrong unverified":                   F,
+				"tests/failing.yaml//wants an error that does not come":  F,
+				"tests/syntax.yaml":                                      E,
+			},
+			counts: [4]int{1, 7, 12, 0},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			rep, err := schematest.Run(context.Background(), os.DirFS(tt.dir), tt.opts)
+			if err != nil {
+				t.Fatalf("Run() error = %v", err)
+			}
+			if diff := cmp.Diff(tt.want, outcomes(rep)); diff != "" {
+				t.Errorf("outcomes mismatch (-want +got):\n%s", diff)
+			}
+			got := [4]int{rep.Passed, rep.Failed, rep.Errored, rep.Skipped}
+			if got != tt.counts {
+				t.Errorf("counts (passed, failed, errored, skipped) = %v, want %v", got, tt.counts)
+			}
+			if rep.HasFindings() != (tt.counts[1]+tt.counts[2] > 0) {
+				t.Errorf("HasFindings() = %v", rep.HasFindings())
+			}
+		})
+	}
+}
+
+func TestRunErrors(t *testing.T) {
+	t.Parallel()
+	cancelled, cancel := context.WithCancel(context.Background())
+	cancel()
+	tests := []struct {
+		name    string
+		ctx     context.Context
+		dir     string
+		fsys    fstest.MapFS
+		wantErr error
+	}{
+		{name: "no suites", ctx: context.Background(), fsys: fstest.MapFS{"AWS-Demo-Bucket.json": {Data: []byte(`{}`)}, "tests/stack.yaml": {Data: []byte("Resources: {}")}}, wantErr: schematest.ErrNoSuites},
+		{name: "cancelled", ctx: cancelled, dir: "testdata/ok", wantErr: context.Canceled},
+		{name: "missing folder", ctx: context.Background(), dir: "testdata/nope", wantErr: os.ErrNotExist},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			var fsys fs.FS = tt.fsys
+			if tt.dir != "" {
+				fsys = os.DirFS(tt.dir)
+			}
+			_, err := schematest.Run(tt.ctx, fsys, schematest.Options{})
+			if !errors.Is(err, tt.wantErr) {
+				t.Errorf("Run() error = %v, want %v", err, tt.wantErr)
+			}
+		})
+	}
+}
+
+func TestParseSuite(t *testing.T) {
+	t.Parallel()
+	const head = "typeName: AWS::Demo::Bucket\ncases:\n"
+	tests := []struct {
+		name    string
+		yaml    string
+		wantErr string // "" means valid
+	}{
+		{name: "minimal", yaml: head + "  - {name: a, properties: {}, expect: approved}\n"},
+		{name: "violations form", yaml: head + "  - {name: a, properties: {}, expect: {violations: [{path: /A, keyword: enum, message: x}]}}\n"},
+		{name: "error form", yaml: head + "  - {name: a, expect: {error: missing-template}}\n"},
+		{name: "list and string vars", yaml: "typeName: T::T::T\nvars: {a: x, b: [y, z]}\ncases:\n  - {name: a, expect: approved}\n"},
+		{name: "empty", yaml: "", wantErr: "empty file"},
+		{name: "not YAML", yaml: "cases: [", wantErr: "invalid suite"},
+		{name: "no type", yaml: "cases:\n  - {name: a, expect: approved}\n", wantErr: "no typeName"},
+		{name: "no cases", yaml: "typeName: T::T::T\n", wantErr: "no cases"},
+		{name: "misspelt key", yaml: head + "  - {name: a, propertise: {}, expect: approved}\n", wantErr: "propertise"},
+		{name: "misspelt expect key", yaml: head + "  - {name: a, expect: {violation: [{path: /A}]}}\n", wantErr: "violation"},
+		{name: "expect word", yaml: head + "  - {name: a, expect: denied}\n", wantErr: "expect is `approved`"},
+		{name: "no expectation", yaml: head + "  - {name: a, properties: {}}\n", wantErr: "exactly one"},
+		{name: "two expectations", yaml: head + "  - {name: a, expect: {approved: true, error: request}}\n", wantErr: "exactly one"},
+		{name: "unknown error kind", yaml: head + "  - {name: a, expect: {error: boom}}\n", wantErr: "boom"},
+		{name: "relative violation path", yaml: head + "  - {name: a, expect: {violations: [{path: A}]}}\n", wantErr: "JSON Pointer"},
+		{name: "unnamed case", yaml: head + "  - {expect: approved}\n", wantErr: "case 1 has no name"},
+		{name: "duplicate names", yaml: head + "  - {name: a, expect: approved}\n  - {name: a, expect: approved}\n", wantErr: "two cases"},
+		{name: "properties and template", yaml: head + "  - {name: a, properties: {}, template: t.yaml, expect: approved}\n", wantErr: "exclusive"},
+		{name: "resource without template", yaml: head + "  - {name: a, resource: R, expect: approved}\n", wantErr: "no template"},
+		{name: "bad operation", yaml: head + "  - {name: a, operation: PATCH, expect: approved}\n", wantErr: "PATCH"},
+		{name: "var not a string", yaml: "typeName: T::T::T\nvars: {a: {b: c}}\ncases:\n  - {name: a, expect: approved}\n", wantErr: "string or a list"},
+		{name: "list var of maps", yaml: "typeName: T::T::T\nvars: {a: [{b: c}]}\ncases:\n  - {name: a, expect: approved}\n", wantErr: "list variable"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			_, err := schematest.ParseSuite([]byte(tt.yaml))
+			if tt.wantErr == "" {
+				if err != nil {
+					t.Fatalf("ParseSuite() error = %v", err)
+				}
+				return
+			}
+			if err == nil || !errors.Is(err, schematest.ErrSuite) || !strings.Contains(err.Error(), tt.wantErr) {
+				t.Errorf("ParseSuite() error = %v, want ErrSuite containing %q", err, tt.wantErr)
+			}
+		})
+	}
+}
+
+func TestReportRender(t *testing.T) {
+	t.Parallel()
+	rep, err := schematest.Run(context.Background(), os.DirFS("testdata/broken"), schematest.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Durations differ from run to run; the goldens hold zero.
+	for i := range rep.Suites {
+		for j := range rep.Suites[i].Cases {
+			rep.Suites[i].Cases[j].Duration = 0
+		}
+	}
+	for _, format := range []render.Format{render.Text, render.JSON, render.JUnit} {
+		var buf bytes.Buffer
+		if err := render.Write(&buf, format, rep); err != nil {
+			t.Fatalf("render.Write(%s) error = %v", format, err)
+		}
+		golden(t, filepath.Join("testdata", "TestReportRender", string(format)+".golden"), buf.Bytes())
+	}
+	rep.Verbose = true
+	var buf bytes.Buffer
+	if err := render.Write(&buf, render.Text, rep); err != nil {
+		t.Fatal(err)
+	}
+	golden(t, filepath.Join("testdata", "TestReportRender", "verbose.golden"), buf.Bytes())
+}
+
+func golden(t *testing.T, path string, got []byte) {
+	t.Helper()
+	if *update {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("golden file (run with -update to create): %v", err)
+	}
+	if diff := cmp.Diff(string(want), string(got)); diff != "" {
+		t.Errorf("output mismatch with %s (-want +got):\n%s", path, diff)
+	}
+}
