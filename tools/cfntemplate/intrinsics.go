@@ -11,6 +11,7 @@ import (
 
 	"github.com/awslabs/goformation/v7/intrinsics"
 
+	"github.com/rcfge/rcfge/hook/engine"
 	"github.com/rcfge/rcfge/hook/verdict"
 )
 
@@ -34,7 +35,7 @@ func newResolver(opts Options, doc map[string]any) (*resolver, error) {
 		return nil, err
 	}
 	if opts.Partition == "" {
-		opts.Partition = PartitionOf(opts.Region)
+		opts.Partition = engine.PartitionOf(opts.Region)
 	}
 	r := &resolver{
 		opts:    opts,
@@ -61,25 +62,6 @@ func newResolver(opts Options, doc map[string]any) (*resolver, error) {
 	}
 	r.resources, _ = doc["Resources"].(map[string]any)
 	return r, nil
-}
-
-// PartitionOf derives the partition from a region name; unknown regions are in "aws".
-func PartitionOf(region string) string {
-	switch {
-	case region == "":
-		return ""
-	case strings.HasPrefix(region, "cn-"):
-		return "aws-cn"
-	case strings.HasPrefix(region, "us-gov-"):
-		return "aws-us-gov"
-	case strings.HasPrefix(region, "us-iso-"):
-		return "aws-iso"
-	case strings.HasPrefix(region, "us-isob-"):
-		return "aws-iso-b"
-	case strings.HasPrefix(region, "eusc-"):
-		return "aws-eusc"
-	}
-	return "aws"
 }
 
 func urlSuffix(partition string) string {

@@ -190,9 +190,6 @@ func validateRun(opts *ValidateOptions) error {
 		Partition: opts.Partition,
 		StackName: opts.StackName,
 	}
-	if ectx.Partition == "" {
-		ectx.Partition = cfntemplate.PartitionOf(opts.Region)
-	}
 
 	var report cfntemplate.Report
 	for _, file := range opts.Files {
@@ -206,7 +203,7 @@ func validateRun(opts *ValidateOptions) error {
 		}
 		fr, err := cfntemplate.Validate(ctx, eng, t, ectx, opts.Vars)
 		if err != nil {
-			return err
+			return withFlagHint(err)
 		}
 		report.Files = append(report.Files, fr)
 	}
@@ -217,6 +214,15 @@ func validateRun(opts *ValidateOptions) error {
 		return cli.ErrFindings
 	}
 	return nil
+}
+
+// withFlagHint points at the flags when a template needs a built-in placeholder the command line
+// did not give: the engine's message names the placeholder, not the flag that fills it.
+func withFlagHint(err error) error {
+	if engine.KindOf(err) == engine.KindInvalidTemplate && strings.Contains(err.Error(), "has no value in this invocation context") {
+		return fmt.Errorf("%w (set it with --account, --region, --partition or --stack-name)", err)
+	}
+	return err
 }
 
 // maxTemplateSize is CloudFormation's own limit for a template uploaded to S3.

@@ -216,6 +216,7 @@ func TestValidateRunErrors(t *testing.T) {
 		{name: "invalid type name", args: []string{"testdata/input/invalid-type.yaml"}, wantKind: engine.KindRequest, wantMsg: `resource Thing (not-a-type): invalid request`},
 		{name: "templates folder missing", args: []string{"--templates", "testdata/nope", "testdata/input/approved.yaml"}, wantIs: os.ErrNotExist, wantMsg: "--templates: stat testdata/nope"},
 		{name: "templates folder is a file", args: []string{"--templates", "testdata/input/approved.yaml", "testdata/input/approved.yaml"}, wantMsg: "--templates testdata/input/approved.yaml: not a directory"},
+		{name: "built-in placeholder without its flag", args: []string{"--account", "", "testdata/input/approved.yaml"}, wantKind: engine.KindInvalidTemplate, wantMsg: "(set it with --account, --region, --partition or --stack-name)"},
 		{name: "error in a later file", args: []string{"testdata/input/approved.yaml", "testdata/input/syntax.yaml"}, wantIs: cfntemplate.ErrSyntax, wantMsg: "syntax.yaml"},
 	}
 	for _, tt := range tests {
