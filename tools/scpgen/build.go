@@ -23,6 +23,9 @@ import (
 // ErrUnknownAction is wrapped by the error listing action patterns the service reference lacks.
 var ErrUnknownAction = errors.New("unknown actions")
 
+// ErrNotInServiceReference means an action name the service reference does not list.
+var ErrNotInServiceReference = errors.New("not in the service reference")
+
 // ErrNoApprovedTypes means the templates folder names no resource type.
 var ErrNoApprovedTypes = errors.New("no approved resource types")
 
@@ -69,12 +72,13 @@ type File struct {
 }
 
 // Result is a compiled set of policies.
+// As a report in JSON it is the manifest.
 type Result struct {
 	// Policies are the policy files, in order; Manifest describes them.
-	Policies []File
-	Manifest Manifest
+	Policies []File   `json:"-"`
+	Manifest Manifest `json:"manifest"`
 	// Warnings are also in the manifest; the command prints them on stderr.
-	Warnings []Warning
+	Warnings []Warning `json:"-"`
 }
 
 // ManifestFile is the name of the manifest written beside the policies.
@@ -211,7 +215,7 @@ func (b *builder) provisioning(ctx context.Context, types []string) (map[string]
 			acts, err := b.resolve(p)
 			if err != nil {
 				b.warnings = append(b.warnings, Warning{Type: t, Handlers: from[p], Action: p,
-					Message: err.Error() + "; left out of the SCP, where IAM would never match it"})
+					Message: err.Error() + "; left out of the SCPs, where IAM would never match it"})
 				entry.Unknown = append(entry.Unknown, p)
 				continue
 			}
@@ -243,7 +247,7 @@ func (b *builder) resolve(p string) ([]string, error) {
 		if _, known := b.cat.Service(svc); !known {
 			return nil, fmt.Errorf("%w %q", svcref.ErrUnknownService, svc)
 		}
-		return nil, fmt.Errorf("%w: service %s has no action %s", svcref.ErrNoMatch, svc, name)
+		return nil, fmt.Errorf("%w: service %s has no action %s", ErrNotInServiceReference, svc, name)
 	}
 	return []string{a.FullName()}, nil
 }

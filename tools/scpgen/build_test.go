@@ -159,8 +159,8 @@ func TestBuildUnknownHandlerActions(t *testing.T) {
 		got = append(got, w.String())
 	}
 	want := []string{
-		"AWS::S3::Bucket (create,update handlers): s3:DeleteBucketCors: pattern matches no action: service s3 has no action DeleteBucketCors; left out of the SCP, where IAM would never match it",
-		"AWS::S3::Bucket (create handlers): s3:REST.PUT.OBJECT: pattern matches no action: service s3 has no action REST.PUT.OBJECT; left out of the SCP, where IAM would never match it",
+		"AWS::S3::Bucket (create,update handlers): s3:DeleteBucketCors: not in the service reference: service s3 has no action DeleteBucketCors; left out of the SCPs, where IAM would never match it",
+		"AWS::S3::Bucket (create handlers): s3:REST.PUT.OBJECT: not in the service reference: service s3 has no action REST.PUT.OBJECT; left out of the SCPs, where IAM would never match it",
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("warnings (-want +got):\n%s", diff)
@@ -190,7 +190,8 @@ func TestBuildErrors(t *testing.T) {
 			wantErr: scpgen.ErrUnknownAction, wantMsg: []string{"s3:DeleteBucketCors", "s3:REST.PUT.OBJECT"}},
 		{name: "unknown actions in the config are listed", config: "unknown-actions.yaml", templates: "basic",
 			wantErr: scpgen.ErrUnknownAction, wantMsg: []string{
-				`callableOutsideCloudFormation: "s3:NoSuchAction"`, `"sqs:SendMessage" (unknown service "sqs")`,
+				`callableOutsideCloudFormation: "s3:NoSuchAction" (not in the service reference: service s3 has no action NoSuchAction)`,
+				`"sqs:SendMessage" (unknown service "sqs")`,
 				`"s3:Nothing*" (`, "pattern matches no action", `"*" (a bare * is not allowed here)`}},
 		{name: "more policies than the count quota", config: "basic.yaml", templates: "wide",
 			quotas: &pack.Quotas{MaxChars: 1000, MaxPolicies: 3}, wantErr: pack.ErrTooManyPolicies,

@@ -5,6 +5,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/rcfge/rcfge/tools/cli"
+	"github.com/rcfge/rcfge/tools/cli/scp/build"
+	"github.com/rcfge/rcfge/tools/cli/scp/check"
 )
 
 // NewCmdSCP returns the `scp` noun with its verbs.
@@ -13,6 +15,9 @@ func NewCmdSCP(f *cli.Factory) *cobra.Command {
 		Use:   "scp <command>",
 		Short: "Compile and check the rcfge service control policies",
 	}
-	_ = f
+	cmd.AddCommand(
+		build.NewCmdBuild(f, nil),
+		check.NewCmdCheck(f, nil),
+	)
 	return cmd
 }
