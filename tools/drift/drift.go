@@ -5,29 +5,36 @@
 package drift
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"path"
 	"sort"
 	"strings"
 
 	"github.com/rcfge/rcfge/hook/store"
+	"github.com/rcfge/rcfge/tools/schemagen"
 )
 
 // Options says what to compare.
 type Options struct {
-	// Source holds the current provider schemas. Required.
-	Source fs.FS
-	// Templates holds restricted templates (*.json at its root) and, optionally, their overlays in
-	// overlays/<Type>.json. Each template is compared with its provider schema.
+	// Source holds the current provider schemas (a folder, AWS's zip, or DescribeType). Required.
+	Source schemagen.SchemaSource
+	// Templates holds restricted templates (*.json at its root). Each is compared with its
+	// provider schema.
 	Templates fs.FS
+	// Overlays holds the templates' RFC 6902 overlays (<Type>.json), whose removals and enum
+	// narrowings are decisions drift does not report again. Default: Templates/overlays.
+	Overlays fs.FS
 	// Baseline, when set, holds the provider schemas of the snapshot. Drift then compares provider
 	// schema with provider schema, which also shows new values of enums the template narrowed
 	// without an overlay; the overlays' decisions still hold. Without Templates, every type in the
 	// baseline is compared.
-	Baseline fs.FS
+	Baseline schemagen.SchemaSource
 }
 
 // Status is the outcome for one type.
@@ -72,8 +79,13 @@ func (r Report) HasFindings() bool {
 	return false
 }
 
-// ErrNoTemplates means the templates folder holds no template and no baseline was given.
-var ErrNoTemplates = errors.New("no templates to compare")
+var (
+	// ErrNoTemplates means the templates folder holds no template and no baseline was given.
+	ErrNoTemplates = errors.New("no templates to compare")
+	// ErrNoSchemas means a provider schema source lists no type: most often a folder one level
+	// above the schemas (cfn-schemas rather than cfn-schemas/us-east-1).
+	ErrNoSchemas = errors.New("no provider schemas found")
+)
 
 // Run compares each template (or each baseline schema) with the current provider schemas.
 func Run(ctx context.Context, opts Options) (Report, error) {
@@ -83,72 +95,49 @@ func Run(ctx context.Context, opts Options) (Report, error) {
 	if opts.Templates == nil && opts.Baseline == nil {
 		return Report{}, errors.New("drift: need templates or a baseline")
 	}
-	src, err := NewSource(ctx, opts.Source)
+	current, err := typeNames(ctx, opts.Source)
 	if err != nil {
 		return Report{}, fmt.Errorf("source: %w", err)
 	}
-	var base *Source
-	if opts.Baseline != nil {
-		if base, err = NewSource(ctx, opts.Baseline); err != nil {
-			return Report{}, fmt.Errorf("baseline: %w", err)
-		}
-	}
-	var rep Report
 	if opts.Templates == nil {
-		names, err := base.TypeNames(ctx)
-		if err != nil {
-			return Report{}, fmt.Errorf("baseline: %w", err)
-		}
-		for _, tn := range names {
-			if err := ctx.Err(); err != nil {
-				return Report{}, err
-			}
-			old, err := base.Get(tn)
-			if err != nil {
-				return Report{}, fmt.Errorf("baseline: %w", err)
-			}
-			td, err := compareType(src, tn, old.Doc, Decisions{}, old.Digest)
-			if err != nil {
-				return Report{}, err
-			}
-			rep.Types = append(rep.Types, td)
-		}
-		return rep, nil
+		return baselineRun(ctx, opts)
 	}
-
-	tpls, err := ReadTemplates(opts.Templates)
+	overlays := opts.Overlays
+	if overlays == nil {
+		if overlays, err = fs.Sub(opts.Templates, "overlays"); err != nil {
+			return Report{}, fmt.Errorf("overlays: %w", err)
+		}
+	}
+	tpls, err := ReadTemplates(opts.Templates, overlays)
 	if err != nil {
 		return Report{}, err
 	}
 	if len(tpls) == 0 {
 		return Report{}, ErrNoTemplates
 	}
+	var rep Report
 	templated := map[string]bool{}
 	for _, t := range tpls {
-		if err := ctx.Err(); err != nil {
-			return Report{}, err
-		}
 		templated[t.TypeName] = true
 		snapshot, digest := t.Doc, t.Digest
-		if base != nil && base.Has(t.TypeName) {
-			old, err := base.Get(t.TypeName)
-			if err != nil {
+		if opts.Baseline != nil {
+			old, err := provider(ctx, opts.Baseline, t.TypeName)
+			switch {
+			case errors.Is(err, schemagen.ErrTypeNotFound):
+			case err != nil:
 				return Report{}, fmt.Errorf("baseline: %w", err)
+			default:
+				snapshot, digest = old.doc, old.digest
 			}
-			snapshot, digest = old.Doc, old.Digest
 		}
-		td, err := compareType(src, t.TypeName, snapshot, t.Decisions, digest)
+		td, err := compareType(ctx, opts.Source, t.TypeName, snapshot, t.Decisions, digest)
 		if err != nil {
 			return Report{}, fmt.Errorf("template %s: %w", t.File, err)
 		}
 		td.Template, td.Snapshot = t.File, t.Snapshot
 		rep.Types = append(rep.Types, td)
 	}
-	names, err := src.TypeNames(ctx)
-	if err != nil {
-		return Report{}, fmt.Errorf("source: %w", err)
-	}
-	for _, tn := range names {
+	for _, tn := range current {
 		if !templated[tn] {
 			rep.Untemplated = append(rep.Untemplated, tn)
 		}
@@ -156,21 +145,74 @@ func Run(ctx context.Context, opts Options) (Report, error) {
 	return rep, nil
 }
 
-func compareType(src *Source, typeName string, snapshot map[string]any, dec Decisions, digest string) (TypeDrift, error) {
+func baselineRun(ctx context.Context, opts Options) (Report, error) {
+	names, err := typeNames(ctx, opts.Baseline)
+	if err != nil {
+		return Report{}, fmt.Errorf("baseline: %w", err)
+	}
+	var rep Report
+	for _, tn := range names {
+		old, err := provider(ctx, opts.Baseline, tn)
+		if err != nil {
+			return Report{}, fmt.Errorf("baseline: %w", err)
+		}
+		td, err := compareType(ctx, opts.Source, tn, old.doc, Decisions{}, old.digest)
+		if err != nil {
+			return Report{}, err
+		}
+		rep.Types = append(rep.Types, td)
+	}
+	return rep, nil
+}
+
+func typeNames(ctx context.Context, src schemagen.SchemaSource) ([]string, error) {
+	names, err := src.Types(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if len(names) == 0 {
+		return nil, ErrNoSchemas
+	}
+	return names, nil
+}
+
+type providerSchema struct {
+	doc    map[string]any
+	digest string
+}
+
+// provider reads and decodes one provider schema; errors.Is(err, schemagen.ErrTypeNotFound) when
+// the source lacks the type.
+func provider(ctx context.Context, src schemagen.SchemaSource, typeName string) (providerSchema, error) {
+	p, err := src.Get(ctx, typeName)
+	if err != nil {
+		return providerSchema{}, err
+	}
+	doc, err := decodeObject(p.Body)
+	if err != nil {
+		return providerSchema{}, fmt.Errorf("provider schema %s: %w", typeName, err)
+	}
+	if tn, _ := doc["typeName"].(string); tn != typeName {
+		return providerSchema{}, fmt.Errorf("provider schema %s: holds typeName %q", typeName, tn)
+	}
+	return providerSchema{doc: doc, digest: schemagen.Digest(p.Body)}, nil
+}
+
+func compareType(ctx context.Context, src schemagen.SchemaSource, typeName string, snapshot map[string]any, dec Decisions, digest string) (TypeDrift, error) {
 	td := TypeDrift{TypeName: typeName, Status: Unchanged}
-	if !src.Has(typeName) {
+	cur, err := provider(ctx, src, typeName)
+	if errors.Is(err, schemagen.ErrTypeNotFound) {
 		td.Status = MissingUpstream
 		return td, nil
 	}
-	cur, err := src.Get(typeName)
 	if err != nil {
 		return td, fmt.Errorf("source: %w", err)
 	}
 	// Same bytes as the snapshot: nothing can have drifted.
-	if digest != "" && digest == cur.Digest {
+	if digest != "" && digest == cur.digest {
 		return td, nil
 	}
-	td.Changes = Compare(cur.Doc, snapshot, dec)
+	td.Changes = Compare(cur.doc, snapshot, dec)
 	if len(td.Changes) > 0 {
 		td.Status = Changed
 	}
@@ -188,9 +230,9 @@ type Template struct {
 }
 
 // ReadTemplates reads the *.json templates at the root of fsys, sorted by file name, with the
-// decisions of their overlays (overlays/<file>). The type name comes from x-rcfge.typeName, else
+// decisions of their overlays (<file> in overlays, which may be nil). The type name comes from x-rcfge.typeName, else
 // the top-level typeName, else the file name.
-func ReadTemplates(fsys fs.FS) ([]Template, error) {
+func ReadTemplates(fsys, overlays fs.FS) ([]Template, error) {
 	entries, err := fs.ReadDir(fsys, ".")
 	if err != nil {
 		return nil, fmt.Errorf("templates: %w", err)
@@ -200,7 +242,7 @@ func ReadTemplates(fsys fs.FS) ([]Template, error) {
 		if e.IsDir() || path.Ext(e.Name()) != ".json" {
 			continue
 		}
-		t, err := readTemplate(fsys, e.Name())
+		t, err := readTemplate(fsys, overlays, e.Name())
 		if err != nil {
 			return nil, err
 		}
@@ -210,7 +252,7 @@ func ReadTemplates(fsys fs.FS) ([]Template, error) {
 	return out, nil
 }
 
-func readTemplate(fsys fs.FS, name string) (Template, error) {
+func readTemplate(fsys, overlays fs.FS, name string) (Template, error) {
 	body, err := fs.ReadFile(fsys, name)
 	if err != nil {
 		return Template{}, fmt.Errorf("template %s: %w", name, err)
@@ -236,7 +278,10 @@ func readTemplate(fsys fs.FS, name string) (Template, error) {
 		t.Digest, _ = src["digest"].(string)
 		t.Snapshot, _ = src["snapshot"].(string)
 	}
-	ov, err := fs.ReadFile(fsys, path.Join("overlays", name))
+	if overlays == nil {
+		return t, nil
+	}
+	ov, err := fs.ReadFile(overlays, name)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 	case err != nil:
@@ -273,4 +318,21 @@ func (t TypeDrift) Counts() string {
 		}
 	}
 	return strings.Join(parts, ", ")
+}
+
+// decodeObject decodes one JSON object with numbers kept as json.Number.
+func decodeObject(body []byte) (map[string]any, error) {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	var doc map[string]any
+	if err := dec.Decode(&doc); err != nil {
+		return nil, fmt.Errorf("invalid JSON: %w", err)
+	}
+	if doc == nil {
+		return nil, errors.New("not a JSON object")
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, errors.New("invalid JSON: more than one value")
+	}
+	return doc, nil
 }

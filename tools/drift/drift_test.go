@@ -1,7 +1,6 @@
 package drift_test
 
 import (
-	"archive/zip"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -18,6 +17,7 @@ import (
 
 	"github.com/rcfge/rcfge/tools/drift"
 	"github.com/rcfge/rcfge/tools/render"
+	"github.com/rcfge/rcfge/tools/schemagen"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
@@ -196,7 +196,7 @@ func TestDecisionsFromPatch(t *testing.T) {
 
 func TestRun(t *testing.T) {
 	t.Parallel()
-	current, baseline, templates := os.DirFS("testdata/current"), os.DirFS("testdata/baseline"), os.DirFS("testdata/templates")
+	current, baseline, templates := dirSource("testdata/current"), dirSource("testdata/baseline"), os.DirFS("testdata/templates")
 	thing := func(cs ...drift.Change) drift.TypeDrift {
 		return drift.TypeDrift{TypeName: "AWS::Demo::Thing", Template: "AWS-Demo-Thing.json", Snapshot: "2026-02-02", Status: drift.Changed, Changes: cs}
 	}
@@ -274,7 +274,7 @@ func TestRun(t *testing.T) {
 func TestRunUntemplated(t *testing.T) {
 	t.Parallel()
 	tpl := fstest.MapFS{"AWS-Demo-Other.json": {Data: []byte(`{"properties": {"Name": {}}}`)}}
-	got, err := drift.Run(context.Background(), drift.Options{Source: os.DirFS("testdata/current"), Templates: tpl})
+	got, err := drift.Run(context.Background(), drift.Options{Source: dirSource("testdata/current"), Templates: tpl})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -288,7 +288,9 @@ func TestRunUntemplated(t *testing.T) {
 
 func TestRunErrors(t *testing.T) {
 	t.Parallel()
-	current := os.DirFS("testdata/current")
+	current := dirSource("testdata/current")
+	other := &fstest.MapFile{Data: []byte(`{"typeName": "AWS::Demo::Other"}`)}
+	tpl := fstest.MapFS{"AWS-Demo-Thing.json": {Data: []byte(`{}`)}}
 	tests := []struct {
 		name    string
 		opts    drift.Options
@@ -296,28 +298,42 @@ func TestRunErrors(t *testing.T) {
 	}{
 		{name: "no source", opts: drift.Options{Templates: fstest.MapFS{}}},
 		{name: "nothing to compare", opts: drift.Options{Source: current}},
-		{name: "empty source", opts: drift.Options{Source: fstest.MapFS{"x.txt": {}}, Baseline: current}, wantErr: drift.ErrNoSchemas},
-		{name: "empty baseline", opts: drift.Options{Source: current, Baseline: fstest.MapFS{}}, wantErr: drift.ErrNoSchemas},
+		{name: "empty source", opts: drift.Options{Source: mapSource(fstest.MapFS{"x.txt": {}}), Baseline: current}, wantErr: drift.ErrNoSchemas},
+		{name: "empty baseline", opts: drift.Options{Source: current, Baseline: mapSource(fstest.MapFS{})}, wantErr: drift.ErrNoSchemas},
 		{name: "no templates", opts: drift.Options{Source: current, Templates: fstest.MapFS{"README.md": {}}}, wantErr: drift.ErrNoTemplates},
 		{name: "template not JSON", opts: drift.Options{Source: current, Templates: fstest.MapFS{"AWS-Demo-Thing.json": {Data: []byte(`{`)}}}},
 		{name: "template not an object", opts: drift.Options{Source: current, Templates: fstest.MapFS{"AWS-Demo-Thing.json": {Data: []byte(`[]`)}}}},
 		{name: "template two values", opts: drift.Options{Source: current, Templates: fstest.MapFS{"AWS-Demo-Thing.json": {Data: []byte(`{} {}`)}}}},
 		{name: "template file name", opts: drift.Options{Source: current, Templates: fstest.MapFS{"thing.json": {Data: []byte(`{}`)}}}},
+		{name: "templates not a folder", opts: drift.Options{Source: current, Templates: fileAsDir()}},
 		{name: "bad overlay", opts: drift.Options{Source: current, Templates: fstest.MapFS{
 			"AWS-Demo-Thing.json":          {Data: []byte(`{}`)},
 			"overlays/AWS-Demo-Thing.json": {Data: []byte(`{}`)},
 		}}},
+		{name: "overlays unreadable", opts: drift.Options{Source: current, Templates: tpl, Overlays: fstest.MapFS{"AWS-Demo-Thing.json/x": {}}}},
 		{name: "provider schema not JSON", opts: drift.Options{
-			Source:    fstest.MapFS{"aws-demo-thing.json": {Data: []byte(`{"typeName": "AWS::Demo::Thing",`)}},
-			Templates: fstest.MapFS{"AWS-Demo-Thing.json": {Data: []byte(`{}`)}},
+			Source:    mapSource(fstest.MapFS{"aws-demo-thing.json": {Data: []byte(`{"typeName": "AWS::Demo::Thing",`)}, "aws-demo-other.json": other}),
+			Templates: tpl,
 		}},
 		{name: "provider schema of another type", opts: drift.Options{
-			Source:    fstest.MapFS{"aws-demo-thing.json": {Data: []byte(`{"typeName": "AWS::Demo::Other"}`)}},
-			Templates: fstest.MapFS{"AWS-Demo-Thing.json": {Data: []byte(`{}`)}},
+			Source:    mapSource(fstest.MapFS{"aws-demo-thing.json": other, "aws-demo-other.json": other}),
+			Templates: tpl,
 		}},
-		{name: "provider schema without typeName", opts: drift.Options{
-			Source:   fstest.MapFS{"aws-demo-thing.json": {Data: []byte(`{"properties": {}}`)}},
-			Baseline: fstest.MapFS{"aws-demo-thing.json": {Data: []byte(`{"properties": {}}`)}},
+		{name: "baseline schema not JSON", opts: drift.Options{
+			Source:    current,
+			Baseline:  mapSource(fstest.MapFS{"aws-demo-thing.json": {Data: []byte(`[`)}, "aws-demo-other.json": other}),
+			Templates: tpl,
+		}},
+		{name: "baseline schema not JSON, baseline only", opts: drift.Options{
+			Source:   current,
+			Baseline: fakeSource{"AWS::Demo::Thing": `[`},
+		}},
+		{name: "baseline unreadable", opts: drift.Options{Source: current, Baseline: fakeSource{"AWS::Demo::Thing": ""}}, wantErr: errUnreadable},
+		{name: "source unreadable", opts: drift.Options{Source: fakeSource{"AWS::Demo::Thing": ""}, Templates: tpl}, wantErr: errUnreadable},
+		{name: "source cannot list", opts: drift.Options{Source: fakeSource{}, Templates: tpl}, wantErr: errUnreadable},
+		{name: "current schema not JSON, baseline only", opts: drift.Options{
+			Source:   mapSource(fstest.MapFS{"aws-demo-thing.json": {Data: []byte(`[`)}, "aws-demo-other.json": other}),
+			Baseline: dirSource("testdata/baseline"),
 		}},
 	}
 	for _, tt := range tests {
@@ -334,84 +350,60 @@ func TestRunErrors(t *testing.T) {
 	}
 }
 
+// fileAsDir is a file system whose root is a file, so that listing it fails.
+func fileAsDir() fs.FS {
+	sub, err := fs.Sub(fstest.MapFS{"x": {Data: []byte(`{}`)}}, "x")
+	if err != nil {
+		panic(err)
+	}
+	return sub
+}
+
+var errUnreadable = errors.New("unreadable")
+
+// fakeSource serves bodies by type name; an empty body fails to read, and an empty source fails
+// to list.
+type fakeSource map[string]string
+
+func (f fakeSource) Types(context.Context) ([]string, error) {
+	if len(f) == 0 {
+		return nil, errUnreadable
+	}
+	var names []string
+	for n := range f {
+		names = append(names, n)
+	}
+	return names, nil
+}
+
+func (f fakeSource) Get(_ context.Context, typeName string) (schemagen.Provider, error) {
+	body, ok := f[typeName]
+	switch {
+	case !ok:
+		return schemagen.Provider{}, schemagen.ErrTypeNotFound
+	case body == "":
+		return schemagen.Provider{}, errUnreadable
+	}
+	return schemagen.Provider{TypeName: typeName, Body: []byte(body)}, nil
+}
+
+func dirSource(dir string) schemagen.SchemaSource { return schemagen.NewFSSource(os.DirFS(dir)) }
+
+func mapSource(m fstest.MapFS) schemagen.SchemaSource { return schemagen.NewFSSource(m) }
+
 func TestRunCancelled(t *testing.T) {
 	t.Parallel()
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	_, err := drift.Run(ctx, drift.Options{Source: os.DirFS("testdata/current"), Baseline: os.DirFS("testdata/baseline")})
+	_, err := drift.Run(ctx, drift.Options{Source: dirSource("testdata/current"), Baseline: dirSource("testdata/baseline")})
 	if !errors.Is(err, context.Canceled) {
 		t.Errorf("Run() error = %v, want context.Canceled", err)
 	}
 }
 
-func TestOpenSource(t *testing.T) {
-	t.Parallel()
-	dir := t.TempDir()
-	zipPath := filepath.Join(dir, "CloudformationSchema.zip")
-	var buf bytes.Buffer
-	zw := zip.NewWriter(&buf)
-	w, err := zw.Create("aws-demo-other.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	body, err := os.ReadFile("testdata/current/aws-demo-other.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := w.Write(body); err != nil {
-		t.Fatal(err)
-	}
-	if err := zw.Close(); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(zipPath, buf.Bytes(), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	notZip := filepath.Join(dir, "schemas.txt")
-	if err := os.WriteFile(notZip, []byte("hello"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-
-	tests := []struct {
-		name    string
-		path    string
-		want    []string
-		wantErr error
-	}{
-		{name: "folder", path: "testdata/current", want: []string{"AWS::Demo::Other", "AWS::Demo::Thing"}},
-		{name: "zip", path: zipPath, want: []string{"AWS::Demo::Other"}},
-		{name: "missing", path: filepath.Join(dir, "nope"), wantErr: fs.ErrNotExist},
-		{name: "neither folder nor zip", path: notZip, wantErr: zip.ErrFormat},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			fsys, closer, err := drift.OpenSource(tt.path)
-			if !errors.Is(err, tt.wantErr) {
-				t.Fatalf("OpenSource() error = %v, want %v", err, tt.wantErr)
-			}
-			if err != nil {
-				return
-			}
-			defer closer.Close()
-			src, err := drift.NewSource(context.Background(), fsys)
-			if err != nil {
-				t.Fatal(err)
-			}
-			got, err := src.TypeNames(context.Background())
-			if err != nil {
-				t.Fatal(err)
-			}
-			if diff := cmp.Diff(tt.want, got); diff != "" {
-				t.Errorf("TypeNames() mismatch (-want +got):\n%s", diff)
-			}
-		})
-	}
-}
-
 func TestReportRender(t *testing.T) {
 	t.Parallel()
-	rep, err := drift.Run(context.Background(), drift.Options{Source: os.DirFS("testdata/current"), Templates: os.DirFS("testdata/templates")})
+	rep, err := drift.Run(context.Background(), drift.Options{Source: dirSource("testdata/current"), Templates: os.DirFS("testdata/templates")})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -42,8 +42,8 @@ func TestRealDrift(t *testing.T) {
 	t.Parallel()
 	dir := dataDir(t)
 	rep, err := drift.Run(context.Background(), drift.Options{
-		Source:   os.DirFS(filepath.Join(dir, "cfn-schemas")),
-		Baseline: os.DirFS(filepath.Join(dir, "cfn-schemas-old")),
+		Source:   dirSource(filepath.Join(dir, "cfn-schemas", "us-east-1")),
+		Baseline: dirSource(filepath.Join(dir, "cfn-schemas-old", "us-east-1")),
 	})
 	if err != nil {
 		t.Fatalf("Run() error = %v", err)
@@ -87,8 +87,8 @@ func TestRealDrift(t *testing.T) {
 func BenchmarkRealDrift(b *testing.B) {
 	dir := dataDir(b)
 	opts := drift.Options{
-		Source:   os.DirFS(filepath.Join(dir, "cfn-schemas")),
-		Baseline: os.DirFS(filepath.Join(dir, "cfn-schemas-old")),
+		Source:   dirSource(filepath.Join(dir, "cfn-schemas", "us-east-1")),
+		Baseline: dirSource(filepath.Join(dir, "cfn-schemas-old", "us-east-1")),
 	}
 	b.ReportAllocs()
 	for b.Loop() {

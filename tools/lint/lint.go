@@ -19,6 +19,7 @@ import (
 	"github.com/rcfge/rcfge/hook/schema"
 	"github.com/rcfge/rcfge/hook/store"
 	"github.com/rcfge/rcfge/tools/drift"
+	"github.com/rcfge/rcfge/tools/schemagen"
 )
 
 // Severity says whether a finding fails the lint.
@@ -89,7 +90,7 @@ type Options struct {
 	Vars []string
 	// Source, when set, holds the provider schemas: each template's type must exist there, and each
 	// of its property names too (a name upstream lacks is a typo or was removed).
-	Source fs.FS
+	Source schemagen.SchemaSource
 }
 
 // ErrNoTemplates means the folder holds no *.json template.
@@ -101,13 +102,7 @@ func Lint(ctx context.Context, fsys fs.FS, opts Options) (Report, error) {
 	if err != nil {
 		return Report{}, fmt.Errorf("templates: %w", err)
 	}
-	var src *drift.Source
-	if opts.Source != nil {
-		if src, err = drift.NewSource(ctx, opts.Source); err != nil {
-			return Report{}, fmt.Errorf("provider schemas: %w", err)
-		}
-	}
-	l := &linter{opts: opts, src: src, templates: map[string]bool{}}
+	l := &linter{opts: opts, templates: map[string]bool{}}
 	for _, e := range entries {
 		if e.IsDir() || path.Ext(e.Name()) != ".json" {
 			continue
@@ -121,7 +116,7 @@ func Lint(ctx context.Context, fsys fs.FS, opts Options) (Report, error) {
 		}
 		l.rep.Templates++
 		l.templates[e.Name()] = true
-		if err := l.template(e.Name(), body); err != nil {
+		if err := l.template(ctx, e.Name(), body); err != nil {
 			return Report{}, err
 		}
 	}
@@ -146,7 +141,6 @@ func Lint(ctx context.Context, fsys fs.FS, opts Options) (Report, error) {
 
 type linter struct {
 	opts      Options
-	src       *drift.Source
 	templates map[string]bool
 	rep       Report
 }
@@ -156,7 +150,7 @@ func (l *linter) add(file string, rule Rule, sev Severity, ptr, format string, a
 }
 
 // template lints one template. Problems are findings; only a failure to run returns an error.
-func (l *linter) template(file string, body []byte) error {
+func (l *linter) template(ctx context.Context, file string, body []byte) error {
 	doc, err := schema.Decode(body)
 	if err != nil {
 		l.add(file, RuleJSON, Error, "", "%v", err)
@@ -204,8 +198,8 @@ func (l *linter) template(file string, body []byte) error {
 			l.add(file, RuleCompile, Error, "", "%v", err)
 		}
 	}
-	if l.src != nil && typeName != "" {
-		l.upstream(file, typeName, root)
+	if l.opts.Source != nil && typeName != "" {
+		return l.upstream(ctx, file, typeName, root)
 	}
 	return nil
 }
@@ -352,22 +346,32 @@ func builtinSample(name, typeName string) string {
 	return "sample"
 }
 
-// upstream checks the template's type and property names against the provider schema.
-func (l *linter) upstream(file, typeName string, root map[string]any) {
-	if !l.src.Has(typeName) {
+// upstream checks the template's type and property names against the provider schema. A schema
+// that cannot be read is an error of the run, not a finding.
+func (l *linter) upstream(ctx context.Context, file, typeName string, root map[string]any) error {
+	p, err := l.opts.Source.Get(ctx, typeName)
+	if errors.Is(err, schemagen.ErrTypeNotFound) {
 		l.add(file, RuleUnknownType, Error, "", "%s is not in the provider schemas", typeName)
-		return
+		return nil
 	}
-	up, err := l.src.Get(typeName)
 	if err != nil {
-		l.add(file, RuleUnknownType, Error, "", "%v", err)
-		return
+		return fmt.Errorf("template %s: provider schema: %w", file, err)
 	}
-	for _, c := range drift.Compare(up.Doc, root, drift.Decisions{}) {
+	up, err := schema.Decode(p.Body)
+	if err != nil {
+		return fmt.Errorf("template %s: provider schema %s: %w", file, typeName, err)
+	}
+	doc, ok := up.(map[string]any)
+	if tn, _ := doc["typeName"].(string); !ok || tn != typeName {
+		l.add(file, RuleUnknownType, Error, "", "the provider schema found for %s holds type %q", typeName, tn)
+		return nil
+	}
+	for _, c := range drift.Compare(doc, root, drift.Decisions{}) {
 		if c.Kind == drift.RemovedProperty {
 			l.add(file, RuleUnknownProperty, Error, c.SchemaLocation, "property %s is not in the provider schema of %s: a typo, or removed upstream", c.Path, typeName)
 		}
 	}
+	return nil
 }
 
 // firstUse finds the JSON Pointer of the first string using a placeholder, for the finding's path.

@@ -14,10 +14,21 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
-	"github.com/rcfge/rcfge/tools/drift"
 	"github.com/rcfge/rcfge/tools/lint"
 	"github.com/rcfge/rcfge/tools/render"
+	"github.com/rcfge/rcfge/tools/schemagen"
 )
+
+var errUnreadable = errors.New("unreadable")
+
+// failingSource lists nothing and fails every read.
+type failingSource struct{}
+
+func (failingSource) Types(context.Context) ([]string, error) { return nil, errUnreadable }
+
+func (failingSource) Get(context.Context, string) (schemagen.Provider, error) {
+	return schemagen.Provider{}, errUnreadable
+}
 
 var update = flag.Bool("update", false, "rewrite golden files")
 
@@ -88,7 +99,7 @@ func TestLint(t *testing.T) {
 		{
 			name: "typos against the provider schema",
 			dir:  "testdata/typo",
-			opts: lint.Options{Source: os.DirFS("testdata/source")},
+			opts: lint.Options{Source: schemagen.NewFSSource(os.DirFS("testdata/source"))},
 			want: []lint.Finding{
 				f("AWS-Demo-Missing.json", lint.RuleUnknownType, E, ""),
 				f("AWS-Demo-Thing.json", lint.RuleUnknownProperty, E, "/definitions/Settings/properties/Levle"),
@@ -98,7 +109,7 @@ func TestLint(t *testing.T) {
 		{
 			name: "provider schema of another type under the file name",
 			fsys: fstest.MapFS{"AWS-Demo-Thing.json": {Data: []byte(`{"type": "object", "additionalProperties": false, "properties": {}}`)}},
-			opts: lint.Options{Source: fstest.MapFS{"aws-demo-thing.json": {Data: []byte(`{"typeName": "AWS::Demo::Other"}`)}}},
+			opts: lint.Options{Source: schemagen.NewFSSource(fstest.MapFS{"aws-demo-thing.json": {Data: []byte(`{"typeName": "AWS::Demo::Other"}`)}})},
 			want: []lint.Finding{f("AWS-Demo-Thing.json", lint.RuleUnknownType, E, "")},
 		},
 		{
@@ -163,7 +174,8 @@ func TestLintErrors(t *testing.T) {
 	}{
 		{name: "no templates", ctx: context.Background(), fsys: fstest.MapFS{"README.md": {}}, wantErr: lint.ErrNoTemplates},
 		{name: "not a folder", ctx: context.Background(), fsys: os.DirFS("testdata/nope"), wantErr: fs.ErrNotExist},
-		{name: "empty provider schemas", ctx: context.Background(), fsys: good, opts: lint.Options{Source: fstest.MapFS{}}, wantErr: drift.ErrNoSchemas},
+		{name: "provider schema unreadable", ctx: context.Background(), fsys: good, opts: lint.Options{Source: failingSource{}}, wantErr: errUnreadable},
+		{name: "provider schema not JSON", ctx: context.Background(), fsys: good, opts: lint.Options{Source: schemagen.NewFSSource(fstest.MapFS{"aws-demo-thing.json": {Data: []byte(`{`)}})}},
 		{name: "cancelled", ctx: cancelled, fsys: good, wantErr: context.Canceled},
 		{name: "overlays not a folder", ctx: context.Background(), fsys: fstest.MapFS{
 			"AWS-Demo-Key.json": {Data: []byte(`{"type": "object", "additionalProperties": false, "properties": {}}`)},
