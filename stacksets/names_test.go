@@ -174,3 +174,7 @@ func TestCheckNamesDetectsDivergence(t *testing.T) {
 		})
 	}
 }
+
+func loadNames() (rcfgenames.Names, error) {
+	return rcfgenames.LoadFile(namesConfig)
+}
