@@ -111,9 +111,12 @@ func Parse(name string, data []byte, opts Options) (t *Template, err error) {
 	}
 	isJSON := bytes.TrimSpace(data)[0] == '{'
 
-	lines, lerr := scanLines(data)
+	lines, rewritten, lerr := scanLines(data)
 	if lerr != nil && !isJSON {
 		return nil, &Error{File: name, Err: lerr}
+	}
+	if rewritten != nil && !isJSON {
+		data = rewritten
 	}
 	raw, err := decodeRaw(data, isJSON)
 	if err != nil {

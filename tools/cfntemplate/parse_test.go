@@ -253,3 +253,32 @@ func TestParseCannotForgeMarker(t *testing.T) {
 		t.Errorf("forged marker accepted: unknown %v, properties %v", r.Unknown, r.Properties)
 	}
 }
+
+// TestParseConcurrent parses YAML from several goroutines: goformation's tag registry is a
+// package-level map, so this fails under -race unless Parse serialises its use.
+func TestParseConcurrent(t *testing.T) {
+	t.Parallel()
+	data, err := os.ReadFile("testdata/parse/unknowns.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := cfntemplate.Parse("unknowns.yaml", data, testOptions)
+	if err != nil {
+		t.Fatal(err)
+	}
+	errs := make(chan error, 8)
+	for range 8 {
+		go func() {
+			got, err := cfntemplate.Parse("unknowns.yaml", data, testOptions)
+			if err == nil && !cmp.Equal(want, got) {
+				err = errors.New("concurrent parse differs")
+			}
+			errs <- err
+		}()
+	}
+	for range 8 {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+}
