@@ -66,3 +66,25 @@ publish: build
 
 clean:
 	rm -rf $(BIN) dist bench.out
+
+## schemas: regenerate the shipped templates (schemas/<Type>.json) from the provider schemas and overlays
+SHIPPED_TYPES = $(subst -,::,$(patsubst schemas/overlays/%.json,%,$(wildcard schemas/overlays/*.json)))
+SCHEMAGEN_ARGS = --source $(DATA)/cfn-schemas/us-east-1 $(foreach t,$(SHIPPED_TYPES),--type $(t)) --overlays schemas/overlays --out schemas/
+.PHONY: schemas schemas-check
+schemas: build
+	./bin/rcfge schemas generate $(SCHEMAGEN_ARGS)
+
+## schemas-check: fail if regenerating the shipped templates would change them
+schemas-check: build
+	./bin/rcfge schemas generate --check $(SCHEMAGEN_ARGS)
+
+## scp: recompile the SCPs (scp/rcfge-scp-*.json, scp/manifest.json) from scp/rcfge.yaml and schemas/
+SCP_SERVICE_REFERENCE ?= $(DATA)/service-reference/2026-08-22
+.PHONY: scp scp-check
+scp: build
+	./bin/rcfge scp build --config scp/rcfge.yaml --templates schemas/ --out scp/ \
+		--service-reference $(SCP_SERVICE_REFERENCE) --schemas-source $(DATA)/cfn-schemas/us-east-1
+
+## scp-check: grammar, actions, sizes and count of the shipped SCPs
+scp-check: build
+	./bin/rcfge scp check scp/ --service-reference $(SCP_SERVICE_REFERENCE)
