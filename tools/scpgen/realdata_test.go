@@ -183,3 +183,48 @@ func sorted(m map[string]bool) []string {
 	slices.Sort(out)
 	return out
 }
+
+// TestShippedPolicies keeps scp/ in step with scp/rcfge.yaml, the shipped templates (schemas/)
+// and the newest service reference: regenerate with `make scp` and review the diff.
+func TestShippedPolicies(t *testing.T) {
+	t.Parallel()
+	svcRef, schemas := realData(t)
+	ctx := context.Background()
+	cat, err := svcref.LoadDir(ctx, svcRef)
+	if err != nil {
+		t.Fatal(err)
+	}
+	root := filepath.Join("..", "..")
+	cfg, err := scpgen.LoadConfigFile(filepath.Join(root, "scp", "rcfge.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := scpgen.Build(ctx, scpgen.Input{
+		Config:    cfg,
+		Catalog:   cat,
+		Schemas:   os.DirFS(schemas),
+		Templates: os.DirFS(filepath.Join(root, "schemas")),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := t.TempDir()
+	if err := scpgen.Write(want, res); err != nil {
+		t.Fatal(err)
+	}
+	wantFiles, _ := filepath.Glob(filepath.Join(want, "*.json"))
+	gotFiles, _ := filepath.Glob(filepath.Join(root, "scp", "*.json"))
+	if len(wantFiles) != len(gotFiles) {
+		t.Fatalf("scp/ holds %d JSON files, a build gives %d: run `make scp`", len(gotFiles), len(wantFiles))
+	}
+	for _, w := range wantFiles {
+		wb, _ := os.ReadFile(w)
+		gb, err := os.ReadFile(filepath.Join(root, "scp", filepath.Base(w)))
+		if err != nil {
+			t.Fatalf("%v: run `make scp`", err)
+		}
+		if diff := cmp.Diff(string(wb), string(gb)); diff != "" {
+			t.Errorf("scp/%s is stale: run `make scp` (-build +scp/):\n%s", filepath.Base(w), diff)
+		}
+	}
+}
