@@ -26,7 +26,7 @@ func (r Report) WriteText(w io.Writer) error {
 	}
 	ew.printf("%d of %d types drifted", changed, len(r.Types))
 	if len(r.Untemplated) > 0 {
-		ew.printf("; %d provider types have no template (blocked)", len(r.Untemplated))
+		ew.printf("; %s no template (blocked)", untemplated(len(r.Untemplated)))
 	}
 	ew.printf("\n")
 	return ew.err
@@ -65,13 +65,20 @@ func (r Report) WriteMarkdown(w io.Writer) error {
 		}
 	}
 	if len(r.Untemplated) > 0 {
-		ew.printf("\n<details><summary>%d provider types have no template (blocked)</summary>\n\n", len(r.Untemplated))
+		ew.printf("\n<details><summary>%s no template (blocked)</summary>\n\n", untemplated(len(r.Untemplated)))
 		for _, tn := range r.Untemplated {
 			ew.printf("- `%s`\n", tn)
 		}
 		ew.printf("\n</details>\n")
 	}
 	return ew.err
+}
+
+func untemplated(n int) string {
+	if n == 1 {
+		return "1 provider type has"
+	}
+	return fmt.Sprintf("%d provider types have", n)
 }
 
 func (t TypeDrift) label() string {
