@@ -41,7 +41,7 @@ func (r Report) WriteMarkdown(w io.Writer) error {
 			changed++
 		}
 	}
-	ew.printf("## Provider schema drift\n\n%d of %d templated types drifted.", changed, len(r.Types))
+	ew.printf("## Provider schema drift\n\n%d of %d types drifted.", changed, len(r.Types))
 	ew.printf(" New properties stay blocked until approved: regenerate the template to allow one, or remove it in the type's overlay to refuse it for good.\n")
 	for _, t := range r.Types {
 		switch t.Status {
