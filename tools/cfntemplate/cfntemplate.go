@@ -31,6 +31,8 @@ var (
 	ErrResource = errors.New("invalid resource")
 	// ErrIntrinsic: an intrinsic function is malformed or refers to something undefined.
 	ErrIntrinsic = errors.New("invalid intrinsic function")
+	// ErrUnsupported: the template needs processing rcfge does not do (a macro, Fn::ForEach).
+	ErrUnsupported = errors.New("not supported")
 )
 
 // Error is bad input in one template, with the line it concerns when known.
@@ -130,6 +132,9 @@ func Parse(name string, data []byte, opts Options) (t *Template, err error) {
 	if !ok {
 		return nil, &Error{File: name, Err: fmt.Errorf("%w: no Resources map", ErrNotTemplate)}
 	}
+	if err := checkTransforms(doc["Transform"]); err != nil {
+		return nil, &Error{File: name, Err: err}
+	}
 	reduced, err := reduce(doc, resources, lines)
 	if err != nil {
 		var e *Error
@@ -206,9 +211,46 @@ func decodeRaw(data []byte, isJSON bool) (any, error) {
 	}
 	var v any
 	if err := json.Unmarshal(in, &v); err != nil {
+		var se *json.SyntaxError
+		if isJSON && errors.As(err, &se) {
+			return nil, fmt.Errorf("%w: line %d: %v", ErrSyntax, 1+bytes.Count(in[:min(int(se.Offset), len(in))], []byte("\n")), err)
+		}
 		return nil, fmt.Errorf("%w: %v", ErrSyntax, err)
 	}
 	return v, nil
+}
+
+// languageExtensions is the one transform whose functions rcfge resolves itself (all but
+// Fn::ForEach).
+const languageExtensions = "AWS::LanguageExtensions"
+
+// checkTransforms refuses templates that name a macro: the hook sees the resources the macro
+// produces (AWS::Serverless::Function becomes AWS::Lambda::Function and more), so validating the
+// template as written would check resources that are never deployed.
+func checkTransforms(v any) error {
+	var names []string
+	switch t := v.(type) {
+	case nil:
+		return nil
+	case string:
+		names = []string{t}
+	case []any:
+		for _, e := range t {
+			s, ok := e.(string)
+			if !ok {
+				return fmt.Errorf("%w: Transform lists %s, not a macro name", ErrNotTemplate, kindOf(e))
+			}
+			names = append(names, s)
+		}
+	default:
+		return fmt.Errorf("%w: Transform is %s, not a macro name or a list of them", ErrNotTemplate, kindOf(v))
+	}
+	for _, n := range names {
+		if n != languageExtensions {
+			return fmt.Errorf("%w: Transform %s; validate the processed template (aws cloudformation get-template --template-stage Processed, or sam build output)", ErrUnsupported, n)
+		}
+	}
+	return nil
 }
 
 // reduce checks every resource and returns the part of the template intrinsic functions can see:
@@ -225,7 +267,7 @@ func reduce(doc, resources map[string]any, lines map[string]int) (map[string]any
 		res, ok := resources[id].(map[string]any)
 		if !ok {
 			if strings.HasPrefix(id, "Fn::ForEach::") {
-				return nil, fail("Fn::ForEach (AWS::LanguageExtensions) is not supported")
+				return nil, &Error{Line: lines[id], Err: fmt.Errorf("%w: %s: Fn::ForEach of AWS::LanguageExtensions; validate the processed template", ErrUnsupported, id)}
 			}
 			return nil, fail("resource is %s, not an object", kindOf(resources[id]))
 		}

@@ -38,7 +38,8 @@ func FuzzParse(f *testing.F) {
 				t.Fatalf("recovered panic: %v", err)
 			}
 			if !errors.Is(err, cfntemplate.ErrSyntax) && !errors.Is(err, cfntemplate.ErrNotTemplate) &&
-				!errors.Is(err, cfntemplate.ErrResource) && !errors.Is(err, cfntemplate.ErrIntrinsic) {
+				!errors.Is(err, cfntemplate.ErrResource) && !errors.Is(err, cfntemplate.ErrIntrinsic) &&
+				!errors.Is(err, cfntemplate.ErrUnsupported) {
 				t.Fatalf("error of no documented kind: %v", err)
 			}
 			return

@@ -155,7 +155,11 @@ func TestParseErrors(t *testing.T) {
 		wantMsg string
 	}{
 		{"yaml-syntax.yaml", cfntemplate.ErrSyntax, "yaml-syntax.yaml: syntax error"},
-		{"json-syntax.json", cfntemplate.ErrSyntax, "syntax error"},
+		{"json-syntax.json", cfntemplate.ErrSyntax, "syntax error: line 1: invalid character '}'"},
+		{"json-syntax-multiline.json", cfntemplate.ErrSyntax, "syntax error: line 4: invalid character"},
+		{"transform-sam.yaml", cfntemplate.ErrUnsupported, "Transform AWS::Serverless-2016-10-31; validate the processed template"},
+		{"transform-list.yaml", cfntemplate.ErrUnsupported, "Transform MyMacro"},
+		{"transform-object.yaml", cfntemplate.ErrNotTemplate, "Transform is an object"},
 		{"key-number.yaml", cfntemplate.ErrSyntax, `line 5: mapping key "1" is not a string`},
 		{"no-resources.yaml", cfntemplate.ErrNotTemplate, "no Resources map"},
 		{"list-document.yaml", cfntemplate.ErrNotTemplate, "not an object"},
@@ -169,7 +173,7 @@ func TestParseErrors(t *testing.T) {
 		{"type-number.yaml", cfntemplate.ErrResource, "Bucket: no Type"},
 		{"resource-string.yaml", cfntemplate.ErrResource, "resource is a string"},
 		{"resource-attribute.yaml", cfntemplate.ErrResource, `unknown resource attribute "Propertys"`},
-		{"foreach.yaml", cfntemplate.ErrResource, "Fn::ForEach"},
+		{"foreach.yaml", cfntemplate.ErrUnsupported, "foreach.yaml:3: not supported: Fn::ForEach::Buckets: Fn::ForEach"},
 		{"ref-undefined.yaml", cfntemplate.ErrIntrinsic, "Ref to undefined Missing"},
 		{"ref-pseudo-unknown.yaml", cfntemplate.ErrIntrinsic, "unknown pseudo parameter AWS::Nonsense"},
 		{"getatt-undefined.yaml", cfntemplate.ErrIntrinsic, "undefined resource Missing"},
