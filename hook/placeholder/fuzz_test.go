@@ -1,0 +1,147 @@
+package placeholder_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"regexp"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/rcfge/rcfge/hook/placeholder"
+)
+
+// fuzzSeeds are the engine's test templates and the shipped templates: real placeholder use in
+// patterns, enums and descriptions, plus the malformed ones the engine tests reject.
+func fuzzSeeds(f *testing.F) [][]byte {
+	f.Helper()
+	var seeds [][]byte
+	for _, glob := range []string{"../engine/testdata/templates/*.json", "../../schemas/*.json"} {
+		files, err := filepath.Glob(glob)
+		if err != nil {
+			f.Fatal(err)
+		}
+		for _, p := range files {
+			b, err := os.ReadFile(p)
+			if err != nil {
+				f.Fatal(err)
+			}
+			seeds = append(seeds, b)
+		}
+	}
+	if len(seeds) == 0 {
+		f.Fatal("no seed templates found")
+	}
+	return append(seeds,
+		[]byte(`{"pattern":"^$<evil>$","enum":["$<keys>"],"description":"$$<literal> $<accountID>"}`),
+		[]byte(`{"patternProperties":{"^$<stackName>-.*$":{"type":"string"}},"enum":"$<keys>"}`),
+		[]byte(`{"pattern":"$<","const":"$<1bad>","x":"$<unterminated"}`),
+	)
+}
+
+func decodeDoc(b []byte) (any, bool) {
+	d := json.NewDecoder(bytes.NewReader(b))
+	d.UseNumber()
+	var v any
+	if err := d.Decode(&v); err != nil {
+		return nil, false
+	}
+	return v, true
+}
+
+// FuzzNamesFill: on any JSON document, Names and Fill never panic and agree with each other. A
+// malformed placeholder is a *SyntaxError from both; a well-formed document fills completely when
+// every name it reports has a value, fails with *UnknownError when one is missing, and the
+// input document is never modified.
+func FuzzNamesFill(f *testing.F) {
+	for _, s := range fuzzSeeds(f) {
+		f.Add(s, "eu-west-1")
+	}
+	f.Fuzz(func(t *testing.T, raw []byte, value string) {
+		doc, ok := decodeDoc(raw)
+		if !ok {
+			return
+		}
+		before := encode(t, doc)
+		names, err := placeholder.Names(doc)
+		if err != nil {
+			var se *placeholder.SyntaxError
+			if !errors.As(err, &se) {
+				t.Fatalf("Names: error of no documented kind: %T %v", err, err)
+			}
+			if _, ferr := placeholder.Fill(doc, nil); ferr == nil {
+				t.Fatalf("Names rejects the document (%v) but Fill accepts it", err)
+			}
+			return
+		}
+		vars := make(placeholder.Vars, len(names))
+		for _, n := range names {
+			if !placeholder.ValidName(n) {
+				t.Fatalf("Names reported invalid name %q", n)
+			}
+			vars[n] = placeholder.String(value)
+		}
+		filled, err := placeholder.Fill(doc, vars)
+		if err != nil {
+			t.Fatalf("Fill with a value for every reported name %v: %v", names, err)
+		}
+		if got := encode(t, doc); got != before {
+			t.Fatalf("Fill modified its input:\nbefore %s\nafter  %s", before, got)
+		}
+		if len(names) == 0 {
+			if got := encode(t, filled); got != before {
+				t.Fatalf("a document without placeholders changed:\n%s\n%s", before, got)
+			}
+			return
+		}
+		delete(vars, names[0])
+		_, err = placeholder.Fill(doc, vars)
+		var ue *placeholder.UnknownError
+		if !errors.As(err, &ue) || ue.Name != names[0] {
+			t.Fatalf("Fill without $<%s>: got %v, want *UnknownError for it", names[0], err)
+		}
+	})
+}
+
+// FuzzPatternValue: whatever a variable holds, substituted into a pattern it matches exactly
+// itself, so a value can never widen or break the regex it is placed in.
+func FuzzPatternValue(f *testing.F) {
+	for _, v := range []string{"111122223333", "my.stack", `.*|(x)$`, `\Q\E`, "a]b[c", "$<x>", "", "é+ü"} {
+		f.Add(v, false)
+		f.Add(v, true)
+	}
+	f.Fuzz(func(t *testing.T, value string, asList bool) {
+		if !utf8.ValidString(value) {
+			// JSON strings are always valid UTF-8, and so is every value the engine receives.
+			return
+		}
+		v := placeholder.String(value)
+		if asList {
+			v = placeholder.List(value, value+"-other")
+		}
+		doc := map[string]any{"pattern": "^$<v>$", "patternProperties": map[string]any{"^$<v>$": map[string]any{}}}
+		filled, err := placeholder.Fill(doc, placeholder.Vars{"v": v})
+		if err != nil {
+			t.Fatalf("Fill: %v", err)
+		}
+		m := filled.(map[string]any)
+		pattern, _ := m["pattern"].(string)
+		re, err := regexp.Compile(pattern)
+		if err != nil {
+			t.Fatalf("filled pattern %q does not compile: %v", pattern, err)
+		}
+		if !re.MatchString(value) {
+			t.Fatalf("pattern %q does not match its own value %q", pattern, value)
+		}
+		if re.MatchString(value + "x") {
+			t.Fatalf("pattern %q matches more than its value %q", pattern, value)
+		}
+		for k := range m["patternProperties"].(map[string]any) {
+			if k != pattern {
+				t.Fatalf("patternProperties key %q differs from pattern %q", k, pattern)
+			}
+		}
+	})
+}
