@@ -106,7 +106,7 @@ func (r Report) WriteText(w io.Writer) error {
 			printf("%s %s\n    %s\n", status, s.File, indent(s.Error))
 			continue
 		}
-		printf("%s %s (%s) %d cases\n", status, s.File, s.TypeName, len(s.Cases))
+		printf("%s %s (%s) %s\n", status, s.File, s.TypeName, plural(len(s.Cases), "case"))
 		for _, c := range s.Cases {
 			switch {
 			case c.Outcome == Fail || c.Outcome == Error:
@@ -118,8 +118,15 @@ func (r Report) WriteText(w io.Writer) error {
 			}
 		}
 	}
-	printf("%d suites: %d passed, %d failed, %d errors, %d skipped\n", len(r.Suites), r.Passed, r.Failed, r.Errored, r.Skipped)
+	printf("%s: %d passed, %d failed, %d errors, %d skipped\n", plural(len(r.Suites), "suite"), r.Passed, r.Failed, r.Errored, r.Skipped)
 	return err
+}
+
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 func indent(s string) string { return strings.ReplaceAll(s, "\n", "\n        ") }

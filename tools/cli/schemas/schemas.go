@@ -5,7 +5,10 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/rcfge/rcfge/tools/cli"
+	"github.com/rcfge/rcfge/tools/cli/schemas/drift"
 	"github.com/rcfge/rcfge/tools/cli/schemas/generate"
+	"github.com/rcfge/rcfge/tools/cli/schemas/lint"
+	"github.com/rcfge/rcfge/tools/cli/schemas/test"
 )
 
 // NewCmdSchemas returns the `schemas` noun with its verbs.
@@ -16,5 +19,6 @@ func NewCmdSchemas(f *cli.Factory) *cobra.Command {
 	}
 	_ = f
 	cmd.AddCommand(generate.NewCmdGenerate(f, nil))
+	cmd.AddCommand(drift.NewCmdDrift(f, nil), lint.NewCmdLint(f, nil), test.NewCmdTest(f, nil))
 	return cmd
 }
