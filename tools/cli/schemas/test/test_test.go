@@ -55,7 +55,9 @@ func TestNewCmdTestFlags(t *testing.T) {
 			if err != nil {
 				t.Fatalf("Execute() error = %v", err)
 			}
-			cmpRegexp := cmp.Comparer(func(a, b *regexp.Regexp) bool { return (a == nil) == (b == nil) && (a == nil || a.String() == b.String()) })
+			cmpRegexp := cmp.Comparer(func(a, b *regexp.Regexp) bool {
+				return (a == nil) == (b == nil) && (a == nil || a.String() == b.String())
+			})
 			if diff := cmp.Diff(&tt.want, got, cmpRegexp, cmpopts.IgnoreFields(test.TestOptions{}, "IO", "Context")); diff != "" {
 				t.Errorf("options mismatch (-want +got):\n%s", diff)
 			}
