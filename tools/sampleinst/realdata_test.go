@@ -9,8 +9,8 @@ import (
 	"github.com/rcfge/rcfge/hook/placeholder"
 	"github.com/rcfge/rcfge/hook/schema"
 	"github.com/rcfge/rcfge/hook/store"
-	"github.com/rcfge/rcfge/tools/schemagen"
 	"github.com/rcfge/rcfge/tools/sampleinst"
+	"github.com/rcfge/rcfge/tools/schemagen"
 )
 
 func repoPath(elem ...string) string {
@@ -42,7 +42,7 @@ func TestPropertyRealSchemas(t *testing.T) {
 	}{
 		{"AWS::S3::Bucket", 150},
 		{"AWS::ECS::TaskDefinition", 150},
-		{"AWS::WAFv2::WebACL", 80},        // recursive: AndStatement -> Statement -> ...
+		{"AWS::WAFv2::WebACL", 80},         // recursive: AndStatement -> Statement -> ...
 		{"AWS::QuickSight::Dashboard", 40}, // 707 definitions, 16-hop $ref chains
 	}
 	for _, tt := range tests {
