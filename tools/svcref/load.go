@@ -1,7 +1,6 @@
 package svcref
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -81,8 +80,7 @@ type rawService struct {
 func ParseService(name string, data []byte) (*Service, error) {
 	file := name + ".json"
 	var raw rawService
-	dec := json.NewDecoder(bytes.NewReader(data))
-	if err := dec.Decode(&raw); err != nil {
+	if err := json.Unmarshal(data, &raw); err != nil {
 		return nil, fmt.Errorf("%s: %w: %w", file, ErrInvalidSnapshot, err)
 	}
 	if !strings.EqualFold(raw.Name, name) {

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -57,11 +58,34 @@ func minus(a, b map[string]bool) int {
 	return n
 }
 
+// The real snapshots are loaded once for all tests of the package.
+var (
+	realOnce sync.Once
+	realCats [2]*svcref.Catalog
+	realErr  error
+)
+
+func loadReal(t *testing.T) (oldDir, newDir string, oldCat, newCat *svcref.Catalog) {
+	t.Helper()
+	oldDir = svcreftest.Snapshot(t, svcreftest.OldDate)
+	newDir = svcreftest.Snapshot(t, svcreftest.NewDate)
+	realOnce.Do(func() {
+		for i, dir := range []string{oldDir, newDir} {
+			if realCats[i], realErr = svcref.LoadDir(context.Background(), dir); realErr != nil {
+				return
+			}
+		}
+	})
+	if realErr != nil {
+		t.Fatal(realErr)
+	}
+	return oldDir, newDir, realCats[0], realCats[1]
+}
+
 func TestCompareRealSnapshots(t *testing.T) {
 	t.Parallel()
-	oldDir := svcreftest.Snapshot(t, svcreftest.OldDate)
-	newDir := svcreftest.Snapshot(t, svcreftest.NewDate)
-	r := diff.Compare(svcreftest.OldDate, load(t, oldDir), svcreftest.NewDate, load(t, newDir))
+	oldDir, newDir, oldCat, newCat := loadReal(t)
+	r := diff.Compare(svcreftest.OldDate, oldCat, svcreftest.NewDate, newCat)
 
 	// Pinned figures, from the data set's README.
 	pinned := diff.Totals{NewServices: 6, RemovedServices: 0, NewActions: 948, NewActionsInNewServices: 93,
@@ -102,8 +126,7 @@ func TestCompareRealSnapshots(t *testing.T) {
 
 func TestWidenRealSnapshots(t *testing.T) {
 	t.Parallel()
-	oldCat := load(t, svcreftest.Snapshot(t, svcreftest.OldDate))
-	newCat := load(t, svcreftest.Snapshot(t, svcreftest.NewDate))
+	_, _, oldCat, newCat := loadReal(t)
 	r := diff.Compare(svcreftest.OldDate, oldCat, svcreftest.NewDate, newCat)
 	ps, err := policy.Load(context.Background(), os.DirFS("testdata"), "real-policies")
 	if err != nil {
