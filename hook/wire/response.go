@@ -20,6 +20,8 @@ const (
 	CodeInvalidRequest  ErrorCode = "InvalidRequest"
 	CodeInternalFailure ErrorCode = "InternalFailure"
 	CodeAccessDenied    ErrorCode = "AccessDenied"
+	// CodeInvalidTypeConfiguration: the hook's configuration (hookModel or environment) is wrong.
+	CodeInvalidTypeConfiguration ErrorCode = "InvalidTypeConfiguration"
 )
 
 // MaxMessage is CloudFormation's limit on the message; longer messages are cut by the service.

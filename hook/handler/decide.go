@@ -1,0 +1,194 @@
+package handler
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/rcfge/rcfge/hook/engine"
+	"github.com/rcfge/rcfge/hook/verdict"
+	"github.com/rcfge/rcfge/hook/wire"
+)
+
+// outcome is what an evaluation found, before the failure knobs turn it into an answer.
+type outcome struct {
+	// code, when set, is a request-level failure that no knob can waive (bad request, bad
+	// configuration, undecryptable credentials).
+	code      wire.ErrorCode
+	err       error
+	result    engine.Result
+	op        engine.Operation
+	typeName  string
+	logicalID string
+	// missing lists, for STACK and CHANGE_SET targets, the types without a template.
+	missing []missingType
+	// stackErrs are store failures met while checking a stack's types.
+	stackErrs []error
+	// scope names the stack or change set for stack-level messages.
+	scope string
+	note  string
+}
+
+type missingType struct {
+	typeName   string
+	logicalIDs []string
+}
+
+// class sorts the outcome for the knobs; 0 means nothing went wrong or no knob applies.
+func (o outcome) class() verdict.Class {
+	switch {
+	case o.code != "":
+		return 0
+	case o.err != nil:
+		switch engine.KindOf(o.err) {
+		case engine.KindMissingTemplate:
+			return verdict.ClassMissingTemplate
+		case engine.KindRequest:
+			return 0
+		}
+		return verdict.ClassEngineError
+	case len(o.stackErrs) > 0:
+		return verdict.ClassEngineError
+	case len(o.missing) > 0:
+		return verdict.ClassMissingTemplate
+	case len(o.result.Verdict.Violations) > 0:
+		return verdict.ClassViolation
+	}
+	return 0
+}
+
+// answer is the one place where outcomes meet the knobs and become wire status and codes:
+//
+//	request error (bad JSON, bad properties)  -> FAILED InvalidRequest        (no knob)
+//	bad configuration                         -> FAILED InvalidTypeConfiguration (no knob)
+//	encrypted credentials                     -> FAILED AccessDenied          (no knob)
+//	violations                                -> OnViolation:       FAILED NonCompliant | SUCCESS + why
+//	missing template / unapproved stack types -> OnMissingTemplate: FAILED NonCompliant | SUCCESS + why
+//	store, template, deadline, panic          -> OnEngineError:     FAILED InternalFailure | SUCCESS + why
+//
+// A stack-level outcome can hold both missing types and store errors; it fails if either knob says
+// FAIL. Nothing reaches SUCCESS without its reason in the message.
+func answer(p verdict.Policy, r *request) wire.Response {
+	o := r.out
+	resp := wire.Response{ClientRequestToken: r.token, HookStatus: wire.StatusSuccess}
+	fail := func(code wire.ErrorCode, msg string) wire.Response {
+		resp.HookStatus, resp.ErrorCode, resp.Message = wire.StatusFailed, code, wire.Truncate(msg, wire.MaxMessage)
+		return resp
+	}
+	if o.code != "" {
+		return fail(o.code, o.err.Error())
+	}
+	if o.err != nil && engine.KindOf(o.err) == engine.KindRequest {
+		return fail(wire.CodeInvalidRequest, o.err.Error())
+	}
+	type finding struct {
+		class verdict.Class
+		code  wire.ErrorCode
+		msg   string
+	}
+	var found []finding
+	switch {
+	case o.err != nil && engine.IsMissingTemplate(o.err):
+		found = append(found, finding{verdict.ClassMissingTemplate, wire.CodeNonCompliant, o.subject() + ": " + o.err.Error()})
+	case o.err != nil:
+		found = append(found, finding{verdict.ClassEngineError, wire.CodeInternalFailure, o.subject() + ": " + engineMessage(o.err)})
+	}
+	if len(o.stackErrs) > 0 {
+		found = append(found, finding{verdict.ClassEngineError, wire.CodeInternalFailure, o.scope + ": " + engineMessage(errors.Join(o.stackErrs...))})
+	}
+	if len(o.missing) > 0 {
+		found = append(found, finding{verdict.ClassMissingTemplate, wire.CodeNonCompliant, missingMessage(o)})
+	}
+	if o.err == nil && len(o.result.Verdict.Violations) > 0 {
+		found = append(found, finding{verdict.ClassViolation, wire.CodeNonCompliant, violationMessage(o)})
+		resp.Annotations = annotations(o)
+	}
+	if len(found) == 0 {
+		resp.Message = wire.Truncate(successMessage(o), wire.MaxMessage)
+		return resp
+	}
+	// Engine errors first, then missing templates, then violations: the first that FAILs decides.
+	sort.SliceStable(found, func(i, j int) bool { return found[i].class > found[j].class })
+	var msgs []string
+	for _, f := range found {
+		msgs = append(msgs, f.msg)
+	}
+	msg := strings.Join(msgs, " | ")
+	for _, f := range found {
+		if p.Mode(f.class) == verdict.Fail {
+			return fail(f.code, msg)
+		}
+	}
+	var knobs []string
+	for _, f := range found {
+		knobs = append(knobs, knobName(f.class)+"=WARN")
+	}
+	resp.Message = wire.Truncate("WARN ("+strings.Join(dedupe(knobs), ", ")+"), not blocking: "+msg, wire.MaxMessage)
+	return resp
+}
+
+func knobName(c verdict.Class) string {
+	switch c {
+	case verdict.ClassViolation:
+		return PropOnViolation
+	case verdict.ClassMissingTemplate:
+		return PropOnMissingTemplate
+	}
+	return PropOnEngineError
+}
+
+func dedupe(s []string) []string {
+	out := s[:0]
+	seen := map[string]bool{}
+	for _, x := range s {
+		if !seen[x] {
+			seen[x] = true
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// engineMessage says what failed in words an operator can act on.
+func engineMessage(err error) string {
+	switch {
+	case engine.KindOf(err) == engine.KindDeadline || errors.Is(err, context.DeadlineExceeded):
+		return "rcfge could not decide in time (deadline): " + err.Error()
+	case engine.KindOf(err) == engine.KindInvalidTemplate:
+		return "the approved template is invalid: " + err.Error()
+	case engine.KindOf(err) == engine.KindStore:
+		return "the template store failed: " + err.Error()
+	}
+	return "rcfge failed: " + err.Error()
+}
+
+func (o outcome) subject() string {
+	switch {
+	case o.scope != "":
+		return o.scope
+	case o.logicalID != "":
+		return fmt.Sprintf("%s %s", o.typeName, o.logicalID)
+	case o.typeName != "":
+		return o.typeName
+	}
+	return "request"
+}
+
+func successMessage(o outcome) string {
+	if o.note != "" {
+		return o.note
+	}
+	if o.scope != "" {
+		return o.scope + ": every resource type has an approved template"
+	}
+	if o.op == engine.Delete {
+		return fmt.Sprintf("deleting %s is allowed: %s does not guard deletes", o.subject(), o.result.TemplateKey)
+	}
+	msg := fmt.Sprintf("%s complies with %s", o.subject(), o.result.TemplateKey)
+	if n := len(o.result.Verdict.Unverified); n > 0 {
+		msg += fmt.Sprintf(" (%d value(s) not known before deployment were not checked)", n)
+	}
+	return msg
+}
