@@ -79,7 +79,11 @@ func (w *walk) closed(s map[string]any, ptr string, value bool) {
 }
 
 // admitsObject reports whether a schema without properties lets an object through on its own.
+// A $ref decides alone (draft-07 ignores its siblings); the definition it names is checked itself.
 func admitsObject(s map[string]any) bool {
+	if _, ok := s["$ref"]; ok {
+		return false
+	}
 	switch t := s["type"].(type) {
 	case string:
 		return t == "object"
@@ -94,7 +98,7 @@ func admitsObject(s map[string]any) bool {
 	default:
 		return false
 	}
-	for _, kw := range []string{"$ref", "enum", "const", "allOf", "anyOf", "oneOf", "not"} {
+	for _, kw := range []string{"enum", "const", "allOf", "anyOf", "oneOf", "not"} {
 		if _, ok := s[kw]; ok {
 			return false
 		}
