@@ -160,7 +160,7 @@ func TestParseErrors(t *testing.T) {
 		{"transform-sam.yaml", cfntemplate.ErrUnsupported, "Transform AWS::Serverless-2016-10-31; validate the processed template"},
 		{"transform-list.yaml", cfntemplate.ErrUnsupported, "Transform MyMacro"},
 		{"transform-object.yaml", cfntemplate.ErrNotTemplate, "Transform is an object"},
-		{"key-number.yaml", cfntemplate.ErrSyntax, `line 5: mapping key "1" is not a string`},
+		{"key-sequence.yaml", cfntemplate.ErrSyntax, "line 5: a mapping key must be a string"},
 		{"no-resources.yaml", cfntemplate.ErrNotTemplate, "no Resources map"},
 		{"list-document.yaml", cfntemplate.ErrNotTemplate, "not an object"},
 		{"empty.yaml", cfntemplate.ErrNotTemplate, "empty file"},
