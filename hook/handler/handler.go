@@ -346,4 +346,3 @@ func (h *Handler) log(ctx context.Context, r *request, resp wire.Response, took 
 	}
 	h.logger.LogAttrs(ctx, level, "rcfge hook decision", attrs...)
 }
-

@@ -177,16 +177,16 @@ const good = `{"BucketName":"app-logs-111122223333","VersioningConfiguration":{"
 func TestDecisions(t *testing.T) {
 	t.Parallel()
 	srv := payloadServer(t, map[string]string{
-		"gone.json":       "status:404",
-		"broken.json":     "status:503",
-		"html.json":       "<html>",
+		"gone.json":        "status:404",
+		"broken.json":      "status:503",
+		"html.json":        "<html>",
 		"noresources.json": `{"template":"AWSTemplateFormatVersion: 2010-09-09"}`,
-		"notype.json":     `{"template":"Resources:\n  A:\n    Type: !Ref T\n"}`,
-		"badtype.json":    `{"template":"{\"Resources\":{\"A\":{\"Type\":\"../../x\"}}}"}`,
-		"tabs.json":       `{"template":"{\n\t\"Resources\": {\"A\": {\"Type\": \"AWS::S3::Bucket\"}, \"Fn::ForEach::Q\": [\"x\"]}}"}`,
-		"emptyset.json":   `{"changedResources":[{"action":"DELETE","resourceType":"AWS::SNS::Topic","logicalResourceId":"Old"}]}`,
-		"nocstype.json":   `{"changedResources":[{"action":"CREATE","logicalResourceId":"Old"}]}`,
-		"resolved.json":   `{"template":"Transform: AWS::Serverless-2016-10-31\nResources:\n  F:\n    Type: AWS::Serverless::Function\n","resolvedTemplate":"{\"Resources\":{\"F\":{\"Type\":\"AWS::SQS::Queue\"}}}"}`,
+		"notype.json":      `{"template":"Resources:\n  A:\n    Type: !Ref T\n"}`,
+		"badtype.json":     `{"template":"{\"Resources\":{\"A\":{\"Type\":\"../../x\"}}}"}`,
+		"tabs.json":        `{"template":"{\n\t\"Resources\": {\"A\": {\"Type\": \"AWS::S3::Bucket\"}, \"Fn::ForEach::Q\": [\"x\"]}}"}`,
+		"emptyset.json":    `{"changedResources":[{"action":"DELETE","resourceType":"AWS::SNS::Topic","logicalResourceId":"Old"}]}`,
+		"nocstype.json":    `{"changedResources":[{"action":"CREATE","logicalResourceId":"Old"}]}`,
+		"resolved.json":    `{"template":"Transform: AWS::Serverless-2016-10-31\nResources:\n  F:\n    Type: AWS::Serverless::Function\n","resolvedTemplate":"{\"Resources\":{\"F\":{\"Type\":\"AWS::SQS::Queue\"}}}"}`,
 	})
 	warnAll := `{"TemplatesBucket":"b","OnViolation":"WARN","OnMissingTemplate":"WARN","OnEngineError":"WARN","Variables":"{\"orgId\":\"o-1\"}"}`
 	many := map[string]any{}
