@@ -5,8 +5,13 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"testing/fstest"
 
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/rcfge/rcfge/hook/store"
 	"github.com/rcfge/rcfge/tools/drift"
+	"github.com/rcfge/rcfge/tools/schemagen"
 )
 
 // dataDir locates the shared real data: $RCFGE_DATA, else ../shared/data next to the repository.
@@ -95,5 +100,59 @@ func BenchmarkRealDrift(b *testing.B) {
 		if _, err := drift.Run(context.Background(), opts); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// TestRealDriftFromTemplates generates templates from the old snapshot with the real generator,
+// then drifts them against the new one without a baseline: the template stands for its snapshot.
+// An overlay that removes a new property is a decision and silences it.
+func TestRealDriftFromTemplates(t *testing.T) {
+	t.Parallel()
+	dir := dataDir(t)
+	types := []string{"AWS::S3::Bucket", "AWS::Logs::LogGroup", "AWS::ECS::TaskDefinition", "AWS::SQS::Queue"}
+	overlays := fstest.MapFS{"AWS-S3-Bucket.json": {Data: []byte(`[{"op": "add", "path": "/properties/BucketNamespace", "value": {"type": "string"}}, {"op": "remove", "path": "/properties/BucketNamespace"}]`)}}
+	tpls, err := schemagen.Run(context.Background(), schemagen.Request{
+		Source:   dirSource(filepath.Join(dir, "cfn-schemas-old", "us-east-1")),
+		Types:    types,
+		Overlays: overlays,
+		Snapshot: "2026-02-02",
+	})
+	if err != nil {
+		t.Fatalf("schemagen.Run() error = %v", err)
+	}
+	templates := fstest.MapFS{}
+	for _, tpl := range tpls {
+		name, err := store.FileName(tpl.TypeName)
+		if err != nil {
+			t.Fatal(err)
+		}
+		templates[name] = &fstest.MapFile{Data: tpl.Body}
+	}
+	rep, err := drift.Run(context.Background(), drift.Options{
+		Source:    dirSource(filepath.Join(dir, "cfn-schemas", "us-east-1")),
+		Templates: templates,
+		Overlays:  overlays,
+	})
+	if err != nil {
+		t.Fatalf("Run() error = %v", err)
+	}
+	got := map[string][]string{}
+	for _, td := range rep.Types {
+		for _, c := range td.Changes {
+			got[td.TypeName] = append(got[td.TypeName], string(c.Kind)+" "+c.Path)
+		}
+	}
+	want := map[string][]string{
+		// BucketNamespace was refused in the overlay; the nested MetadataConfiguration addition
+		// is real (see the baseline test).
+		"AWS::S3::Bucket":          {"new-property /BucketNamePrefix", "new-property /MetadataConfiguration/AnnotationTableConfiguration"},
+		"AWS::Logs::LogGroup":      {"new-property /BearerTokenAuthenticationEnabled"},
+		"AWS::ECS::TaskDefinition": {"new-property /Volumes/*/S3FilesVolumeConfiguration"},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("drift mismatch (-want +got):\n%s", diff)
+	}
+	if len(rep.Untemplated) != 1655-len(types) {
+		t.Errorf("%d untemplated types, want %d", len(rep.Untemplated), 1655-len(types))
 	}
 }
