@@ -96,6 +96,20 @@ func TestCompareRealSnapshots(t *testing.T) {
 	if got != pinned {
 		t.Errorf("totals = %+v, want %+v", got, pinned)
 	}
+	// Not in the README: counted once by a separate script over the raw JSON (per-service
+	// resource and condition key names, and access levels derived from the annotations).
+	others := [][3]any{
+		{"access level changes", r.Totals.AccessLevelChanges, 16},
+		{"new resource types", r.Totals.NewResourceTypes, 88},
+		{"removed resource types", r.Totals.RemovedResourceTypes, 1},
+		{"new condition keys", r.Totals.NewConditionKeys, 150},
+		{"removed condition keys", r.Totals.RemovedConditionKeys, 0},
+	}
+	for _, o := range others {
+		if o[1] != o[2] {
+			t.Errorf("%s = %v, want %v", o[0], o[1], o[2])
+		}
+	}
 
 	oldSvc, oldAct := rawCount(t, oldDir)
 	newSvc, newAct := rawCount(t, newDir)
