@@ -42,6 +42,7 @@ type Error struct {
 	Err  error
 }
 
+// Error is "file:line: problem", or "file: problem" when the line is unknown.
 func (e *Error) Error() string {
 	if e.Line > 0 {
 		return fmt.Sprintf("%s:%d: %v", e.File, e.Line, e.Err)
@@ -49,6 +50,7 @@ func (e *Error) Error() string {
 	return fmt.Sprintf("%s: %v", e.File, e.Err)
 }
 
+// Unwrap returns the problem, one of the Err* kinds wrapped with its details.
 func (e *Error) Unwrap() error { return e.Err }
 
 // Options are the deployment facts the pseudo parameters and parameters are resolved from. An

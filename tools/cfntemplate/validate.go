@@ -30,7 +30,8 @@ func Validate(ctx context.Context, ev Evaluator, t *Template, c engine.Context, 
 			Unknown:    r.Unknown,
 		})
 		if err != nil {
-			return fr, fmt.Errorf("%s: resource %s (%s): %w", t.Name, r.LogicalID, r.Type, err)
+			// The engine's message names the type and the template; this adds where it is.
+			return fr, fmt.Errorf("%s: resource %s: %w", location(t.Name, r.Line), r.LogicalID, err)
 		}
 		fr.Resources = append(fr.Resources, ResourceResult{
 			LogicalID:  r.LogicalID,

@@ -130,19 +130,19 @@ func TestValidateErrors(t *testing.T) {
 			name:     "engine error names file and resource",
 			ev:       &fakeEvaluator{errs: map[string]error{"Topic": missing}},
 			wantKind: engine.KindMissingTemplate,
-			wantMsg:  "testdata/validate/mixed.yaml: resource Topic (AWS::SNS::Topic): missing template: AWS::SNS::Topic: not approved",
+			wantMsg:  "testdata/validate/mixed.yaml:6: resource Topic: missing template: AWS::SNS::Topic: not approved",
 		},
 		{
 			name:     "missing template from a real store",
 			ev:       engine.New(dirstore.New(fstest.MapFS{})),
 			wantKind: engine.KindMissingTemplate,
-			wantMsg:  "resource Topic (AWS::SNS::Topic): missing template",
+			wantMsg:  "mixed.yaml:6: resource Topic: missing template: AWS::SNS::Topic",
 		},
 		{
 			name:     "invalid template",
 			ev:       engine.New(dirstore.New(fstest.MapFS{"AWS-SNS-Topic.json": {Data: []byte("{not json")}})),
 			wantKind: engine.KindInvalidTemplate,
-			wantMsg:  "resource Topic (AWS::SNS::Topic): invalid template",
+			wantMsg:  "mixed.yaml:6: resource Topic: invalid template: template AWS-SNS-Topic.json",
 		},
 	}
 	for _, tt := range tests {
