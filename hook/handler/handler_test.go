@@ -399,3 +399,5 @@ func TestFromEnv(t *testing.T) {
 		})
 	}
 }
+
+func jsonMarshal(v any) ([]byte, error) { return json.Marshal(v) }

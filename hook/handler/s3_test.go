@@ -1,0 +1,150 @@
+package handler_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+
+	"github.com/rcfge/rcfge/hook/handler"
+	"github.com/rcfge/rcfge/hook/store/s3store/s3test"
+	"github.com/rcfge/rcfge/hook/wire"
+)
+
+var srv *s3test.Server
+
+func TestMain(m *testing.M) { os.Exit(s3test.Run(m, &srv)) }
+
+var bucketSeq atomic.Int32
+
+// s3Handler returns a handler reading from a fresh bucket on the test server, as the Lambda does:
+// no fixed store, the bucket named by the request's configuration.
+func s3Handler(tb testing.TB, logs *bytes.Buffer, ttl time.Duration) (*handler.Handler, string) {
+	tb.Helper()
+	if srv == nil {
+		tb.Skip(s3test.SkipReason)
+	}
+	ctx := context.Background()
+	bucket := fmt.Sprintf("hook-templates-%d", bucketSeq.Add(1))
+	if err := srv.CreateBucket(ctx, bucket); err != nil {
+		tb.Fatal(err)
+	}
+	for _, name := range []string{"AWS-S3-Bucket.json", "AWS-SQS-Queue.json"} {
+		b, err := os.ReadFile("testdata/templates/" + name)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		if _, err := srv.Put(ctx, bucket, "templates/"+name, b); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	var w io.Writer = discard{}
+	if logs != nil {
+		w = logs
+	}
+	h := handler.New(
+		handler.WithEnv(handler.Env{Config: handler.Config{Endpoint: srv.Endpoint}, CacheTTL: ttl}),
+		handler.WithLogger(slog.New(slog.NewJSONHandler(w, nil))),
+		handler.WithAWSConfig(func(context.Context) (aws.Config, error) {
+			// The default chain would find nothing here; the request's caller credentials are used.
+			return aws.Config{Region: s3test.Region, Credentials: credentials.NewStaticCredentialsProvider("none", "none", ""), RetryMaxAttempts: 1}, nil
+		}),
+	)
+	return h, bucket
+}
+
+func creds(access, secret string) string {
+	return fmt.Sprintf(`"{\"accessKeyId\":\"%s\",\"secretAccessKey\":\"%s\",\"sessionToken\":\"\"}"`, access, secret)
+}
+
+func TestS3Path(t *testing.T) {
+	var logs bytes.Buffer
+	h, bucket := s3Handler(t, &logs, time.Nanosecond)
+	t.Cleanup(func() { srv.SetMode(s3test.Up) })
+	model := func(extra string) string {
+		return fmt.Sprintf(`{"TemplatesBucket":%q,"TemplatesPrefix":"templates"%s}`, bucket, extra)
+	}
+	root := creds(s3test.RootAccess, s3test.RootSecret)
+	steps := []struct {
+		name       string
+		mode       s3test.Mode
+		raw        []byte
+		wantStatus wire.Status
+		wantCode   wire.ErrorCode
+		wantMsg    string
+	}{
+		{"fetched with the caller credentials", s3test.Up, req{model: model(""), creds: root, props: good}.JSON(), wire.StatusSuccess, "", "s3://" + bucket + "/templates/AWS-S3-Bucket.json"},
+		{"violation", s3test.Up, req{model: model(""), creds: root, props: `{"BucketName":"x"}`}.JSON(), wire.StatusFailed, wire.CodeNonCompliant, "/BucketName"},
+		{"access denied", s3test.Up, req{model: model(""), creds: creds(s3test.StrangerAccess, s3test.StrangerSecret), props: good}.JSON(), wire.StatusFailed, wire.CodeInternalFailure, "access denied"},
+		{"S3 down: last known good", s3test.Down, req{model: model(""), creds: root, props: good}.JSON(), wire.StatusSuccess, "", "complies"},
+		{"S3 down, never fetched: engine error", s3test.Down, req{model: model(`,"Variables":{"orgId":"o"}`), creds: root, target: "AWS::SQS::Queue"}.JSON(), wire.StatusFailed, wire.CodeInternalFailure, "S3 unavailable"},
+		{"S3 down, never fetched, warned", s3test.Down, req{model: model(`,"Variables":{"orgId":"o"},"OnEngineError":"WARN"`), creds: root, target: "AWS::SQS::Queue"}.JSON(), wire.StatusSuccess, "", "OnEngineError=WARN"},
+		{"missing template", s3test.Up, req{model: model(""), creds: root, target: "AWS::SNS::Topic"}.JSON(), wire.StatusFailed, wire.CodeNonCompliant, "not an approved resource type"},
+	}
+	for _, s := range steps {
+		srv.SetMode(s.mode)
+		got := h.Handle(t.Context(), s.raw)
+		if got.HookStatus != s.wantStatus || got.ErrorCode != s.wantCode || !strings.Contains(got.Message, s.wantMsg) {
+			t.Errorf("%s: got %s/%s %q; want %s/%s containing %q", s.name, got.HookStatus, got.ErrorCode, got.Message, s.wantStatus, s.wantCode, s.wantMsg)
+		}
+	}
+	if !strings.Contains(logs.String(), "last known good") {
+		t.Errorf("serving a last known good copy was not logged:\n%s", logs.String())
+	}
+}
+
+// BenchmarkHandleWarm: request JSON in, response JSON out, template cached (within the TTL).
+func BenchmarkHandleWarm(b *testing.B) {
+	h, bucket := s3Handler(b, nil, time.Hour)
+	raw := req{model: fmt.Sprintf(`{"TemplatesBucket":%q,"TemplatesPrefix":"templates"}`, bucket), creds: creds(s3test.RootAccess, s3test.RootSecret), props: good}.JSON()
+	if got := h.Handle(context.Background(), raw); got.HookStatus != wire.StatusSuccess {
+		b.Fatalf("%+v", got)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		resp := h.Handle(context.Background(), raw)
+		if _, err := jsonMarshal(resp); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkHandleCold: the first request of a fresh Lambda: S3 fetch from the local server, then
+// placeholder filling and schema compilation.
+func BenchmarkHandleCold(b *testing.B) {
+	_, bucket := s3Handler(b, nil, time.Hour)
+	raw := req{model: fmt.Sprintf(`{"TemplatesBucket":%q,"TemplatesPrefix":"templates"}`, bucket), creds: creds(s3test.RootAccess, s3test.RootSecret), props: good}.JSON()
+	b.ReportAllocs()
+	for b.Loop() {
+		b.StopTimer()
+		h, _ := s3HandlerFor(b, bucket)
+		b.StartTimer()
+		resp := h.Handle(context.Background(), raw)
+		if resp.HookStatus != wire.StatusSuccess {
+			b.Fatalf("%+v", resp)
+		}
+	}
+}
+
+func s3HandlerFor(tb testing.TB, bucket string) (*handler.Handler, string) {
+	return handler.New(
+		handler.WithEnv(handler.Env{Config: handler.Config{Endpoint: srv.Endpoint}}),
+		handler.WithLogger(slog.New(slog.NewJSONHandler(discard{}, nil))),
+		handler.WithAWSConfig(func(context.Context) (aws.Config, error) {
+			return aws.Config{Region: s3test.Region, Credentials: credentials.NewStaticCredentialsProvider("none", "none", "")}, nil
+		}),
+	), bucket
+}
+
+type discard struct{}
+
+func (discard) Write(p []byte) (int, error) { return len(p), nil }
