@@ -162,7 +162,7 @@ func (c *checker) statement(p string, st map[string]any, sids map[string]string)
 	}
 	if k, ok := c.exactlyOne(p, st, "Resource", "NotResource"); ok {
 		for i, r := range c.strings(p+"/"+k, st[k]) {
-			if r != "*" && len(strings.SplitN(r, ":", 6)) < 6 {
+			if r != "*" && (!strings.HasPrefix(r, "arn:") || len(strings.SplitN(r, ":", 6)) < 6) {
 				c.addf(fmt.Sprintf("%s/%s/%d", p, k, i), "%q is neither \"*\" nor an ARN", r)
 			}
 		}

@@ -85,6 +85,8 @@ func TestCheck(t *testing.T) {
 			}},
 		{name: "action type", doc: `{"Version":"2012-10-17","Statement":{"Effect":"Deny","Action":{},"NotResource":"*"}}`,
 			want: []string{"/Statement/Action: want a string or an array of strings, got an object"}},
+		{name: "resources", doc: `{"Version":"2012-10-17","Statement":{"Effect":"Deny","Action":"*","Resource":["arn:aws:s3:::b","a:b:c:d:e:f","arn:aws:s3"]}}`,
+			want: []string{`/Statement/Resource/1: "a:b:c:d:e:f" is neither "*" nor an ARN`, `/Statement/Resource/2: "arn:aws:s3" is neither "*" nor an ARN`}},
 		{name: "conditions", doc: `{"Version":"2012-10-17","Statement":{"Effect":"Deny","Action":"*","Resource":"*","Condition":{
 			"StringEqualz":{"aws:CalledViaFirst":"x"},
 			"NullIfExists":{"aws:TagKeys":"true"},
