@@ -14,7 +14,7 @@ func scanLines(data []byte) (lines map[string]int, rewritten []byte, err error) 
 	if err := yaml.Unmarshal(data, &root); err != nil {
 		return nil, nil, fmt.Errorf("%w: %v", ErrSyntax, err)
 	}
-	changed, err := normalise(&root, 0)
+	changed, err := normalise(&root, 0, true)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -67,8 +67,10 @@ var shortForms = map[string]struct {
 //     cannot encode: CloudFormation keys are strings, so it becomes one;
 //   - an unquoted date would become a time written as 2024-01-01T00:00:00Z: it stays text.
 //
-// Keys that are not scalars are an error: nothing in CloudFormation can use them.
-func normalise(n *yaml.Node, depth int) (bool, error) {
+// Keys that are not scalars are an error: nothing in CloudFormation can use them. Values are left
+// alone where values is false, so the common unquoted `AWSTemplateFormatVersion: 2010-09-09`
+// costs no second pass.
+func normalise(n *yaml.Node, depth int, values bool) (bool, error) {
 	if depth > maxDepth {
 		return false, fmt.Errorf("%w: line %d: nested deeper than %d levels", ErrSyntax, n.Line, maxDepth)
 	}
@@ -83,6 +85,27 @@ func normalise(n *yaml.Node, depth int) (bool, error) {
 				k.Tag, k.Style, changed = "!!str", yaml.DoubleQuotedStyle, true
 			}
 		}
+	}
+	if depth == 1 && n.Kind == yaml.MappingNode {
+		// The document: its scalar sections are never resolved, so need no fixing.
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			c, err := normalise(n.Content[i+1], depth+1, !scalarSections[n.Content[i].Value])
+			if err != nil {
+				return false, err
+			}
+			changed = changed || c
+		}
+		return changed, nil
+	}
+	if !values {
+		for _, c := range n.Content {
+			c2, err := normalise(c, depth+1, false)
+			if err != nil {
+				return false, err
+			}
+			changed = changed || c2
+		}
+		return changed, nil
 	}
 	if n.Kind == yaml.ScalarNode && n.ShortTag() == "!!timestamp" {
 		n.Tag, n.Style = "!!str", yaml.DoubleQuotedStyle
@@ -105,7 +128,7 @@ func normalise(n *yaml.Node, depth int) (bool, error) {
 		n = &inner
 	}
 	for _, c := range n.Content {
-		c2, err := normalise(c, depth+1)
+		c2, err := normalise(c, depth+1, true)
 		if err != nil {
 			return false, err
 		}
@@ -113,3 +136,7 @@ func normalise(n *yaml.Node, depth int) (bool, error) {
 	}
 	return changed, nil
 }
+
+// scalarSections are the parts of a template that hold one plain value Parse never reads. Every
+// other section is normalised, as a value anchored there may be aliased into Resources.
+var scalarSections = map[string]bool{"AWSTemplateFormatVersion": true, "Description": true}

@@ -286,3 +286,24 @@ func TestParseConcurrent(t *testing.T) {
 		}
 	}
 }
+
+// TestParseRewritesOnlyWhenNeeded checks the plain case takes the fast path: a template whose
+// only date is its format version parses to the same result as one with it quoted.
+func TestParseRewritesOnlyWhenNeeded(t *testing.T) {
+	t.Parallel()
+	const body = "\nResources:\n  B:\n    Type: AWS::S3::Bucket\n    Properties:\n      D: 2024-01-31\n"
+	unquoted, err := cfntemplate.Parse("t", []byte("AWSTemplateFormatVersion: 2010-09-09"+body), testOptions)
+	if err != nil {
+		t.Fatal(err)
+	}
+	quoted, err := cfntemplate.Parse("t", []byte(`AWSTemplateFormatVersion: "2010-09-09"`+body), testOptions)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(quoted, unquoted); diff != "" {
+		t.Errorf("(-quoted +unquoted):\n%s", diff)
+	}
+	if got := unquoted.Resources[0].Properties.(map[string]any)["D"]; got != "2024-01-31" {
+		t.Errorf("date property = %#v, want the text", got)
+	}
+}
