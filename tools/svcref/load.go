@@ -175,9 +175,9 @@ func Load(ctx context.Context, fsys fs.FS) (*Catalog, error) {
 	if err := g.Wait(); err != nil {
 		// A cancelled parent context is the cause worth reporting, not the sibling's echo of it.
 		if ctxErr := ctx.Err(); ctxErr != nil && !errors.Is(err, ctxErr) {
-			return nil, fmt.Errorf("load service reference: %w", ctxErr)
+			return nil, ctxErr
 		}
-		return nil, fmt.Errorf("load service reference: %w", err)
+		return nil, err
 	}
 	return NewCatalog(services)
 }

@@ -13,7 +13,7 @@ import (
 var ErrUnknownService = errors.New("unknown service")
 
 // ErrNoMatch is wrapped by errors about a pattern that matches no action.
-var ErrNoMatch = errors.New("pattern matches no action")
+var ErrNoMatch = errors.New("no matching action")
 
 // ErrInvalidPattern is wrapped by errors about a malformed action pattern.
 var ErrInvalidPattern = errors.New("invalid action pattern")

@@ -134,10 +134,10 @@ func Load(ctx context.Context, fsys fs.FS, root string) ([]Pattern, error) {
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("policies: %w", err)
+		return nil, err // WalkDir and Parse errors name the file
 	}
 	if files == 0 {
-		return nil, fmt.Errorf("policies in %s: %w", root, ErrNoPolicies)
+		return nil, ErrNoPolicies
 	}
 	return out, nil
 }

@@ -100,6 +100,12 @@ func diffRun(opts *DiffOptions) error {
 	// Policies first: a typo in --policies should fail before two snapshots are read.
 	var patterns []policy.Pattern
 	if opts.Policies != "" {
+		// os.DirFS reports a missing root as ".", so name it here.
+		if st, err := os.Stat(opts.Policies); err != nil {
+			return fmt.Errorf("--policies: %w", err)
+		} else if !st.IsDir() {
+			return fmt.Errorf("--policies %s: not a directory", opts.Policies)
+		}
 		var err error
 		patterns, err = policy.Load(ctx, os.DirFS(opts.Policies), ".")
 		if err != nil {

@@ -145,6 +145,7 @@ func TestDiffRun(t *testing.T) {
 			wantOut: []string{"testdata/policies/deny-writes.json statement DenyWrites (Deny Action): s3:Put* matches 1 new action"}},
 		{name: "bad policy", args: []string{"--policies", "testdata/bad-policies", "testdata/old", "testdata/new"}, wantErr: policy.ErrInvalidPolicy},
 		{name: "missing policies folder", args: []string{"--policies", "testdata/nope", "testdata/old", "testdata/new"}, wantErr: fs.ErrNotExist},
+		{name: "policies is a file", args: []string{"--policies", "testdata/policies/deny-writes.json", "testdata/old", "testdata/new"}, wantAnyErr: true},
 		{name: "not a snapshot", args: []string{"testdata/policies", "testdata/new"}, wantErr: snapshot.ErrNoSnapshot},
 		{name: "missing snapshot", args: []string{"testdata/old", "testdata/nope"}, wantErr: fs.ErrNotExist},
 		{name: "notify", args: []string{"--notify", "sns:" + topic, "testdata/old", "testdata/new"}, sns: &fakeSNS{},
