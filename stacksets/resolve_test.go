@@ -7,6 +7,7 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/awslabs/goformation/v7/intrinsics"
 	"gopkg.in/yaml.v3"
@@ -69,7 +70,7 @@ func loadTemplate(path string) (*template, error) {
 	if data, err = yaml.Marshal(&node); err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	js, err := intrinsics.ProcessYAML(data, &intrinsics.ProcessorOptions{NoProcess: true})
+	js, err := processYAML(data, &intrinsics.ProcessorOptions{NoProcess: true})
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
@@ -81,6 +82,16 @@ func loadTemplate(path string) (*template, error) {
 		return nil, fmt.Errorf("%s: %w", path, errNoResources)
 	}
 	return &template{Path: path, Raw: raw}, nil
+}
+
+// processYAMLMu serialises intrinsics.ProcessYAML: it re-registers its tag resolvers in a
+// package-level map on every call, so parallel calls crash with a concurrent map write.
+var processYAMLMu sync.Mutex
+
+func processYAML(data []byte, opts *intrinsics.ProcessorOptions) ([]byte, error) {
+	processYAMLMu.Lock()
+	defer processYAMLMu.Unlock()
+	return intrinsics.ProcessYAML(data, opts)
 }
 
 var (

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/awslabs/goformation/v7"
@@ -67,7 +68,7 @@ func parseTyped(data []byte) (*cloudformation.Template, []string, error) {
 		},
 	}}
 	var raw map[string]any
-	js, err := intrinsics.ProcessYAML(data, &intrinsics.ProcessorOptions{NoProcess: true})
+	js, err := processYAML(data, &intrinsics.ProcessorOptions{NoProcess: true})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -75,7 +76,7 @@ func parseTyped(data []byte) (*cloudformation.Template, []string, error) {
 		return nil, nil, err
 	}
 	params, _ = raw["Parameters"].(map[string]any)
-	js, err = intrinsics.ProcessYAML(data, opts)
+	js, err = processYAML(data, opts)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -189,10 +190,15 @@ func TestLoadTemplateErrors(t *testing.T) {
 	}
 }
 
+// loaded caches parsed templates: parsing is serialised (processYAML) and evaluation never
+// changes a template.
+var loaded sync.Map // path -> func() (*template, error)
+
 // mustResolve loads file and evaluates it for sc.
 func mustResolve(t *testing.T, file string, sc scenario) *resolved {
 	t.Helper()
-	tmpl, err := loadTemplate(file)
+	load, _ := loaded.LoadOrStore(file, sync.OnceValues(func() (*template, error) { return loadTemplate(file) }))
+	tmpl, err := load.(func() (*template, error))()
 	if err != nil {
 		t.Fatal(err)
 	}
