@@ -109,3 +109,32 @@ func TestCheckRun(t *testing.T) {
 		})
 	}
 }
+
+// TestCheckExitCodes runs the command as the CLI does and maps its error to the exit code.
+func TestCheckExitCodes(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		args []string
+		want int
+	}{
+		{name: "problems", args: []string{filepath.Join("testdata", "bad"), "--service-reference", svcRef}, want: cli.ExitFindings},
+		{name: "too many", args: []string{filepath.Join("testdata", "toomany"), "--service-reference", svcRef}, want: cli.ExitFindings},
+		{name: "clean", args: []string{filepath.Join("testdata", "good"), "--service-reference", svcRef}, want: cli.ExitOK},
+		{name: "usage", args: []string{"--service-reference", svcRef}, want: cli.ExitError},
+		{name: "bad service reference", args: []string{filepath.Join("testdata", "bad"), "--service-reference", "absent"}, want: cli.ExitError},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			ios, _, _, _ := cli.Test()
+			cmd := NewCmdCheck(&cli.Factory{IO: ios}, nil)
+			cmd.SetArgs(tt.args)
+			cmd.SetOut(&bytes.Buffer{})
+			cmd.SetErr(&bytes.Buffer{})
+			if got := cli.ExitCode(cmd.Execute()); got != tt.want {
+				t.Errorf("exit code %d, want %d", got, tt.want)
+			}
+		})
+	}
+}
