@@ -192,7 +192,7 @@ func TestBuildErrors(t *testing.T) {
 			wantErr: scpgen.ErrUnknownAction, wantMsg: []string{
 				`callableOutsideCloudFormation: "s3:NoSuchAction" (not in the service reference: service s3 has no action NoSuchAction)`,
 				`"sqs:SendMessage" (unknown service "sqs")`,
-				`"s3:Nothing*" (`, "pattern matches no action", `"*" (a bare * is not allowed here)`}},
+				`"s3:Nothing*" (`, `"*" (a bare * is not allowed here)`}},
 		{name: "more policies than the count quota", config: "basic.yaml", templates: "wide",
 			quotas: &pack.Quotas{MaxChars: 1000, MaxPolicies: 3}, wantErr: pack.ErrTooManyPolicies,
 			wantMsg: []string{"5 policies of at most 1000 characters needed, 3 allowed per target"}},
