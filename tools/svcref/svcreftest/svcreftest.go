@@ -15,9 +15,13 @@ const (
 )
 
 // Snapshot returns the directory of the real snapshot for date, from $RCFGE_DATA or else
-// ../shared/data beside the repository root; it skips the test when that folder is absent.
+// ../shared/data beside the repository root; it skips the test when that folder is absent, and
+// in -short mode, since loading 18 MB of JSON is not a unit test.
 func Snapshot(tb testing.TB, date string) string {
 	tb.Helper()
+	if testing.Short() {
+		tb.Skip("real data: skipped in -short mode")
+	}
 	base := os.Getenv("RCFGE_DATA")
 	if base == "" {
 		root, err := repoRoot()
