@@ -14,9 +14,9 @@ import (
 	"fmt"
 	"sort"
 	"strings"
-	"sync"
 
 	"github.com/awslabs/goformation/v7/intrinsics"
+	"gopkg.in/yaml.v3"
 
 	"github.com/rcfge/rcfge/hook/verdict"
 )
@@ -96,10 +96,6 @@ var resourceKeys = map[string]bool{
 	"DeletionPolicy": true, "UpdateReplacePolicy": true, "CreationPolicy": true, "UpdatePolicy": true,
 }
 
-// goformation's ProcessYAML registers its short-form tag resolvers in a package-level map on every
-// call, so concurrent calls race; this serialises them.
-var yamlMu sync.Mutex
-
 // Parse reads one template. name is used in errors and reports only.
 func Parse(name string, data []byte, opts Options) (t *Template, err error) {
 	// The intrinsics package indexes slices without checking their length in places; a malformed
@@ -115,14 +111,16 @@ func Parse(name string, data []byte, opts Options) (t *Template, err error) {
 	}
 	isJSON := bytes.TrimSpace(data)[0] == '{'
 
-	lines, rewritten, lerr := scanLines(data)
+	root, lines, lerr := readYAML(data)
 	if lerr != nil && !isJSON {
 		return nil, &Error{File: name, Err: lerr}
 	}
-	if rewritten != nil && !isJSON {
-		data = rewritten
+	var raw any
+	if isJSON {
+		raw, err = decodeJSON(data)
+	} else {
+		raw, err = decodeYAML(root)
 	}
-	raw, err := decodeRaw(data, isJSON)
 	if err != nil {
 		return nil, &Error{File: name, Err: err}
 	}
@@ -198,25 +196,27 @@ func Parse(name string, data []byte, opts Options) (t *Template, err error) {
 	return t, nil
 }
 
-// decodeRaw turns the file into generic JSON values, short-form YAML tags rewritten to their long
-// form by goformation, but no intrinsic function resolved yet.
-func decodeRaw(data []byte, isJSON bool) (any, error) {
-	in := data
-	if !isJSON {
-		yamlMu.Lock()
-		out, err := intrinsics.ProcessYAML(data, &intrinsics.ProcessorOptions{NoProcess: true})
-		yamlMu.Unlock()
-		if err != nil {
-			return nil, fmt.Errorf("%w: %v", ErrSyntax, err)
-		}
-		in = out
-	}
+// decodeJSON reads a JSON template into generic values.
+func decodeJSON(data []byte) (any, error) {
 	var v any
-	if err := json.Unmarshal(in, &v); err != nil {
+	if err := json.Unmarshal(data, &v); err != nil {
 		var se *json.SyntaxError
-		if isJSON && errors.As(err, &se) {
-			return nil, fmt.Errorf("%w: line %d: %v", ErrSyntax, 1+bytes.Count(in[:min(int(se.Offset), len(in))], []byte("\n")), err)
+		if errors.As(err, &se) {
+			return nil, fmt.Errorf("%w: line %d: %v", ErrSyntax, 1+bytes.Count(data[:min(int(se.Offset), len(data))], []byte("\n")), err)
 		}
+		return nil, fmt.Errorf("%w: %v", ErrSyntax, err)
+	}
+	return v, nil
+}
+
+// decodeYAML turns the normalised node tree into generic values: short-form tags are already in
+// their long form, keys are strings, so what comes out is what the JSON form would give.
+func decodeYAML(root *yaml.Node) (any, error) {
+	var v any
+	if len(root.Content) == 0 {
+		return nil, nil
+	}
+	if err := root.Content[0].Decode(&v); err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrSyntax, err)
 	}
 	return v, nil

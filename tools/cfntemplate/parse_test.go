@@ -258,8 +258,8 @@ func TestParseCannotForgeMarker(t *testing.T) {
 	}
 }
 
-// TestParseConcurrent parses YAML from several goroutines: goformation's tag registry is a
-// package-level map, so this fails under -race unless Parse serialises its use.
+// TestParseConcurrent parses YAML from several goroutines: Parse shares no state between calls
+// (goformation's ProcessYAML would: its tag table is a package-level map written on every call).
 func TestParseConcurrent(t *testing.T) {
 	t.Parallel()
 	data, err := os.ReadFile("testdata/parse/unknowns.yaml")
