@@ -63,7 +63,9 @@ against its restricted resource schema template, as the hook would on CREATE.
 Intrinsic functions are resolved from --account, --region, --partition, --stack-name and
 --parameter (else the parameter's Default). Values that cannot be known before deployment
 (Fn::GetAtt, Fn::ImportValue, a Ref to a resource, dynamic references, a parameter with no value)
-are reported as unverified: only the constraints that depend on them are skipped.
+are reported as unverified: only the constraints that depend on them are skipped. Every resource
+is checked whatever its Condition. A template with a Transform other than AWS::LanguageExtensions
+is refused: check the processed template instead. FILE "-" reads standard input.
 
 --var k=v always sets a string, commas included; --var-list k=a,b sets a list (for placeholders
 such as "enum": "$<approvedKmsKeys>"); --var-list k= sets an empty list.
@@ -90,10 +92,10 @@ Exit status: 0 all resources approved, 1 violations found, 2 usage, input or eng
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&opts.Templates, "templates", "", "folder of restricted templates `DIR` (default: the templates built into rcfge)")
+	fl.StringVar(&opts.Templates, "templates", "", "restricted templates from `DIR` (default: the templates built into rcfge)")
 	fl.StringVar(&opts.Account, "account", "", "deploying account `ID` (AWS::AccountId, $<accountID>)")
 	fl.StringVar(&opts.Region, "region", "", "deployment `REGION` (AWS::Region, $<region>)")
-	fl.StringVar(&opts.Partition, "partition", "", "`PARTITION` (default: derived from --region)")
+	fl.StringVar(&opts.Partition, "partition", "", "`NAME` of the partition (AWS::Partition, $<partition>; default: from --region)")
 	fl.StringVar(&opts.StackName, "stack-name", "", "stack `NAME` (AWS::StackName, $<stackName>)")
 	fl.StringArrayVar(&vars, "var", nil, "template variable `k=v`, a string (repeatable)")
 	fl.StringArrayVar(&varLists, "var-list", nil, "template variable `k=a,b`, a comma-separated list (repeatable)")
