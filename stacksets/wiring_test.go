@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/rcfge/rcfge/hook/handler"
 )
 
 func TestStackSetDeploysMemberToTheOrganization(t *testing.T) {
@@ -161,7 +163,7 @@ func TestHookModes(t *testing.T) {
 				HookInvocationStatus string
 				TargetOperations     []string
 				FailureMode          string
-				Properties           map[string]string
+				Properties           map[string]any
 			}
 		}
 	}
@@ -173,8 +175,35 @@ func TestHookModes(t *testing.T) {
 	if hc.HookInvocationStatus != "ENABLED" || hc.FailureMode != "FAIL" || !slices.Equal(hc.TargetOperations, []string{"RESOURCE", "STACK"}) {
 		t.Errorf("hook configuration = %+v, want ENABLED, FAIL, RESOURCE and STACK", hc)
 	}
-	if hc.Properties["TemplatesBucket"] != names["TemplatesBucketName"] || hc.Properties["TemplatesPrefix"] != names["TemplatesPrefix"] {
+	if hc.Properties[handler.PropBucket] != names["TemplatesBucketName"] || hc.Properties[handler.PropPrefix] != names["TemplatesPrefix"] {
 		t.Errorf("hook configuration properties = %v, want the templates bucket and prefix", hc.Properties)
+	}
+	// The names the hook reads (hook/handler) are the names the templates set.
+	props := []string{handler.PropBucket, handler.PropPrefix, handler.PropRegion, handler.PropOnViolation,
+		handler.PropOnMissingTemplate, handler.PropOnEngineError, handler.PropVariables}
+	for key := range hc.Properties {
+		if !slices.Contains(props, key) {
+			t.Errorf("hook configuration property %s is not one the hook reads (%v)", key, props)
+		}
+	}
+	for _, key := range props {
+		if _, ok := hc.Properties[key]; !ok {
+			t.Errorf("hook configuration lacks %s", key)
+		}
+	}
+	env, _ := fn["Environment"].(map[string]any)["Variables"].(map[string]any)
+	known := []string{handler.EnvBucket, handler.EnvPrefix, handler.EnvRegion, handler.EnvEndpoint, handler.EnvOnViolation,
+		handler.EnvOnMissingTemplate, handler.EnvOnEngineError, handler.EnvVariables, handler.EnvCacheTTL, handler.EnvTimeout}
+	for key := range env {
+		if !slices.Contains(known, key) {
+			t.Errorf("HookFunction sets %s, which the hook does not read (%v)", key, known)
+		}
+	}
+	for _, key := range []string{handler.EnvBucket, handler.EnvPrefix, handler.EnvRegion, handler.EnvOnViolation,
+		handler.EnvOnMissingTemplate, handler.EnvOnEngineError, handler.EnvVariables} {
+		if _, ok := env[key]; !ok {
+			t.Errorf("HookFunction does not set %s", key)
+		}
 	}
 }
 
