@@ -46,8 +46,9 @@ type ValidateOptions struct {
 }
 
 var (
-	accountRE = regexp.MustCompile(`^[0-9]{12}$`)
-	regionRE  = regexp.MustCompile(`^[a-z]{2,4}(-[a-z]+)+-[0-9]{1,2}$`)
+	accountRE   = regexp.MustCompile(`^[0-9]{12}$`)
+	regionRE    = regexp.MustCompile(`^[a-z]{2,4}(-[a-z]+)+-[0-9]{1,2}$`)
+	partitionRE = regexp.MustCompile(`^aws(-[a-z]+)*$`)
 )
 
 // NewCmdValidate returns `rcfge validate`; runF replaces the run function in tests.
@@ -111,6 +112,9 @@ func (o *ValidateOptions) parseFlags(vars, varLists, params []string) error {
 	}
 	if o.Region != "" && !regionRE.MatchString(o.Region) {
 		return cli.FlagErrorf("--region %q: not a region name such as eu-west-1", o.Region)
+	}
+	if o.Partition != "" && !partitionRE.MatchString(o.Partition) {
+		return cli.FlagErrorf("--partition %q: not a partition such as aws or aws-cn", o.Partition)
 	}
 	o.Vars = placeholder.Vars{}
 	for _, kv := range vars {

@@ -77,6 +77,7 @@ func TestNewCmdValidateFlags(t *testing.T) {
 		{name: "no file", args: nil, wantErr: "validate needs at least one template file"},
 		{name: "bad account", args: []string{"--account", "12345", "a.yaml"}, wantErr: `--account "12345": want 12 digits`},
 		{name: "bad region", args: []string{"--region", "Europe", "a.yaml"}, wantErr: `--region "Europe"`},
+		{name: "bad partition", args: []string{"--partition", "aws:evil", "a.yaml"}, wantErr: `--partition "aws:evil": not a partition`},
 		{name: "var without =", args: []string{"--var", "owner", "a.yaml"}, wantErr: `--var "owner": want NAME=VALUE`},
 		{name: "var without name", args: []string{"--var", "=x", "a.yaml"}, wantErr: `--var "=x": want NAME=VALUE`},
 		{name: "var twice", args: []string{"--var", "a=1", "--var", "a=2", "x.yaml"}, wantErr: "--var a given twice"},
