@@ -42,10 +42,15 @@ func (r *CheckReport) Count() int {
 
 // Check checks every *.json policy file at the top level of fsys (the manifest excepted):
 // grammar, actions and condition keys against cat, the size of each and their count against q.
-// When q is nil the quotas come from the folder's manifest, else the AWS defaults. Problems are
-// data in the report; an error means the folder could not be read.
+// When q is nil the quotas come from the folder's manifest, else the AWS defaults; with a
+// manifest, files changed, added or removed since the build are problems. Problems are data in
+// the report; an error means the folder or its manifest could not be read.
 func Check(ctx context.Context, fsys fs.FS, cat policy.Catalog, q *pack.Quotas) (*CheckReport, error) {
-	quotas, err := checkQuotas(fsys, q)
+	m, err := readManifest(fsys)
+	if err != nil {
+		return nil, err
+	}
+	quotas, err := checkQuotas(m, q)
 	if err != nil {
 		return nil, err
 	}
@@ -83,29 +88,68 @@ func Check(ctx context.Context, fsys fs.FS, cat policy.Catalog, q *pack.Quotas) 
 	case n > quotas.MaxPolicies:
 		r.Problems = append(r.Problems, fmt.Sprintf("%d policies, over the quota of %d per target", n, quotas.MaxPolicies))
 	}
+	if m != nil {
+		r.Problems = append(r.Problems, manifestProblems(m, r.Policies)...)
+	}
 	return r, nil
 }
 
-// checkQuotas picks the quotas: given, else the manifest's, else the AWS defaults.
-func checkQuotas(fsys fs.FS, q *pack.Quotas) (pack.Quotas, error) {
-	if q != nil {
-		return *q, ValidateQuotas(*q)
-	}
+// readManifest reads the folder's manifest; nil when there is none.
+func readManifest(fsys fs.FS) (*Manifest, error) {
 	data, err := fs.ReadFile(fsys, ManifestFile)
 	if errors.Is(err, fs.ErrNotExist) {
-		return pack.Quotas{MaxChars: pack.DefaultMaxChars, MaxPolicies: pack.DefaultMaxPolicies}, nil
+		return nil, nil
 	}
 	if err != nil {
-		return pack.Quotas{}, fmt.Errorf("%s: %w", ManifestFile, err)
+		return nil, fmt.Errorf("%s: %w", ManifestFile, err)
 	}
 	var m Manifest
 	if err := json.Unmarshal(data, &m); err != nil {
-		return pack.Quotas{}, fmt.Errorf("%s: %w", ManifestFile, err)
+		return nil, fmt.Errorf("%s: %w", ManifestFile, err)
 	}
-	if err := ValidateQuotas(m.Quotas); err != nil {
-		return pack.Quotas{}, fmt.Errorf("%s: %w", ManifestFile, err)
+	return &m, nil
+}
+
+// manifestProblems compares the policies found with the ones the build recorded, so that a
+// policy edited, added or removed by hand after the build does not pass unnoticed.
+func manifestProblems(m *Manifest, found []PolicyReport) []string {
+	var out []string
+	chars := make(map[string]int, len(found))
+	for _, p := range found {
+		chars[p.File] = p.Chars
 	}
-	return m.Quotas, nil
+	listed := make(map[string]bool, len(m.Policies))
+	for _, e := range m.Policies {
+		listed[e.File] = true
+		n, ok := chars[e.File]
+		switch {
+		case !ok:
+			out = append(out, fmt.Sprintf("%s lists %s, which is missing", ManifestFile, e.File))
+		case n != e.Chars:
+			out = append(out, fmt.Sprintf("%s: %d characters, %s says %d: changed since the build", e.File, n, ManifestFile, e.Chars))
+		}
+	}
+	for _, p := range found {
+		if !listed[p.File] {
+			out = append(out, fmt.Sprintf("%s is not in %s: not from this build", p.File, ManifestFile))
+		}
+	}
+	return out
+}
+
+// checkQuotas picks the quotas: given, else the manifest's, else the AWS defaults.
+func checkQuotas(m *Manifest, q *pack.Quotas) (pack.Quotas, error) {
+	switch {
+	case q != nil:
+		return *q, ValidateQuotas(*q)
+	case m != nil:
+		if err := ValidateQuotas(m.Quotas); err != nil {
+			return pack.Quotas{}, fmt.Errorf("%s: %w", ManifestFile, err)
+		}
+		return m.Quotas, nil
+	default:
+		return pack.Quotas{MaxChars: pack.DefaultMaxChars, MaxPolicies: pack.DefaultMaxPolicies}, nil
+	}
 }
 
 // compareNatural orders shorter names first, so rcfge-scp-2.json comes before rcfge-scp-10.json.

@@ -36,7 +36,8 @@ func NewCmdCheck(f *cli.Factory, runF func(*CheckOptions) error) *cobra.Command 
 		Long: `Check every *.json policy at the top level of DIR (manifest.json excepted): the policy grammar
 (Version, Effect, Action/NotAction, Resource/NotResource, Condition operators, keys and values),
 every action pattern and condition key against the service reference, each policy's size
-(characters without whitespace) and the number of policies.
+(characters without whitespace) and the number of policies. When DIR holds the manifest.json of
+a build, a policy changed, added or removed since that build is a problem too.
 
 Quotas come from --max-chars/--max-policies, else DIR/manifest.json, else the AWS defaults
 (5120 characters, 5 policies). Exit status: 0 no problems, 1 problems found, 2 usage or input error.`,
