@@ -655,6 +655,13 @@ func (r *resolver) walk(v any, ptr string, unknown *[]verdict.Unverified) any {
 			*unknown = append(*unknown, verdict.Unverified{Path: ptr, Reason: why})
 			return nil
 		}
+		// CloudFormation resolves a plain SSM dynamic reference before the hook runs, so the
+		// engine checks it there; before deployment it is unknown. The engine itself handles the
+		// references that stay unresolved even for the hook (secretsmanager, ssm-secure).
+		if strings.Contains(x, "{{resolve:ssm:") {
+			*unknown = append(*unknown, verdict.Unverified{Path: ptr, Reason: "dynamic reference to ssm is resolved at deployment"})
+			return nil
+		}
 		return x
 	case map[string]any:
 		for _, k := range sortedKeys(x) {
