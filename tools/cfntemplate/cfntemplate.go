@@ -109,20 +109,28 @@ func Parse(name string, data []byte, opts Options) (t *Template, err error) {
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil, &Error{File: name, Err: fmt.Errorf("%w: empty file", ErrNotTemplate)}
 	}
-	isJSON := bytes.TrimSpace(data)[0] == '{'
-
-	root, lines, lerr := readYAML(data)
-	if lerr != nil && !isJSON {
-		return nil, &Error{File: name, Err: lerr}
-	}
+	// A file that opens with { is read as JSON, so JSON means exactly JSON; if it is not valid
+	// JSON but valid YAML (a flow mapping), it is YAML. The node tree gives the lines either way.
+	looksJSON := bytes.TrimSpace(data)[0] == '{'
+	root, lines, yerr := readYAML(data)
 	var raw any
-	if isJSON {
-		raw, err = decodeJSON(data)
-	} else {
-		raw, err = decodeYAML(root)
-	}
-	if err != nil {
-		return nil, &Error{File: name, Err: err}
+	switch {
+	case looksJSON:
+		var jerr error
+		if raw, jerr = decodeJSON(data); jerr == nil {
+			break
+		}
+		if yerr != nil {
+			return nil, &Error{File: name, Err: jerr}
+		}
+		fallthrough
+	default:
+		if yerr != nil {
+			return nil, &Error{File: name, Err: yerr}
+		}
+		if raw, err = decodeYAML(root); err != nil {
+			return nil, &Error{File: name, Err: err}
+		}
 	}
 	doc, ok := raw.(map[string]any)
 	if !ok {

@@ -155,7 +155,7 @@ func TestParseErrors(t *testing.T) {
 		wantMsg string
 	}{
 		{"yaml-syntax.yaml", cfntemplate.ErrSyntax, "yaml-syntax.yaml: syntax error"},
-		{"json-syntax.json", cfntemplate.ErrSyntax, "syntax error: line 1: invalid character '}'"},
+		{"json-syntax.json", cfntemplate.ErrSyntax, "json-syntax.json: syntax error: line 2: unexpected end of JSON input"},
 		{"json-syntax-multiline.json", cfntemplate.ErrSyntax, "syntax error: line 4: invalid character"},
 		{"transform-sam.yaml", cfntemplate.ErrUnsupported, "Transform AWS::Serverless-2016-10-31; validate the processed template"},
 		{"transform-list.yaml", cfntemplate.ErrUnsupported, "Transform MyMacro"},
