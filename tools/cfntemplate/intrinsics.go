@@ -42,8 +42,8 @@ func newResolver(opts Options, doc map[string]any) (*resolver, error) {
 		prefix:  "\x00rcfge-" + nonce + ":",
 		noValue: "\x00rcfge-" + nonce + "!novalue",
 	}
-	// Overrides are applied here, to the parameters Ref reads; goformation writes the same values
-	// into its own copy, which the handlers are not given consistently.
+	// Ref reads parameters from here, so the overrides go here too: goformation's
+	// ParameterOverrides only updates its own decoded copy of the template.
 	declared, _ := doc["Parameters"].(map[string]any)
 	r.params = make(map[string]any, len(declared))
 	for name, p := range declared {
@@ -320,6 +320,9 @@ func (r *resolver) sub(_ string, input, _ any) any {
 		}
 		if why, ok := r.reasonOf(v); ok {
 			return r.unknown(why)
+		}
+		if v == r.noValue {
+			return r.fail("Fn::Sub: ${%s} is AWS::NoValue, which has no text", name)
 		}
 		s, ok := r.scalarString(v)
 		if !ok {

@@ -47,6 +47,7 @@ func TestIntrinsicErrors(t *testing.T) {
 		{"Sub unknown resource attribute", `!Sub "${Nope.Arn}"`, "${Nope.Arn} names no resource"},
 		{"Sub undefined name", `!Sub "${Nope}"`, "Ref to undefined Nope"},
 		{"Sub variable is an object", "!Sub [\"${X}\", {X: {a: 1}}]", "${X} is an object, not a string"},
+		{"Sub of NoValue", `!Sub "${AWS::NoValue}"`, "${AWS::NoValue} is AWS::NoValue"},
 		{"Join not a pair", "!Join [a]", "Fn::Join takes [delimiter, list]"},
 		{"Join delimiter number", "!Join [1, [a]]", "Fn::Join delimiter is a number"},
 		{"Join of a string", "!Join [',', abc]", "Fn::Join takes a list, not a string"},
@@ -62,9 +63,9 @@ func TestIntrinsicErrors(t *testing.T) {
 		{"FindInMap no mapping", "!FindInMap [Nope, a, b]", "Fn::FindInMap: no mapping Nope"},
 		{"Base64 of a list", "!Base64 [a]", "Fn::Base64 takes a string, not a list"},
 		{"If condition not a name", "!If [[a], x, y]", "Fn::If condition is a list"},
-		{"Equals one item", "!If [C, x, y]", "condition C is not defined"},
+		{"If of undefined condition", "!If [C, x, y]", "condition C is not defined"},
 		{"Length of a string", "{Fn::Length: abc}", "Fn::Length takes a list, not a string"},
-		{"ToJsonString of a NaN-free value is fine, of NoValue inside Join", "!Join [',', [!Ref AWS::NoValue, {a: 1}]]", "Fn::Join item is an object"},
+		{"Join skips NoValue, not objects", "!Join [',', [!Ref AWS::NoValue, {a: 1}]]", "Fn::Join item is an object"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
