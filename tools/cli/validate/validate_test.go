@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"errors"
 	"flag"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"testing/iotest"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
@@ -247,3 +249,47 @@ func TestValidateRunErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestValidateRunStreams covers failures of standard input and output.
+func TestValidateRunStreams(t *testing.T) {
+	t.Parallel()
+	errRead := errors.New("stdin broke")
+	errWrite := errors.New("stdout closed")
+	tests := []struct {
+		name    string
+		in      io.Reader
+		out     io.Writer
+		wantIs  error
+		wantMsg string
+	}{
+		{name: "stdin fails", in: iotest.ErrReader(errRead), out: &bytes.Buffer{}, wantIs: errRead, wantMsg: "read template -: stdin broke"},
+		{name: "stdin too large", in: strings.NewReader("#" + strings.Repeat("x", 1<<20)), out: &bytes.Buffer{}, wantMsg: "read template -: larger than CloudFormation's 1 MB limit"},
+		{name: "stdout fails", in: strings.NewReader("Resources:\n  B:\n    Type: AWS::S3::Bucket\n"), out: failingWriter{errWrite}, wantIs: errWrite, wantMsg: "write report: stdout closed"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			ios, _, _, _ := cli.Test()
+			ios.In, ios.Out = tt.in, tt.out
+			cmd := validate.NewCmdValidate(&cli.Factory{IO: ios}, nil)
+			cmd.SetArgs(append(append([]string{}, common...), "-"))
+			cmd.SetOut(&bytes.Buffer{})
+			cmd.SetErr(&bytes.Buffer{})
+			cmd.SilenceUsage, cmd.SilenceErrors = true, true
+			err := cmd.Execute()
+			if cli.ExitCode(err) != cli.ExitError {
+				t.Fatalf("error %v: exit %d, want %d", err, cli.ExitCode(err), cli.ExitError)
+			}
+			if tt.wantIs != nil && !errors.Is(err, tt.wantIs) {
+				t.Errorf("error %v is not %v", err, tt.wantIs)
+			}
+			if !strings.Contains(err.Error(), tt.wantMsg) {
+				t.Errorf("error %q lacks %q", err, tt.wantMsg)
+			}
+		})
+	}
+}
+
+type failingWriter struct{ err error }
+
+func (w failingWriter) Write([]byte) (int, error) { return 0, w.err }
