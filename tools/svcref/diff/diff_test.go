@@ -6,6 +6,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -191,5 +192,19 @@ func golden(t *testing.T, path string, got []byte) {
 	}
 	if d := cmp.Diff(string(want), string(got)); d != "" {
 		t.Errorf("%s mismatch (-want +got):\n%s", path, d)
+	}
+}
+
+func TestMarkdownEscapesPolicyText(t *testing.T) {
+	t.Parallel()
+	r := fixtureReport(t, false)
+	r.Widen([]policy.Pattern{{File: "a|b.json", Statement: "Sid`x\nnext", Effect: "Deny", Element: "Action", Pattern: "s3:Put*"}})
+	var buf bytes.Buffer
+	if err := r.WriteMarkdown(&buf); err != nil {
+		t.Fatal(err)
+	}
+	want := "| `a\\|b.json` | Sid'x next | Deny Action | `s3:Put*` | `s3:PutObjectRetention` |\n"
+	if !strings.Contains(buf.String(), want) {
+		t.Errorf("Markdown lacks the escaped row %q:\n%s", want, buf.String())
 	}
 }

@@ -130,8 +130,8 @@ func (r *Report) WriteMarkdown(w io.Writer) error {
 		b.WriteString("\n### Widened policy wildcards\n\nThese patterns now match actions that did not exist when they were written.\n\n")
 		b.WriteString("| policy | statement | element | pattern | new actions |\n|---|---|---|---|---|\n")
 		for _, wd := range r.Widened {
-			fmt.Fprintf(&b, "| `%s` | %s | %s %s | `%s` | %s |\n", wd.File, wd.Statement, wd.Effect, wd.Element,
-				wd.Pattern.Pattern, codeList(wd.NewActions))
+			fmt.Fprintf(&b, "| `%s` | %s | %s %s | `%s` | %s |\n", mdCell(wd.File), mdCell(wd.Statement), wd.Effect, wd.Element,
+				mdCell(wd.Pattern.Pattern), codeList(wd.NewActions))
 		}
 	}
 	_, err := w.Write(b.Bytes())
@@ -215,4 +215,10 @@ func plural(n int, one, many string) string {
 		return one
 	}
 	return many
+}
+
+// mdCell keeps text from policy files (file names, Sids, patterns) from breaking a table row or a
+// code span.
+func mdCell(s string) string {
+	return strings.NewReplacer("|", "\\|", "`", "'", "\n", " ", "\r", " ").Replace(s)
 }
