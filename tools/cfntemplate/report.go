@@ -3,6 +3,7 @@ package cfntemplate
 import (
 	"fmt"
 	"io"
+	"net/url"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -116,7 +117,7 @@ func (r Report) SARIF() render.SARIFLog {
 	keywords := map[string]bool{}
 	for _, f := range r.Files {
 		loc := []render.SARIFLocation{{PhysicalLocation: render.SARIFPhysicalLocation{
-			ArtifactLocation: render.SARIFArtifactLocation{URI: filepath.ToSlash(f.File)},
+			ArtifactLocation: render.SARIFArtifactLocation{URI: artifactURI(f.File)},
 		}}}
 		for _, res := range f.Resources {
 			l := loc
@@ -169,6 +170,15 @@ func (r Report) SARIF() render.SARIFLog {
 		rules[i] = render.SARIFRule{ID: id, ShortDescription: render.SARIFMessage{Text: desc}}
 	}
 	return render.NewSARIF(rules, results)
+}
+
+// artifactURI is the file as a SARIF artifact URI: a relative path stays relative (code-scanning
+// UIs resolve it against the checkout), an absolute one becomes a file:// URI.
+func artifactURI(file string) string {
+	if filepath.IsAbs(file) {
+		return (&url.URL{Scheme: "file", Path: filepath.ToSlash(file)}).String()
+	}
+	return filepath.ToSlash(file)
 }
 
 // JUnit returns one suite per file and one test case per resource; a resource with violations

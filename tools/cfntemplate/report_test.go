@@ -6,6 +6,7 @@ import (
 	"os"
 	"testing"
 
+	"github.com/rcfge/rcfge/hook/verdict"
 	"github.com/rcfge/rcfge/tools/cfntemplate"
 	"github.com/rcfge/rcfge/tools/render"
 )
@@ -67,5 +68,26 @@ func TestReportUnsupportedFormat(t *testing.T) {
 	t.Parallel()
 	if err := render.Write(&bytes.Buffer{}, render.Markdown, loadReport(t)); err == nil {
 		t.Error("Markdown rendered; the report does not implement it")
+	}
+}
+
+func TestReportSARIFURI(t *testing.T) {
+	t.Parallel()
+	tests := []struct{ file, want string }{
+		{"stacks/app.yaml", "stacks/app.yaml"},
+		{"/srv/app dir/t.yaml", "file:///srv/app%20dir/t.yaml"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			t.Parallel()
+			r := cfntemplate.Report{Files: []cfntemplate.FileResult{{File: tt.file, Resources: []cfntemplate.ResourceResult{{
+				LogicalID: "B", Type: "AWS::S3::Bucket", Line: 3,
+				Violations: []verdict.Violation{{Path: "/X", Keyword: "additionalProperties", Message: "m"}},
+			}}}}}
+			got := r.SARIF().Runs[0].Results[0].Locations[0].PhysicalLocation.ArtifactLocation.URI
+			if got != tt.want {
+				t.Errorf("URI %q, want %q", got, tt.want)
+			}
+		})
 	}
 }
