@@ -166,6 +166,27 @@ func TestRender(t *testing.T) {
 	}
 }
 
+func TestSummary(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		r    *diff.Report
+	}{
+		{name: "summary-policies", r: fixtureReport(t, true)},
+		{name: "summary-unchanged", r: diff.Compare("old", load(t, "testdata/old"), "same", load(t, "testdata/same"))},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			var buf bytes.Buffer
+			if err := tt.r.WriteSummary(&buf); err != nil {
+				t.Fatal(err)
+			}
+			golden(t, filepath.Join("testdata", "TestSummary", tt.name+".golden"), buf.Bytes())
+		})
+	}
+}
+
 func TestSubject(t *testing.T) {
 	t.Parallel()
 	got := fixtureReport(t, true).Subject()

@@ -17,10 +17,7 @@ func (r *Report) WriteText(w io.Writer) error {
 		return err
 	}
 	fmt.Fprintf(&b, "AWS service reference changes from %s to %s\n\n", r.Old, r.New)
-	for _, row := range r.totalRows() {
-		line := fmt.Sprintf("  %-26s %6d  %s", row.label, row.n, row.note)
-		b.WriteString(strings.TrimRight(line, " ") + "\n")
-	}
+	r.writeTotals(&b)
 
 	for _, status := range []string{StatusAdded, StatusRemoved} {
 		first := true
@@ -138,6 +135,46 @@ func (r *Report) WriteMarkdown(w io.Writer) error {
 	return err
 }
 
+// WriteSummary writes the short form for notifications: the totals, one line of counts per
+// service, and every widened wildcard with the new actions it matches, which is what a reviewer
+// must act on.
+func (r *Report) WriteSummary(w io.Writer) error {
+	var b bytes.Buffer
+	if !r.Changed() {
+		fmt.Fprintf(&b, "No changes in the AWS service reference from %s to %s.\n", r.Old, r.New)
+		_, err := w.Write(b.Bytes())
+		return err
+	}
+	fmt.Fprintf(&b, "AWS service reference changes from %s to %s\n\n", r.Old, r.New)
+	r.writeTotals(&b)
+	b.WriteString("\nBy service\n")
+	for _, s := range r.Services {
+		var parts []string
+		add := func(n int, what string) {
+			if n > 0 {
+				parts = append(parts, fmt.Sprintf("%s %d", what, n))
+			}
+		}
+		add(len(s.NewActions), "+actions")
+		add(len(s.RemovedActions), "-actions")
+		add(len(s.AccessLevelChanges), "access level changes")
+		add(len(s.NewResourceTypes), "+resource types")
+		add(len(s.RemovedResourceTypes), "-resource types")
+		add(len(s.NewConditionKeys), "+condition keys")
+		add(len(s.RemovedConditionKeys), "-condition keys")
+		fmt.Fprintf(&b, "  %s%s: %s\n", s.Name, statusSuffix(s.Status), strings.Join(parts, ", "))
+	}
+	if len(r.Widened) > 0 {
+		b.WriteString("\nWidened policy wildcards (they now match new actions)\n")
+		for _, wd := range r.Widened {
+			fmt.Fprintf(&b, "  %s: %s matches %s\n", wd.Location(), wd.Pattern.Pattern, strings.Join(wd.NewActions, ", "))
+		}
+	}
+	fmt.Fprintf(&b, "\nFull report: rcfge actions diff %s %s\n", r.Old, r.New)
+	_, err := w.Write(b.Bytes())
+	return err
+}
+
 // Subject is a one-line summary, fit for an e-mail subject.
 func (r *Report) Subject() string {
 	t := r.Totals
@@ -174,6 +211,13 @@ func (r *Report) totalRows() []totalRow {
 		rows = append(rows, totalRow{"widened policy wildcards", t.WidenedPatterns, ""})
 	}
 	return rows
+}
+
+func (r *Report) writeTotals(b *bytes.Buffer) {
+	for _, row := range r.totalRows() {
+		line := fmt.Sprintf("  %-26s %6d  %s", row.label, row.n, row.note)
+		b.WriteString(strings.TrimRight(line, " ") + "\n")
+	}
 }
 
 func titleStatus(status string) string {

@@ -56,8 +56,8 @@ OLD and NEW are snapshot folders, or folders of dated snapshots, in which case t
 Action or NotAction element that now matches new actions: a policy that widened without anyone
 editing it.
 
---notify sns:TOPIC_ARN publishes the text report to an SNS topic when something changed, with the
-default AWS credential chain.
+--notify sns:TOPIC_ARN publishes a summary (totals, counts per service, widened wildcards) to an
+SNS topic when something changed, with the default AWS credential chain.
 
 Exit status: 0 no change, 1 changes found, 2 usage, input or AWS error.`,
 		Example: `  rcfge actions diff snapshots/2026-05-22 snapshots/2026-08-22
@@ -149,10 +149,10 @@ func diffRun(opts *DiffOptions) error {
 	return cli.ErrFindings
 }
 
-// publish sends the text report; its subject carries the totals.
+// publish sends the summary; its subject carries the totals.
 func publish(ctx context.Context, opts *DiffOptions, report *svcdiff.Report) error {
 	var body bytes.Buffer
-	if err := report.WriteText(&body); err != nil {
+	if err := report.WriteSummary(&body); err != nil {
 		return err
 	}
 	cfg, err := opts.AWSConfig(ctx)

@@ -197,7 +197,7 @@ func TestDiffRun(t *testing.T) {
 				if tt.wantSNS > 0 {
 					m := tt.sns.messages[0]
 					if m.Get("TopicArn") != topic || !strings.HasPrefix(m.Get("Subject"), "rcfge: AWS service reference old -> new: 0 new services, 1 new actions") ||
-						!strings.Contains(m.Get("Message"), "+ s3:PutObjectAnnotation") {
+						!strings.Contains(m.Get("Message"), "\n  s3: +actions 1\n") {
 						t.Errorf("published %v", m)
 					}
 				}
