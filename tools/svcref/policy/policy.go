@@ -66,6 +66,9 @@ func Parse(file string, data []byte) ([]Pattern, error) {
 	} else if err := json.Unmarshal(doc.Statement, &stmts); err != nil {
 		return nil, fmt.Errorf("%s: %w: Statement: %w", file, ErrInvalidPolicy, err)
 	}
+	if len(stmts) == 0 {
+		return nil, fmt.Errorf("%s: %w: empty Statement list", file, ErrInvalidPolicy)
+	}
 	var out []Pattern
 	for i, s := range stmts {
 		id := s.Sid

@@ -42,6 +42,8 @@ func TestParse(t *testing.T) {
 		{name: "not an object", doc: `["s3:*"]`, wantErr: policy.ErrInvalidPolicy},
 		{name: "no statement", doc: `{"Version": "2012-10-17"}`, wantErr: policy.ErrInvalidPolicy},
 		{name: "null statement", doc: `{"Statement": null}`, wantErr: policy.ErrInvalidPolicy},
+		{name: "empty statement list", doc: `{"Statement": []}`, wantErr: policy.ErrInvalidPolicy},
+		{name: "null action", doc: `{"Statement": {"Effect": "Allow", "Action": null}}`, wantErr: policy.ErrInvalidPolicy},
 		{name: "statement is a string", doc: `{"Statement": "Allow"}`, wantErr: policy.ErrInvalidPolicy},
 		{name: "statement object malformed", doc: `{"Statement": {"Effect": 1}}`, wantErr: policy.ErrInvalidPolicy},
 		{name: "bad effect", doc: `{"Statement": {"Effect": "allow", "Action": "*"}}`, wantErr: policy.ErrInvalidPolicy},
