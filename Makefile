@@ -56,6 +56,11 @@ lint:
 fuzz:
 	@./scripts/fuzz.sh $(FUZZTIME)
 
+## faults: the hook fault matrix against versitygw; writes docs/faults.md
+.PHONY: faults
+faults: tools
+	$(GO) run ./hook/faults/cmd/faultsdoc -out docs/faults.md
+
 ## package: the Lambda zip and the schema handler package zip into dist/
 package:
 	@./scripts/package.sh $(LAMBDA_ARCH)
