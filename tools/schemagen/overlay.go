@@ -25,18 +25,23 @@ func applyOverlay(doc map[string]any, overlay []byte) (map[string]any, error) {
 	opts.AllowMissingPathOnRemove = false
 	opts.SupportNegativeIndices = false
 	for i, raw := range ops {
+		var head struct {
+			Op string `json:"op"`
+		}
+		if err := json.Unmarshal(raw, &head); err != nil {
+			return nil, fmt.Errorf("%w: operation %d: not an object: %w", ErrInvalidOverlay, i, err)
+		}
+		switch head.Op {
+		case "add", "remove", "replace", "move", "copy", "test":
+		default:
+			return nil, fmt.Errorf("%w: operation %d: unknown op %q", ErrInvalidOverlay, i, head.Op)
+		}
 		patch, err := jsonpatch.DecodePatch(append(append([]byte{'['}, raw...), ']'))
 		if err != nil {
 			return nil, fmt.Errorf("%w: operation %d: %w", ErrInvalidOverlay, i, err)
 		}
-		op := patch[0]
-		kind := op.Kind()
-		path, _ := op.Path()
-		switch kind {
-		case "add", "remove", "replace", "move", "copy", "test":
-		default:
-			return nil, fmt.Errorf("%w: operation %d: unknown op %q", ErrInvalidOverlay, i, kind)
-		}
+		kind := head.Op
+		path, _ := patch[0].Path()
 		next, err := patch.ApplyWithOptions(cur, opts)
 		if err != nil {
 			return nil, fmt.Errorf("%w: operation %d (%s %s): %w", ErrInvalidOverlay, i, kind, path, err)

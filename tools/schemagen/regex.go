@@ -35,6 +35,10 @@ func untranslatable(format string, args ...any) error {
 // maxRepeat is RE2's limit on a single repeat count.
 const maxRepeat = 1000
 
+// maxExpandedRepeat bounds the counts rewritten as concatenations (the real schemas go up to
+// 8192), so that a hostile pattern cannot blow up the compiled program.
+const maxExpandedRepeat = 10000
+
 // javaLineEnd is what Java's \Z (and non-multiline $) allows before the end of input: one line
 // terminator out of the six Java recognises without UNIX_LINES.
 const javaLineEnd = `(?:\r\n|[\n\r\x{85}\x{2028}\x{2029}])?\z`
@@ -283,6 +287,9 @@ func (t *translator) readQuantifier() (q string, min, max int, ok bool, err erro
 	}
 	if err1 != nil || err2 != nil || min < 0 || (max >= 0 && max < min) || strings.ContainsAny(body, " +-") {
 		return "", 0, 0, false, untranslatable("illegal repetition %q at offset %d", "{"+body+"}", start)
+	}
+	if min > maxExpandedRepeat || max > maxExpandedRepeat {
+		return "", 0, 0, false, untranslatable("repeat count %q above %d at offset %d", "{"+body+"}", maxExpandedRepeat, start)
 	}
 	t.pos = end + 1
 	return "{", min, max, true, nil

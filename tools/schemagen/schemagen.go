@@ -12,6 +12,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
 	"regexp"
 	"sort"
 	"strconv"
@@ -142,23 +143,32 @@ func Generate(p Provider, opts Options) (*Template, error) {
 	doc["$schema"] = Draft
 	ann.DroppedPatterns = b.dropped
 	ann.TranslatedPatterns = b.translated
+	sortAnnotation(&ann)
 
-	ext := map[string]any{}
+	// The base carries its annotation before the overlay, so that an overlay can add policy keys
+	// with "add /x-rcfge/onDelete"; the generator's own fields are rewritten afterwards.
+	base := map[string]any{}
+	if err := mergeAnnotation(base, ann); err != nil {
+		return nil, fmt.Errorf("%s: %w", typeName, err)
+	}
+	doc[Extension] = base
 	if len(opts.Overlay) > 0 {
 		doc, err = applyOverlay(doc, opts.Overlay)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", typeName, err)
 		}
 		ann.Overlay = &Overlay{Digest: Digest(opts.Overlay)}
-		if x, ok := doc[Extension].(map[string]any); ok {
-			ext = x // an overlay may add policy keys such as onDelete
-		}
 		if err := checkPatterns(doc, ""); err != nil {
 			return nil, fmt.Errorf("%w %s: %w", ErrInvalidOverlay, typeName, err)
 		}
 	}
+	ext, ok := doc[Extension].(map[string]any)
+	if !ok {
+		return nil, fmt.Errorf("%w %s: the overlay made %s something other than an object", ErrInvalidOverlay, typeName, Extension)
+	}
 	ann.OpenObjects = openObjects(doc)
 	sortAnnotation(&ann)
+	delete(ext, "overlay") // only the generator records the overlay digest
 	if err := mergeAnnotation(ext, ann); err != nil {
 		return nil, fmt.Errorf("%s: %w", typeName, err)
 	}
@@ -321,6 +331,7 @@ func (b *builder) schema(v any, ptr string, closeIt bool) {
 			b.schema(it, ptr+"/items/"+strconv.Itoa(i), true)
 		}
 	}
+	adopted := map[string]bool{}
 	for _, key := range []string{"allOf", "anyOf", "oneOf"} {
 		branches, _ := m[key].([]any)
 		for i, br := range branches {
@@ -329,9 +340,16 @@ func (b *builder) schema(v any, ptr string, closeIt bool) {
 				continue
 			}
 			if bp, ok := bm["properties"].(map[string]any); ok && hasProps {
-				// The parent's gate must admit every name a branch may use.
-				for name := range bp {
-					if _, declared := props[name]; !declared {
+				// The parent's gate must admit every name a branch may use. The parent takes the
+				// branch's schema for it (the same constraint, checked twice), or {} when
+				// branches disagree on it.
+				for name, sub := range bp {
+					prev, declared := props[name]
+					switch {
+					case !declared:
+						props[name] = sub
+						adopted[name] = true
+					case adopted[name] && !reflect.DeepEqual(prev, sub):
 						props[name] = map[string]any{}
 					}
 				}
