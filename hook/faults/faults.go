@@ -194,6 +194,14 @@ func (r *requestSpec) json() []byte {
 "requestContext":{"invocation":1,"callbackContext":null}}`, r.bucket, p, p, p, point, r.props, string(creds))
 }
 
+// Request returns a registered-hook CREATE request for an AWS::S3::Bucket with the given
+// properties, reading templates from bucket under "templates/" with keys, every knob at FAIL. It
+// is the request the matrix sends, for benchmarks of the same path.
+func Request(bucket string, keys Keys, props string) []byte {
+	r := requestSpec{bucket: bucket, policy: verdict.Fail, keys: keys, props: props}
+	return r.json()
+}
+
 // goodTemplate is the approved S3 template the rows start from: names, an account-pinned owner
 // and tags.
 var goodTemplate = []byte(`{

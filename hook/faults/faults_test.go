@@ -18,10 +18,10 @@ var srv *s3test.Server
 
 func TestMain(m *testing.M) { os.Exit(s3test.Run(m, &srv)) }
 
-func server(t *testing.T) faults.Server {
-	t.Helper()
+func server(tb testing.TB) faults.Server {
+	tb.Helper()
 	if srv == nil {
-		t.Skip(s3test.SkipReason)
+		tb.Skip(s3test.SkipReason)
 	}
 	return faults.Server{
 		S3: srv, Endpoint: srv.Endpoint, Region: s3test.Region,
