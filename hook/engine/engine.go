@@ -240,7 +240,7 @@ func (e *Engine) value(n string, in Input) (placeholder.Value, error) {
 	if placeholder.IsBuiltin(n) {
 		v := builtin(n, in)
 		if v == "" {
-			return placeholder.Value{}, fmt.Errorf("placeholder $<%s> has no value in this invocation context", n)
+			return placeholder.Value{}, &NoValueError{Name: n}
 		}
 		return placeholder.String(v), nil
 	}

@@ -176,6 +176,10 @@ func TestEvaluateErrors(t *testing.T) {
 			if !strings.Contains(err.Error(), tt.wantMsg) {
 				t.Errorf("error %q does not contain %q", err, tt.wantMsg)
 			}
+			var nv *engine.NoValueError
+			if strings.Contains(tt.wantMsg, "has no value") && !errors.As(err, &nv) {
+				t.Errorf("error %v is not a *NoValueError", err)
+			}
 			if tt.wantKind == engine.KindMissingTemplate && !engine.IsMissingTemplate(err) {
 				t.Error("IsMissingTemplate is false")
 			}

@@ -70,3 +70,13 @@ func KindOf(err error) Kind {
 
 // IsMissingTemplate reports whether err means the type has no template.
 func IsMissingTemplate(err error) bool { return KindOf(err) == KindMissingTemplate }
+
+// NoValueError is a built-in placeholder the invocation context has no value for (say $<stackId>
+// when validating outside a stack). It is wrapped in an Error of KindInvalidTemplate.
+type NoValueError struct {
+	Name string
+}
+
+func (e *NoValueError) Error() string {
+	return fmt.Sprintf("placeholder $<%s> has no value in this invocation context", e.Name)
+}

@@ -225,7 +225,8 @@ func validateRun(opts *ValidateOptions) error {
 // withFlagHint points at the flags when a template needs a built-in placeholder the command line
 // did not give: the engine's message names the placeholder, not the flag that fills it.
 func withFlagHint(err error) error {
-	if engine.KindOf(err) == engine.KindInvalidTemplate && strings.Contains(err.Error(), "has no value in this invocation context") {
+	var nv *engine.NoValueError
+	if errors.As(err, &nv) {
 		return fmt.Errorf("%w (set it with --account, --region, --partition or --stack-name)", err)
 	}
 	return err
