@@ -18,7 +18,6 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 
 	"github.com/rcfge/rcfge/hook/engine"
@@ -45,6 +44,7 @@ type Handler struct {
 	awsConfig func(context.Context) (aws.Config, error)
 	http      *http.Client
 	now       func() time.Time
+	startErr  error
 
 	mu      sync.Mutex
 	fixedE  *engine.Engine
@@ -67,10 +67,15 @@ func WithStore(st store.Store) Option { return func(h *Handler) { h.fixed = st }
 // WithLogger sets the logger for decision lines (default slog.Default()).
 func WithLogger(l *slog.Logger) Option { return func(h *Handler) { h.logger = l } }
 
-// WithAWSConfig replaces loading the default AWS configuration (region, default credential chain).
+// WithAWSConfig replaces the Lambda's AWS configuration (region and credentials from the
+// environment); the CLI passes the full default chain (profiles, SSO) here.
 func WithAWSConfig(f func(context.Context) (aws.Config, error)) Option {
 	return func(h *Handler) { h.awsConfig = f }
 }
+
+// WithStartupError makes every answer FAILED InvalidTypeConfiguration with err: a Lambda whose
+// environment is wrong must still answer each request, and say why.
+func WithStartupError(err error) Option { return func(h *Handler) { h.startErr = err } }
 
 // WithHTTPClient sets the client that downloads STACK and CHANGE_SET payloads.
 func WithHTTPClient(c *http.Client) Option { return func(h *Handler) { h.http = c } }
@@ -79,7 +84,7 @@ func WithHTTPClient(c *http.Client) Option { return func(h *Handler) { h.http = 
 func New(opts ...Option) *Handler {
 	h := &Handler{
 		logger:    slog.Default(),
-		awsConfig: func(ctx context.Context) (aws.Config, error) { return config.LoadDefaultConfig(ctx) },
+		awsConfig: lambdaAWSConfig,
 		http:      &http.Client{Timeout: 10 * time.Second},
 		now:       time.Now,
 		engines:   map[string]*engine.Engine{},
@@ -132,6 +137,10 @@ func (h *Handler) evaluate(ctx context.Context, r *request, raw []byte) {
 		return
 	}
 	r.req, r.token, r.target = req, req.ClientRequestToken, req.Target()
+	if h.startErr != nil {
+		r.out = outcome{code: wire.CodeInvalidTypeConfiguration, err: h.startErr}
+		return
+	}
 	base := h.env.Config
 	if req.Protocol() == wire.ProtocolRegistered {
 		if r.cfg, err = merge(base, req.HookModel); err != nil {
@@ -218,6 +227,21 @@ func (h *Handler) engine(ctx context.Context, cfg Config) (*engine.Engine, error
 	e := engine.New(st)
 	h.engines[key] = e
 	return e, nil
+}
+
+// lambdaAWSConfig is the configuration a Lambda gets from its environment. The SDK's config
+// package (profiles, SSO, IMDS, STS) would add megabytes to the binary for nothing: Lambda always
+// sets these variables, and registered hooks pass the execution role's session per request.
+func lambdaAWSConfig(context.Context) (aws.Config, error) {
+	region := os.Getenv("AWS_REGION")
+	if region == "" {
+		region = os.Getenv("AWS_DEFAULT_REGION")
+	}
+	cfg := aws.Config{Region: region}
+	if id, secret := os.Getenv("AWS_ACCESS_KEY_ID"), os.Getenv("AWS_SECRET_ACCESS_KEY"); id != "" && secret != "" {
+		cfg.Credentials = credentials.NewStaticCredentialsProvider(id, secret, os.Getenv("AWS_SESSION_TOKEN"))
+	}
+	return cfg, nil
 }
 
 func codeOf(err error) wire.ErrorCode {

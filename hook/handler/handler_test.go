@@ -401,3 +401,13 @@ func TestFromEnv(t *testing.T) {
 }
 
 func jsonMarshal(v any) ([]byte, error) { return json.Marshal(v) }
+
+func TestStartupError(t *testing.T) {
+	t.Parallel()
+	_, err := handler.FromEnv(func(k string) string { return map[string]string{handler.EnvOnViolation: "SOMETIMES"}[k] })
+	h := newHandler(t, nil, handler.WithStartupError(err))
+	got := h.Handle(t.Context(), req{props: good}.JSON())
+	if got.HookStatus != wire.StatusFailed || got.ErrorCode != wire.CodeInvalidTypeConfiguration || !strings.Contains(got.Message, "SOMETIMES") || got.ClientRequestToken != "tok" {
+		t.Errorf("got %+v", got)
+	}
+}
