@@ -179,14 +179,17 @@ func (c *comparer) compareEnum(u, s node, path string) {
 }
 
 // properties collects the properties an object schema declares, itself and through allOf, anyOf
-// and oneOf branches, which CloudFormation schemas use for alternatives.
+// and oneOf branches, which CloudFormation schemas use for alternatives. Each schema location is
+// visited once, so branches that refer back to their parent cannot blow up.
 func properties(root map[string]any, n node) map[string]node {
 	out := map[string]node{}
-	var collect func(n node, depth int)
-	collect = func(n node, depth int) {
-		if depth > 8 {
+	visited := map[string]bool{}
+	var collect func(n node)
+	collect = func(n node) {
+		if visited[n.loc] {
 			return
 		}
+		visited[n.loc] = true
 		if props, ok := n.s["properties"].(map[string]any); ok {
 			for name, v := range props {
 				if sub, ok := v.(map[string]any); ok {
@@ -200,12 +203,12 @@ func properties(root map[string]any, n node) map[string]node {
 			branches, _ := n.s[kw].([]any)
 			for i, b := range branches {
 				if sub, ok := b.(map[string]any); ok {
-					collect(resolve(root, node{sub, fmt.Sprintf("%s/%s/%d", n.loc, kw, i)}), depth+1)
+					collect(resolve(root, node{sub, fmt.Sprintf("%s/%s/%d", n.loc, kw, i)}))
 				}
 			}
 		}
 	}
-	collect(n, 0)
+	collect(n)
 	return out
 }
 

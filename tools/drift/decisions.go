@@ -22,6 +22,9 @@ func DecisionsFromPatch(body []byte) (Decisions, error) {
 		if err != nil {
 			return Decisions{}, fmt.Errorf("overlay: operation %d: %w", i, err)
 		}
+		if p != "" && !strings.HasPrefix(p, "/") {
+			return Decisions{}, fmt.Errorf("overlay: operation %d: path %q is not a JSON Pointer", i, p)
+		}
 		if loc, ok := enumOwner(p); ok {
 			d.Narrowed[loc] = true
 			continue

@@ -179,6 +179,7 @@ func TestDecisionsFromPatch(t *testing.T) {
 		{name: "not a patch", patch: `{"op": "remove"}`, wantErr: true},
 		{name: "not JSON", patch: `[`, wantErr: true},
 		{name: "operation without path", patch: `[{"op": "remove"}]`, wantErr: true},
+		{name: "path not a pointer", patch: `[{"op": "remove", "path": "properties/A"}]`, wantErr: true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
