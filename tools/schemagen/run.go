@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"runtime"
 	"sort"
+	"strings"
 	"time"
 
 	"golang.org/x/sync/errgroup"
@@ -46,13 +47,13 @@ func Run(ctx context.Context, req Request) ([]*Template, error) {
 	}
 	wanted := make(map[string]bool, len(types))
 	for _, t := range types {
-		wanted[t] = true
+		wanted[strings.ToLower(t)] = true
 	}
 	var errs []error
 	if all {
-		for t := range overlays {
+		for t, o := range overlays {
 			if !wanted[t] {
-				errs = append(errs, fmt.Errorf("%w: overlay for %s, which the source does not have", ErrInvalidOverlay, t))
+				errs = append(errs, fmt.Errorf("%w: %s has no provider schema in the source", ErrInvalidOverlay, o.name))
 			}
 		}
 	}
@@ -62,7 +63,7 @@ func Run(ctx context.Context, req Request) ([]*Template, error) {
 	g.SetLimit(runtime.GOMAXPROCS(0))
 	for i, t := range types {
 		g.Go(func() error {
-			tpl, err := generateOne(gctx, req, t, overlays[t])
+			tpl, err := generateOne(gctx, req, t, overlays[strings.ToLower(t)].body)
 			if err != nil {
 				if ctxErr := gctx.Err(); ctxErr != nil {
 					return ctxErr
@@ -148,9 +149,15 @@ func previousSnapshot(prev fs.FS, typeName, digest string) string {
 	return snap
 }
 
-// readOverlays reads every <Type>.json in fsys, keyed by type name.
-func readOverlays(fsys fs.FS) (map[string][]byte, error) {
-	out := map[string][]byte{}
+type overlayFile struct {
+	name string
+	body []byte
+}
+
+// readOverlays reads every <Type>.json in fsys, keyed by lower-case type name: type names are
+// case-insensitive for the sources, and an overlay must never be skipped over a case difference.
+func readOverlays(fsys fs.FS) (map[string]overlayFile, error) {
+	out := map[string]overlayFile{}
 	if fsys == nil {
 		return out, nil
 	}
@@ -170,7 +177,11 @@ func readOverlays(fsys fs.FS) (map[string][]byte, error) {
 		if err != nil {
 			return nil, fmt.Errorf("read overlay %s: %w", e.Name(), err)
 		}
-		out[t] = b
+		key := strings.ToLower(t)
+		if other, dup := out[key]; dup {
+			return nil, fmt.Errorf("%w: %s and %s are overlays for the same type", ErrInvalidOverlay, other.name, e.Name())
+		}
+		out[key] = overlayFile{name: e.Name(), body: b}
 	}
 	return out, nil
 }

@@ -40,6 +40,12 @@ func TestRun(t *testing.T) {
 		t.Errorf("overlay applied to the wrong templates")
 	}
 
+	// A type named in another case still gets its overlay.
+	lower, err := schemagen.Run(ctx, schemagen.Request{Source: src, Types: []string{"test::widget::thing"}, Overlays: overlays, Snapshot: "2026-08-03"})
+	if err != nil || len(lower) != 1 || lower[0].Annotation.Overlay == nil || lower[0].TypeName != "Test::Widget::Thing" {
+		t.Errorf("lower-case --type: %v %v", names(lower), err)
+	}
+
 	forced, err := schemagen.Run(ctx, schemagen.Request{Source: src, Types: []string{"Test::Widget::Thing"}, Snapshot: "2026-08-03", Previous: prev})
 	if err != nil || len(forced) != 1 || forced[0].Annotation.Source.Snapshot != "2026-08-03" {
 		t.Errorf("--snapshot not honoured: %v %v", names(forced), err)
@@ -62,13 +68,18 @@ func TestRunErrors(t *testing.T) {
 
 	orphan := fstest.MapFS{"Test-Gone-Thing.json": {Data: []byte(`[]`)}}
 	_, err = schemagen.Run(ctx, schemagen.Request{Source: src, Types: nil, Overlays: orphan, Snapshot: "2026-08-03"})
-	if !errors.Is(err, schemagen.ErrInvalidOverlay) || !strings.Contains(err.Error(), "Test::Gone::Thing") {
+	if !errors.Is(err, schemagen.ErrInvalidOverlay) || !strings.Contains(err.Error(), "Test-Gone-Thing.json") {
 		t.Errorf("orphan overlay: error %v", err)
 	}
 
 	_, err = schemagen.Run(ctx, schemagen.Request{Source: src, Types: []string{"Test::Missing::Thing"}, Snapshot: "2026-08-03"})
 	if !errors.Is(err, schemagen.ErrTypeNotFound) {
 		t.Errorf("missing type: error %v", err)
+	}
+
+	dupes := fstest.MapFS{"Test-Good-Thing.json": {Data: []byte(`[]`)}, "test-good-thing.json": {Data: []byte(`[]`)}}
+	if _, err := schemagen.Run(ctx, schemagen.Request{Source: src, Overlays: dupes, Snapshot: "2026-08-03"}); !errors.Is(err, schemagen.ErrInvalidOverlay) {
+		t.Errorf("two overlays for one type: error %v", err)
 	}
 
 	canceled, cancel := context.WithCancel(ctx)

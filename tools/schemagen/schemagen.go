@@ -307,6 +307,11 @@ func (b *builder) schema(v any, ptr string, closeIt bool) {
 			delete(m, "pattern")
 		}
 	}
+	if _, ok := m["properties"]; !ok && declaresProperties(m["allOf"]) {
+		// allOf branches that declare properties describe one object together: the gate goes on
+		// the parent, which takes the union of their names below.
+		m["properties"] = map[string]any{}
+	}
 	props, hasProps := m["properties"].(map[string]any)
 	if pp, ok := m["patternProperties"].(map[string]any); ok {
 		b.patternProperties(m, pp, ptr, hasProps)
@@ -360,6 +365,18 @@ func (b *builder) schema(v any, ptr string, closeIt bool) {
 	if hasProps && closeIt {
 		m["additionalProperties"] = false
 	}
+}
+
+func declaresProperties(branches any) bool {
+	list, _ := branches.([]any)
+	for _, br := range list {
+		if bm, ok := br.(map[string]any); ok {
+			if _, ok := bm["properties"].(map[string]any); ok {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // pattern decides what becomes of one pattern: kept as is, translated, or dropped (keep false).
