@@ -89,20 +89,6 @@ func TestRealDrift(t *testing.T) {
 	}
 }
 
-func BenchmarkRealDrift(b *testing.B) {
-	dir := dataDir(b)
-	opts := drift.Options{
-		Source:   dirSource(filepath.Join(dir, "cfn-schemas", "us-east-1")),
-		Baseline: dirSource(filepath.Join(dir, "cfn-schemas-old", "us-east-1")),
-	}
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, err := drift.Run(context.Background(), opts); err != nil {
-			b.Fatal(err)
-		}
-	}
-}
-
 // TestRealDriftFromTemplates generates templates from the old snapshot with the real generator,
 // then drifts them against the new one without a baseline: the template stands for its snapshot.
 // An overlay that removes a new property is a decision and silences it.
