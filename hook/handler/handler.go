@@ -46,6 +46,8 @@ type Handler struct {
 	now       func() time.Time
 	startErr  error
 
+	noCallerCreds bool
+
 	mu      sync.Mutex
 	fixedE  *engine.Engine
 	engines map[string]*engine.Engine
@@ -76,6 +78,10 @@ func WithAWSConfig(f func(context.Context) (aws.Config, error)) Option {
 // WithStartupError makes every answer FAILED InvalidTypeConfiguration with err: a Lambda whose
 // environment is wrong must still answer each request, and say why.
 func WithStartupError(err error) Option { return func(h *Handler) { h.startErr = err } }
+
+// WithoutCallerCredentials ignores the credentials in requests and uses the AWS configuration
+// instead: recorded requests carry sessions that have long expired.
+func WithoutCallerCredentials() Option { return func(h *Handler) { h.noCallerCreds = true } }
 
 // WithHTTPClient sets the client that downloads STACK and CHANGE_SET payloads.
 func WithHTTPClient(c *http.Client) Option { return func(h *Handler) { h.http = c } }
@@ -158,7 +164,7 @@ func (h *Handler) evaluate(ctx context.Context, r *request, raw []byte) {
 	case err != nil:
 		r.out = outcome{code: wire.CodeInvalidRequest, err: err}
 		return
-	case ok:
+	case ok && !h.noCallerCreds:
 		ctx = s3store.WithCredentials(ctx, credentials.NewStaticCredentialsProvider(creds.AccessKeyID, creds.SecretAccessKey, creds.SessionToken))
 	}
 	eng, err := h.engine(ctx, r.cfg)

@@ -5,6 +5,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/rcfge/rcfge/tools/cli"
+	"github.com/rcfge/rcfge/tools/cli/hook/replay"
 )
 
 // NewCmdHook returns the `hook` noun with its verbs.
@@ -13,6 +14,6 @@ func NewCmdHook(f *cli.Factory) *cobra.Command {
 		Use:   "hook <command>",
 		Short: "Run the hook locally",
 	}
-	_ = f
+	cmd.AddCommand(replay.NewCmdReplay(f, nil))
 	return cmd
 }

@@ -1,0 +1,188 @@
+// Package replay implements `rcfge hook replay`: recorded hook requests of either protocol run
+// through handler.Handle, the Lambda's own code path, and the answers the Lambda would give.
+package replay
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/spf13/cobra"
+
+	"github.com/rcfge/rcfge/hook/handler"
+	"github.com/rcfge/rcfge/hook/store"
+	"github.com/rcfge/rcfge/hook/store/dirstore"
+	"github.com/rcfge/rcfge/hook/store/s3store"
+	"github.com/rcfge/rcfge/hook/wire"
+	"github.com/rcfge/rcfge/tools/cli"
+	"github.com/rcfge/rcfge/tools/render"
+)
+
+// ReplayOptions holds the flags and arguments of `rcfge hook replay`.
+type ReplayOptions struct {
+	IO        *cli.IOStreams
+	AWSConfig func(context.Context) (aws.Config, error)
+	Logger    func() *slog.Logger
+	// Getenv supplies the RCFGE_* configuration, as the Lambda reads it; os.Getenv by default.
+	Getenv func(string) string
+	// Templates is a folder, s3://bucket/prefix, or empty for what each request's configuration names.
+	Templates   string
+	EndpointURL string
+	Format      render.Format
+	Payloads    []string
+	Context     context.Context
+}
+
+// NewCmdReplay returns `rcfge hook replay`; runF replaces the run function in tests.
+func NewCmdReplay(f *cli.Factory, runF func(*ReplayOptions) error) *cobra.Command {
+	opts := &ReplayOptions{IO: f.IO, AWSConfig: f.AWSConfig, Logger: f.Logger, Getenv: os.Getenv}
+	cmd := &cobra.Command{
+		Use:   "replay [--templates DIR|s3://bucket/prefix] [--endpoint-url URL] PAYLOAD.json...",
+		Short: "Run recorded hook requests through the hook and print its answers",
+		Long: `Run recorded hook requests (registered custom hook or Lambda hook, as CloudFormation sent
+them) through exactly the code the Lambda runs, and print the response JSON it would return.
+Use it to understand a denial, or to try a template change against real requests before
+publishing it.
+
+Templates come from --templates (a folder, or s3://bucket/prefix) when given; otherwise from the
+bucket the request's type configuration names (registered hook) or RCFGE_TEMPLATES_BUCKET and
+RCFGE_TEMPLATES_PREFIX (Lambda hook). The failure knobs and variables come from the request's
+type configuration and the RCFGE_* environment variables, as in the Lambda. Credentials recorded
+in a request have expired: the default AWS credential chain is used instead. STACK and CHANGE_SET
+requests download their presigned payload URL, which expires too.
+
+Exit status: 0 every answer SUCCESS, 1 some answer FAILED, 2 usage or input error.`,
+		Example: `  rcfge hook replay --templates ./schemas examples/hook-requests/*.json
+  rcfge hook replay --templates s3://rcfge-templates-staging/templates request.json
+  rcfge hook replay --endpoint-url http://127.0.0.1:7070 --format json request.json`,
+		Args: func(_ *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				return cli.FlagErrorf("replay needs at least one request file")
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Payloads = args
+			opts.Context = cmd.Context()
+			if t := opts.Templates; strings.HasPrefix(t, "s3://") && strings.TrimPrefix(t, "s3://") == "" {
+				return cli.FlagErrorf("--templates %q: want s3://bucket[/prefix]", t)
+			}
+			if runF != nil {
+				return runF(opts)
+			}
+			return replayRun(opts)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&opts.Templates, "templates", "", "restricted templates from `DIR` or s3://bucket/prefix (default: as each request is configured)")
+	fl.StringVar(&opts.EndpointURL, "endpoint-url", "", "S3-compatible endpoint `URL` for the template bucket")
+	render.AddFormatFlag(fl, &opts.Format, render.Text, render.JSON)
+	return cmd
+}
+
+// Report is the answers, one per request file.
+type Report []Replay
+
+// Replay is one request file and the hook's answer to it.
+type Replay struct {
+	Request  string        `json:"request"`
+	Response wire.Response `json:"response"`
+}
+
+// WriteText prints each answer as the Lambda's response JSON, under the request's file name.
+func (r Report) WriteText(w io.Writer) error {
+	for _, x := range r {
+		b, err := json.MarshalIndent(x.Response, "", "  ")
+		if err != nil {
+			return err
+		}
+		if _, err := fmt.Fprintf(w, "== %s\n%s\n", x.Request, b); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func replayRun(opts *ReplayOptions) error {
+	ctx := opts.Context
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	h, err := newHandler(ctx, opts)
+	if err != nil {
+		return err
+	}
+	report := make(Report, 0, len(opts.Payloads))
+	failed := false
+	for _, p := range opts.Payloads {
+		raw, err := os.ReadFile(p)
+		if err != nil {
+			return fmt.Errorf("request %w", err)
+		}
+		resp := h.Handle(ctx, raw)
+		failed = failed || resp.HookStatus != wire.StatusSuccess
+		report = append(report, Replay{Request: p, Response: resp})
+	}
+	if err := render.Write(opts.IO.Out, opts.Format, report); err != nil {
+		return err
+	}
+	if failed {
+		return cli.ErrFindings
+	}
+	return nil
+}
+
+// newHandler builds the Lambda's handler, with the templates and credentials of this machine.
+func newHandler(ctx context.Context, opts *ReplayOptions) (*handler.Handler, error) {
+	getenv := opts.Getenv
+	if getenv == nil {
+		getenv = os.Getenv
+	}
+	env, err := handler.FromEnv(getenv)
+	if err != nil {
+		return nil, err
+	}
+	if opts.EndpointURL != "" {
+		env.Endpoint = opts.EndpointURL
+	}
+	hopts := []handler.Option{handler.WithEnv(env), handler.WithoutCallerCredentials(), handler.WithAWSConfig(opts.AWSConfig)}
+	if opts.Logger != nil {
+		hopts = append(hopts, handler.WithLogger(opts.Logger()))
+	}
+	if opts.Templates != "" {
+		st, err := templateStore(ctx, opts, env)
+		if err != nil {
+			return nil, err
+		}
+		hopts = append(hopts, handler.WithStore(st))
+	}
+	return handler.New(hopts...), nil
+}
+
+func templateStore(ctx context.Context, opts *ReplayOptions, env handler.Env) (store.Store, error) {
+	if loc, ok := strings.CutPrefix(opts.Templates, "s3://"); ok {
+		bucket, prefix, _ := strings.Cut(loc, "/")
+		cfg, err := opts.AWSConfig(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("AWS configuration: %w", err)
+		}
+		if env.Region != "" {
+			cfg.Region = env.Region
+		}
+		return s3store.New(s3store.NewClient(cfg, env.Endpoint), bucket, s3store.WithPrefix(prefix))
+	}
+	fi, err := os.Stat(opts.Templates)
+	switch {
+	case err != nil:
+		return nil, fmt.Errorf("--templates: %w", err)
+	case !fi.IsDir():
+		return nil, &cli.FlagError{Err: errors.New("--templates " + opts.Templates + ": not a folder")}
+	}
+	return dirstore.New(os.DirFS(opts.Templates)), nil
+}
