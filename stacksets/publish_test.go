@@ -1,0 +1,216 @@
+package stacksets_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/s3/types"
+
+	"github.com/rcfge/rcfge/hook/store/s3store/s3test"
+)
+
+// scripts/publish.sh runs here for real: the aws CLI against versitygw, with a stub in place of
+// `rcfge schemas lint` (the linter has its own tests; here only its verdict matters).
+
+func TestPublishTemplates(t *testing.T) {
+	if testing.Short() {
+		t.Skip("integration test: starts versitygw and runs the aws CLI")
+	}
+	for _, tool := range []string{"bash", "aws", "openssl"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Skipf("publish test needs %s: %v", tool, err)
+		}
+	}
+	srv, err := s3test.Start(context.Background())
+	if err != nil {
+		if os.Getenv("RCFGE_REQUIRE_S3") == "1" {
+			t.Fatalf("RCFGE_REQUIRE_S3=1 but versitygw did not start: %v", err)
+		}
+		t.Skipf("S3 integration test skipped: %v", err)
+	}
+	t.Cleanup(srv.Close)
+	ctx := context.Background()
+	names, err := loadNames()
+	if err != nil {
+		t.Fatal(err)
+	}
+	const bucket = "rcfge-publish-test"
+	for _, b := range []string{bucket, names.TemplatesBucketName} {
+		if err := srv.CreateBucket(ctx, b); err != nil {
+			t.Fatal(err)
+		}
+	}
+	client := srv.Client(s3test.RootAccess, s3test.RootSecret)
+	stub := filepath.Join(t.TempDir(), "rcfge")
+	if err := os.WriteFile(stub, []byte("#!/bin/sh\n[ \"$1 $2\" = \"schemas lint\" ] || exit 2\nexit ${STUB_LINT_EXIT:-0}\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	publish := func(t *testing.T, env ...string) (string, error) {
+		t.Helper()
+		cmd := exec.Command("bash", "../scripts/publish.sh", "templates")
+		cmd.Env = append([]string{
+			"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir(),
+			"AWS_ACCESS_KEY_ID=" + s3test.RootAccess, "AWS_SECRET_ACCESS_KEY=" + s3test.RootSecret,
+			"AWS_DEFAULT_REGION=" + s3test.Region, "AWS_CONFIG_FILE=/dev/null", "AWS_SHARED_CREDENTIALS_FILE=/dev/null",
+			"ENDPOINT_URL=" + srv.Endpoint, "RCFGE=" + stub,
+		}, env...)
+		var out bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &out, &out
+		err := cmd.Run()
+		return out.String(), err
+	}
+	keys := func(t *testing.T, b string) []string {
+		t.Helper()
+		out, err := client.ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: aws.String(b)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ks []string
+		for _, o := range out.Contents {
+			ks = append(ks, aws.ToString(o.Key))
+		}
+		slices.Sort(ks)
+		return ks
+	}
+	v1 := "testdata/publish/v1"
+	// publish.sh runs from the repository root; hand it absolute paths.
+	abs, err := filepath.Abs(v1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	badname, err := filepath.Abs("testdata/publish/badname")
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	t.Run("publishes, checks checksums, withdraws stale approvals", func(t *testing.T) {
+		for key, body := range map[string]string{
+			"templates/AWS-EC2-Instance.json":                     "{}",
+			"templates/accounts/444455556666/AWS-SNS-Topic.json": "{}",
+			"elsewhere/keep.json":                                 "{}",
+		} {
+			if _, err := srv.Put(ctx, bucket, key, []byte(body)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		out, err := publish(t, "BUCKET="+bucket, "PREFIX=templates", "TEMPLATES_DIR="+abs)
+		if err != nil {
+			t.Fatalf("publish: %v\n%s", err, out)
+		}
+		want := []string{
+			"elsewhere/keep.json",
+			"templates/AWS-S3-Bucket.json",
+			"templates/AWS-SNS-Topic.json",
+			"templates/accounts/111122223333/AWS-S3-Bucket.json",
+			"templates/manifest.json",
+		}
+		if got := keys(t, bucket); !slices.Equal(got, want) {
+			t.Fatalf("keys = %v, want %v\n%s", got, want, out)
+		}
+		for _, rel := range []string{"AWS-S3-Bucket.json", "AWS-SNS-Topic.json", "accounts/111122223333/AWS-S3-Bucket.json"} {
+			local, err := os.ReadFile(filepath.Join(v1, rel))
+			if err != nil {
+				t.Fatal(err)
+			}
+			sum := sha256.Sum256(local)
+			head, err := client.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String(bucket), Key: aws.String("templates/" + rel), ChecksumMode: types.ChecksumModeEnabled})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got, want := aws.ToString(head.ChecksumSHA256), base64.StdEncoding.EncodeToString(sum[:]); got != want {
+				t.Errorf("%s: S3 checksum %q, want %q", rel, got, want)
+			}
+		}
+		obj, err := client.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(bucket), Key: aws.String("templates/manifest.json")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer obj.Body.Close()
+		body, err := io.ReadAll(obj.Body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var m struct {
+			Bucket, Prefix, GitCommit string
+			Files                     []struct {
+				Key, SHA256 string
+				Size        int
+			}
+		}
+		if err := json.Unmarshal(body, &m); err != nil {
+			t.Fatalf("manifest is not JSON: %v\n%s", err, body)
+		}
+		if m.Bucket != bucket || m.Prefix != "templates" || m.GitCommit == "" || len(m.Files) != 3 {
+			t.Fatalf("manifest = %+v", m)
+		}
+		for _, f := range m.Files {
+			local, err := os.ReadFile(filepath.Join(v1, strings.TrimPrefix(f.Key, "templates/")))
+			if err != nil {
+				t.Fatal(err)
+			}
+			sum := sha256.Sum256(local)
+			if f.SHA256 != hex.EncodeToString(sum[:]) || f.Size != len(local) {
+				t.Errorf("manifest entry %+v does not match the file", f)
+			}
+		}
+		for _, gone := range []string{"templates/AWS-EC2-Instance.json", "templates/accounts/444455556666/AWS-SNS-Topic.json"} {
+			if !strings.Contains(out, "withdrew s3://"+bucket+"/"+gone) {
+				t.Errorf("output does not report withdrawing %s:\n%s", gone, out)
+			}
+		}
+	})
+
+	errorCases := []struct {
+		name string
+		env  []string
+		want string
+	}{
+		{"lint fails", []string{"TEMPLATES_DIR=" + abs, "STUB_LINT_EXIT=1"}, "rcfge schemas lint " + abs + " failed; nothing published"},
+		{"badly named file", []string{"TEMPLATES_DIR=" + badname}, "notes.json is not named <Service>-<Provider>-<Type>.json"},
+		{"missing folder", []string{"TEMPLATES_DIR=testdata/publish/nope"}, "templates folder testdata/publish/nope does not exist"},
+		{"empty folder", []string{"TEMPLATES_DIR=" + t.TempDir()}, "no templates in"},
+		{"no rcfge", []string{"TEMPLATES_DIR=" + abs, "RCFGE=/nonexistent/rcfge"}, "/nonexistent/rcfge is not built"},
+	}
+	for _, tt := range errorCases {
+		t.Run(tt.name, func(t *testing.T) {
+			before := keys(t, bucket)
+			out, err := publish(t, append([]string{"BUCKET=" + bucket, "PREFIX=templates"}, tt.env...)...)
+			if err == nil {
+				t.Fatalf("publish succeeded, want an error\n%s", out)
+			}
+			if !strings.Contains(out, tt.want) {
+				t.Errorf("output does not say %q:\n%s", tt.want, out)
+			}
+			if after := keys(t, bucket); !slices.Equal(before, after) {
+				t.Errorf("bucket changed on a failed publish: %v -> %v", before, after)
+			}
+		})
+	}
+
+	t.Run("bucket and prefix default to scp/rcfge.yaml", func(t *testing.T) {
+		out, err := publish(t, "TEMPLATES_DIR="+abs, "DRY_RUN=1")
+		if err != nil {
+			t.Fatalf("publish: %v\n%s", err, out)
+		}
+		want := "s3://" + names.TemplatesBucketName + "/" + names.TemplatesPrefix + "/AWS-SNS-Topic.json"
+		if !strings.Contains(out, want) {
+			t.Errorf("dry run does not target %s:\n%s", want, out)
+		}
+		if got := keys(t, names.TemplatesBucketName); len(got) != 0 {
+			t.Errorf("dry run wrote %v", got)
+		}
+	})
+}
