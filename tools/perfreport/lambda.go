@@ -1,0 +1,192 @@
+package main
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"sync/atomic"
+	"time"
+)
+
+// LambdaFigures are the size and start-up of the hook's Lambda binary.
+type LambdaFigures struct {
+	// Sizes maps GOARCH to the stripped linux binary's bytes; ZipSizes to its deployment zip.
+	Sizes    map[string]int64
+	ZipSizes map[string]int64
+	// Ready are start-to-ready times of the host build: exec until the first request for work
+	// from the Runtime API. FirstAnswer is exec until the first answer is posted.
+	Ready       []time.Duration
+	FirstAnswer []time.Duration
+}
+
+// buildLambda builds ./hook/cmd/bootstrap as the Lambda is built (static, stripped, no RPC mode).
+func buildLambda(ctx context.Context, dir, out, goarch string) error {
+	cmd := exec.CommandContext(ctx, "go", "build", "-trimpath", "-ldflags=-s -w", "-tags=lambda.norpc", "-o", out, "./hook/cmd/bootstrap")
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS=linux", "GOARCH="+goarch)
+	if b, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("build bootstrap for %s: %w: %s", goarch, err, b)
+	}
+	return nil
+}
+
+// zipSize is the size of a deployment zip holding the binary as "bootstrap".
+func zipSize(bin string) (int64, error) {
+	data, err := os.ReadFile(bin)
+	if err != nil {
+		return 0, err
+	}
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	h := &zip.FileHeader{Name: "bootstrap", Method: zip.Deflate}
+	h.SetMode(0o755)
+	w, err := zw.CreateHeader(h)
+	if err != nil {
+		return 0, err
+	}
+	if _, err := w.Write(data); err != nil {
+		return 0, err
+	}
+	if err := zw.Close(); err != nil {
+		return 0, err
+	}
+	return int64(buf.Len()), nil
+}
+
+// measureLambda builds both architectures and starts the host build runs times.
+func measureLambda(ctx context.Context, dir string, runs int) (LambdaFigures, error) {
+	f := LambdaFigures{Sizes: map[string]int64{}, ZipSizes: map[string]int64{}}
+	tmp, err := os.MkdirTemp("", "perfreport-lambda-")
+	if err != nil {
+		return f, err
+	}
+	defer os.RemoveAll(tmp)
+	for _, arch := range []string{"arm64", "amd64"} {
+		bin := filepath.Join(tmp, "bootstrap-"+arch)
+		if err := buildLambda(ctx, dir, bin, arch); err != nil {
+			return f, err
+		}
+		fi, err := os.Stat(bin)
+		if err != nil {
+			return f, err
+		}
+		f.Sizes[arch] = fi.Size()
+		if f.ZipSizes[arch], err = zipSize(bin); err != nil {
+			return f, fmt.Errorf("zip %s: %w", bin, err)
+		}
+	}
+	if runtime.GOOS != "linux" || (runtime.GOARCH != "amd64" && runtime.GOARCH != "arm64") {
+		return f, fmt.Errorf("start-to-ready needs a linux/amd64 or linux/arm64 host, not %s/%s", runtime.GOOS, runtime.GOARCH)
+	}
+	bin := filepath.Join(tmp, "bootstrap-"+runtime.GOARCH)
+	for range runs {
+		ready, answer, err := startToReady(ctx, bin, 10*time.Second)
+		if err != nil {
+			return f, err
+		}
+		f.Ready = append(f.Ready, ready)
+		f.FirstAnswer = append(f.FirstAnswer, answer)
+	}
+	return f, nil
+}
+
+// firstEvent is answered without S3 (unknown invocation point), so the time to its answer is the
+// runtime's own start-up plus one decode, not a network round trip.
+const firstEvent = `{"clientRequestToken":"perf","actionInvocationPoint":"CREATE_POST_PROVISION","requestData":{"targetName":"AWS::S3::Bucket"}}`
+
+// startToReady runs bin against a local fake of the Lambda Runtime API and times its first request
+// for work and its first answer.
+func startToReady(ctx context.Context, bin string, limit time.Duration) (ready, answer time.Duration, err error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, 0, err
+	}
+	readyAt, answerAt := make(chan time.Time, 1), make(chan time.Time, 1)
+	var served atomic.Bool
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /2018-06-01/runtime/invocation/next", func(w http.ResponseWriter, r *http.Request) {
+		now := time.Now()
+		if served.Swap(true) {
+			// Later polls wait for work that never comes, as on an idle Lambda.
+			<-r.Context().Done()
+			return
+		}
+		readyAt <- now
+		w.Header().Set("Lambda-Runtime-Aws-Request-Id", "perf-1")
+		w.Header().Set("Lambda-Runtime-Deadline-Ms", fmt.Sprint(time.Now().Add(30*time.Second).UnixMilli()))
+		w.Header().Set("Lambda-Runtime-Invoked-Function-Arn", "arn:aws:lambda:us-east-1:111122223333:function:rcfge")
+		io.WriteString(w, firstEvent)
+	})
+	mux.HandleFunc("POST /2018-06-01/runtime/invocation/{id}/response", func(w http.ResponseWriter, r *http.Request) {
+		answerAt <- time.Now()
+		w.WriteHeader(http.StatusAccepted)
+	})
+	mux.HandleFunc("POST /2018-06-01/runtime/invocation/{id}/error", func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		answerAt <- time.Time{}
+		w.WriteHeader(http.StatusAccepted)
+		fmt.Fprintf(os.Stderr, "perfreport: bootstrap reported a function error: %s\n", b)
+	})
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+	go srv.Serve(ln)
+	defer srv.Close()
+
+	cmd := exec.CommandContext(ctx, bin)
+	cmd.Env = []string{
+		"AWS_LAMBDA_RUNTIME_API=" + ln.Addr().String(), "AWS_REGION=us-east-1",
+		"AWS_LAMBDA_FUNCTION_NAME=rcfge", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE=256",
+		"RCFGE_TEMPLATES_BUCKET=rcfge-templates", "RCFGE_TEMPLATES_PREFIX=templates",
+	}
+	var logs bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &logs, &logs
+	start := time.Now()
+	if err := cmd.Start(); err != nil {
+		return 0, 0, fmt.Errorf("start %s: %w", bin, err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	defer func() {
+		cmd.Process.Kill()
+		<-exited
+	}()
+	timeout := time.After(limit)
+	for _, step := range []struct {
+		ch  chan time.Time
+		dst *time.Duration
+	}{{readyAt, &ready}, {answerAt, &answer}} {
+		select {
+		case t := <-step.ch:
+			if t.IsZero() {
+				return 0, 0, errors.New("bootstrap answered its first event with a function error")
+			}
+			*step.dst = t.Sub(start)
+		case err := <-exited:
+			exited <- err
+			return 0, 0, fmt.Errorf("bootstrap exited before answering: %v: %s", err, strings.TrimSpace(logs.String()))
+		case <-timeout:
+			return 0, 0, fmt.Errorf("bootstrap did not answer within %s: %s", limit, strings.TrimSpace(logs.String()))
+		}
+	}
+	return ready, answer, nil
+}
+
+// percentile returns the p-th percentile (0..1) of d by nearest rank.
+func percentile(d []time.Duration, p float64) time.Duration {
+	if len(d) == 0 {
+		return 0
+	}
+	s := slices.Clone(d)
+	slices.Sort(s)
+	return s[min(len(s)-1, int(p*float64(len(s))))]
+}

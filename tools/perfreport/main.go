@@ -1,0 +1,158 @@
+// Command perfreport measures rcfge and writes docs/performance.md: it runs the Go benchmarks of
+// the hook and the tools, builds the Lambda binary and times its start, compiles every generated
+// template to weigh them, and races the validator against a Python peer (python3-jsonschema) on
+// the same schemas and instances. `make bench` runs it; anyone can rerun it.
+//
+//	go run ./tools/perfreport [-out docs/performance.md] [-data ../shared/data] [-python /usr/bin/python3]
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"time"
+)
+
+// Report is everything the document shows.
+type Report struct {
+	Date    time.Time
+	Go      string
+	CPU     string
+	Cores   int
+	Benches []Bench
+	Lambda  *LambdaFigures
+	Memory  *MemoryFigures
+	Peer    *PeerFigures
+	// Problems are measurements that failed or were skipped, with why; the document lists them.
+	Problems []string
+}
+
+type options struct {
+	out, data, python string
+	peerTime          time.Duration
+	startRuns         int
+	skipBench         bool
+}
+
+func main() {
+	var o options
+	flag.StringVar(&o.out, "out", "docs/performance.md", "file to write the report to")
+	flag.StringVar(&o.data, "data", "", "shared real data folder (default $RCFGE_DATA, else ../shared/data beside the repository)")
+	flag.StringVar(&o.python, "python", "/usr/bin/python3", "Python with Debian's python3-jsonschema")
+	flag.DurationVar(&o.peerTime, "peer-time", 3*time.Second, "how long each side of the Python comparison validates")
+	flag.IntVar(&o.startRuns, "starts", 20, "Lambda cold starts to time")
+	flag.BoolVar(&o.skipBench, "skip-bench", false, "skip the Go benchmarks (for a quick look at the other figures)")
+	flag.Parse()
+	if err := run(context.Background(), o, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "perfreport:", err)
+		os.Exit(1)
+	}
+}
+
+// run measures, writes the report, and fails when a measurement failed (after writing, so the
+// document says which).
+func run(ctx context.Context, o options, progress io.Writer) error {
+	root, err := repoRoot(ctx)
+	if err != nil {
+		return err
+	}
+	data := o.data
+	if data == "" {
+		data = os.Getenv("RCFGE_DATA")
+	}
+	if data == "" {
+		data = filepath.Join(root, "..", "shared", "data")
+	}
+	r := &Report{Date: time.Now().UTC(), Go: runtime.Version(), CPU: cpuModel(), Cores: runtime.NumCPU()}
+	problem := func(what string, err error) {
+		r.Problems = append(r.Problems, fmt.Sprintf("%s: %v", what, err))
+		fmt.Fprintf(progress, "perfreport: %s: %v\n", what, err)
+	}
+
+	// Memory first, while this process's heap holds nothing else.
+	fmt.Fprintln(progress, "perfreport: generating and compiling every template")
+	schemasDir := filepath.Join(data, "cfn-schemas", "us-east-1")
+	if _, err := os.Stat(schemasDir); err != nil {
+		problem("memory with all generated templates compiled (real data absent; set RCFGE_DATA)", err)
+	} else if m, err := measureMemory(ctx, schemasDir); err != nil {
+		problem("memory with all generated templates compiled", err)
+	} else {
+		r.Memory = &m
+	}
+
+	fmt.Fprintln(progress, "perfreport: building the Lambda and timing its start")
+	if l, err := measureLambda(ctx, root, o.startRuns); err != nil {
+		problem("Lambda binary", err)
+		if l.Sizes != nil && len(l.Sizes) > 0 {
+			r.Lambda = &l
+		}
+	} else {
+		r.Lambda = &l
+	}
+
+	fmt.Fprintln(progress, "perfreport: Python peer comparison")
+	if p, err := comparePeer(ctx, o.python, o.peerTime); err != nil {
+		problem("Python peer", err)
+	} else {
+		r.Peer = &p
+	}
+
+	if o.skipBench {
+		problem("Go benchmarks", errors.New("skipped (-skip-bench)"))
+	} else {
+		for _, s := range benches {
+			fmt.Fprintf(progress, "perfreport: go test -bench %s %s\n", s.Pattern, s.Pkg)
+			bs, err := runBench(ctx, root, s)
+			r.Benches = append(r.Benches, bs...)
+			if err != nil {
+				problem("benchmarks of "+s.Pkg, err)
+			}
+		}
+	}
+
+	out := o.out
+	if !filepath.IsAbs(out) {
+		out = filepath.Join(root, out)
+	}
+	if err := os.WriteFile(out, []byte(markdown(r)), 0o644); err != nil {
+		return fmt.Errorf("write report: %w", err)
+	}
+	fmt.Fprintf(progress, "perfreport: wrote %s\n", out)
+	if len(r.Problems) > 0 {
+		return fmt.Errorf("%d measurement(s) missing, listed in %s", len(r.Problems), out)
+	}
+	return nil
+}
+
+// repoRoot is the module root, so the program runs the same from any directory of the repository.
+func repoRoot(ctx context.Context) (string, error) {
+	b, err := exec.CommandContext(ctx, "go", "env", "GOMOD").Output()
+	if err != nil {
+		return "", fmt.Errorf("go env GOMOD: %w", err)
+	}
+	mod := strings.TrimSpace(string(b))
+	if mod == "" || mod == os.DevNull {
+		return "", errors.New("not inside the rcfge module: run from the repository")
+	}
+	return filepath.Dir(mod), nil
+}
+
+func cpuModel() string {
+	b, err := os.ReadFile("/proc/cpuinfo")
+	if err != nil {
+		return runtime.GOARCH
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if k, v, ok := strings.Cut(line, ":"); ok && strings.TrimSpace(k) == "model name" {
+			return strings.TrimSpace(v)
+		}
+	}
+	return runtime.GOARCH
+}
