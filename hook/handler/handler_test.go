@@ -411,3 +411,5 @@ func TestStartupError(t *testing.T) {
 		t.Errorf("got %+v", got)
 	}
 }
+
+func discardLogger() *slog.Logger { return slog.New(slog.NewJSONHandler(discard{}, nil)) }
