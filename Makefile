@@ -43,9 +43,12 @@ test: tools build
 test-short:
 	$(GO) test -short ./...
 
-## bench: Go benchmarks; writes docs/performance.md
+## bench: benchmarks, Lambda size and start, memory, Python peer; writes docs/performance.md
+PYTHON ?= /usr/bin/python3
 bench: tools build
-	$(GO) test -run='^$$' -bench=. -benchmem -count=1 ./... | tee bench.out
+	@$(PYTHON) -c 'import jsonschema' 2>/dev/null || { echo "installing Debian's python3-jsonschema"; \
+		$$([ "$$(id -u)" = 0 ] || echo sudo) apt-get install -y python3-jsonschema; }
+	$(GO) run ./tools/perfreport -out docs/performance.md -python $(PYTHON)
 
 ## lint: formatting and vet
 lint:

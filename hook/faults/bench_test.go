@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"math"
 	"runtime"
 	"slices"
 	"sync/atomic"
@@ -65,7 +66,10 @@ func reportPercentiles(b *testing.B, d []time.Duration) {
 		return
 	}
 	slices.Sort(d)
-	at := func(p float64) float64 { return float64(d[min(len(d)-1, int(p*float64(len(d))))].Microseconds()) }
+	// Nearest rank: the smallest latency at least p of the iterations did not exceed.
+	at := func(p float64) float64 {
+		return float64(d[max(0, min(len(d)-1, int(math.Ceil(p*float64(len(d))))-1))].Microseconds())
+	}
 	b.ReportMetric(at(0.50), "p50-µs")
 	b.ReportMetric(at(0.99), "p99-µs")
 }

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"net"
 	"net/http"
 	"os"
@@ -188,5 +189,5 @@ func percentile(d []time.Duration, p float64) time.Duration {
 	}
 	s := slices.Clone(d)
 	slices.Sort(s)
-	return s[min(len(s)-1, int(p*float64(len(s))))]
+	return s[max(0, min(len(s)-1, int(math.Ceil(p*float64(len(s))))-1))]
 }

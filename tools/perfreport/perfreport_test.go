@@ -95,7 +95,7 @@ func TestPercentile(t *testing.T) {
 	for _, tt := range []struct {
 		p    float64
 		want time.Duration
-	}{{0.5, 6}, {0.9, 10}, {0.99, 10}, {0, 1}} {
+	}{{0.5, 5}, {0.9, 9}, {0.99, 10}, {0, 1}} {
 		if got := percentile(d, tt.p); got != tt.want {
 			t.Errorf("percentile(%v) = %v, want %v", tt.p, got, tt.want)
 		}
