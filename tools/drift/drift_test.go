@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"testing/fstest"
 
@@ -120,6 +121,18 @@ func TestCompare(t *testing.T) {
 			want:     []drift.Change{{Kind: drift.NewProperty, Path: "/a~1b"}, {Kind: drift.NewProperty, Path: "/c~0d"}},
 		},
 		{
+			name:     "refs into arrays and through chains",
+			upstream: `{"properties": {"X": {"$ref": "#/definitions/D/oneOf/1"}}, "definitions": {"D": {"oneOf": [{}, {"$ref": "#/definitions/E"}]}, "E": {"properties": {"N": {}}}}}`,
+			snapshot: `{"properties": {"X": {"$ref": "#/definitions/D/oneOf/7"}}, "definitions": {"D": {"oneOf": [{}]}}}`,
+			want:     []drift.Change{{Kind: drift.NewProperty, Path: "/X/N"}},
+		},
+		{
+			name:     "root enum",
+			upstream: `{"enum": [1, 2]}`,
+			snapshot: `{"enum": [1]}`,
+			want:     []drift.Change{{Kind: drift.NewEnumValues, Path: "", Values: []string{"2"}}},
+		},
+		{
 			name:     "unresolvable ref compares what it can see",
 			upstream: `{"properties": {"X": {"$ref": "#/definitions/Missing"}}}`,
 			snapshot: `{"properties": {"X": {"$ref": "other.json#/x"}}}`,
@@ -138,9 +151,20 @@ func TestCompare(t *testing.T) {
 
 func TestCompareDetails(t *testing.T) {
 	t.Parallel()
-	up := decode(t, `{"properties": {"N": {"$ref": "#/definitions/D", "description": "Turns  it on.\nReally. More."}}, "definitions": {"D": {"type": "object", "properties": {}}}}`)
+	long := strings.Repeat("é", 200)
+	up := decode(t, `{"properties": {
+		"N": {"$ref": "#/definitions/D", "description": "Turns  it on.\nReally. More."},
+		"M": {"type": ["string", "object"], "description": "`+long+`"},
+		"P": {"properties": {}},
+		"Q": {"enum": [true]}
+	}, "definitions": {"D": {"type": "object", "properties": {}}}}`)
 	got := drift.Compare(up, decode(t, `{"properties": {}}`), drift.Decisions{})
-	want := []drift.Change{{Kind: drift.NewProperty, Path: "/N", SchemaLocation: "/properties/N", Type: "object", Description: "Turns it on."}}
+	want := []drift.Change{
+		{Kind: drift.NewProperty, Path: "/M", SchemaLocation: "/properties/M", Type: "string|object", Description: strings.Repeat("é", 157) + "..."},
+		{Kind: drift.NewProperty, Path: "/N", SchemaLocation: "/properties/N", Type: "object", Description: "Turns it on."},
+		{Kind: drift.NewProperty, Path: "/P", SchemaLocation: "/properties/P", Type: "object"},
+		{Kind: drift.NewProperty, Path: "/Q", SchemaLocation: "/properties/Q"},
+	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("Compare() mismatch (-want +got):\n%s", diff)
 	}
@@ -419,6 +443,53 @@ func TestReportRender(t *testing.T) {
 		})
 	}
 }
+
+// TestReportRenderForms covers the forms a run over templates does not produce: a baseline-only
+// report (no template names), a root-level enum, a long untemplated list, and no drift at all.
+func TestReportRenderForms(t *testing.T) {
+	t.Parallel()
+	reports := map[string]drift.Report{
+		"baseline": {
+			Types: []drift.TypeDrift{
+				{TypeName: "AWS::Demo::Thing", Status: drift.Changed, Changes: []drift.Change{
+					{Kind: drift.NewEnumValues, Path: "", Values: []string{"x|y"}},
+					{Kind: drift.NewProperty, Path: "/A"},
+					{Kind: drift.RemovedProperty, Path: "/B"},
+				}},
+				{TypeName: "AWS::Demo::Gone", Status: drift.MissingUpstream},
+			},
+			Untemplated: []string{"AWS::Demo::One", "AWS::Demo::Two"},
+		},
+		"clean": {Types: []drift.TypeDrift{{TypeName: "AWS::Demo::Thing", Template: "AWS-Demo-Thing.json", Status: drift.Unchanged}}},
+	}
+	for name, rep := range reports {
+		for _, f := range []render.Format{render.Text, render.Markdown} {
+			t.Run(name+"/"+string(f), func(t *testing.T) {
+				t.Parallel()
+				var buf bytes.Buffer
+				if err := render.Write(&buf, f, rep); err != nil {
+					t.Fatal(err)
+				}
+				golden(t, filepath.Join("testdata", "TestReportRenderForms", name+"."+string(f)+".golden"), buf.Bytes())
+			})
+		}
+	}
+}
+
+func TestReportWriteError(t *testing.T) {
+	t.Parallel()
+	rep := drift.Report{Types: []drift.TypeDrift{{TypeName: "AWS::Demo::Gone", Status: drift.MissingUpstream}}}
+	if err := rep.WriteText(failingWriter{}); !errors.Is(err, errUnreadable) {
+		t.Errorf("WriteText() error = %v, want the writer's", err)
+	}
+	if err := rep.WriteMarkdown(failingWriter{}); !errors.Is(err, errUnreadable) {
+		t.Errorf("WriteMarkdown() error = %v, want the writer's", err)
+	}
+}
+
+type failingWriter struct{}
+
+func (failingWriter) Write([]byte) (int, error) { return 0, errUnreadable }
 
 func golden(t *testing.T, path string, got []byte) {
 	t.Helper()

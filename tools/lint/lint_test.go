@@ -113,6 +113,34 @@ func TestLint(t *testing.T) {
 			want: []lint.Finding{f("AWS-Demo-Thing.json", lint.RuleUnknownType, E, "")},
 		},
 		{
+			name: "JSON values that are not objects",
+			fsys: fstest.MapFS{
+				"AWS-Demo-A.json": {Data: []byte(`"x"`)},
+				"AWS-Demo-B.json": {Data: []byte(`null`)},
+				"AWS-Demo-C.json": {Data: []byte(`true`)},
+				"AWS-Demo-D.json": {Data: []byte(`5`)},
+			},
+			want: []lint.Finding{
+				f("AWS-Demo-A.json", lint.RuleJSON, E, ""),
+				f("AWS-Demo-B.json", lint.RuleJSON, E, ""),
+				f("AWS-Demo-C.json", lint.RuleJSON, E, ""),
+				f("AWS-Demo-D.json", lint.RuleJSON, E, ""),
+			},
+		},
+		{
+			name: "odd additionalProperties and pointer escapes",
+			fsys: fstest.MapFS{
+				"AWS-Demo-A.json":          {Data: []byte(`{"type": "object", "additionalProperties": "no", "properties": {"a~b": {"type": "string"}}}`)},
+				"overlays/AWS-Demo-A.json": {Data: []byte(`[{"op": "remove", "path": "/properties/a~2b"}, {"op": "remove", "path": "/properties/a~"}, {"op": "remove", "path": "/properties/a~0b"}, {"op": "replace", "path": "", "value": {"type": "object"}}]`)},
+			},
+			want: []lint.Finding{
+				f("AWS-Demo-A.json", lint.RuleOpenObject, E, ""),
+				f("AWS-Demo-A.json", lint.RuleCompile, E, ""),
+				f("overlays/AWS-Demo-A.json", lint.RuleOverlay, E, "/0/path"),
+				f("overlays/AWS-Demo-A.json", lint.RuleOverlay, E, "/1/path"),
+			},
+		},
+		{
 			name: "variables declared on the command line",
 			fsys: fstest.MapFS{"AWS-Demo-Key.json": {Data: []byte(`{"type": "object", "additionalProperties": false, "properties": {"K": {"type": "string", "pattern": "^$<kmsKeyArn>$"}}}`)}},
 			opts: lint.Options{Vars: []string{"kmsKeyArn"}},

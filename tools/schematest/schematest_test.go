@@ -249,3 +249,53 @@ func golden(t *testing.T, path string, got []byte) {
 		t.Errorf("output mismatch with %s (-want +got):\n%s", path, diff)
 	}
 }
+
+// TestRunScalars checks that YAML scalars reach the engine as written: each case is approved only
+// if its value arrives with the type and value the template's const wants.
+func TestRunScalars(t *testing.T) {
+	t.Parallel()
+	fsys := fstest.MapFS{
+		"AWS-Demo-Values.json": {Data: []byte(`{"type": "object", "additionalProperties": false, "properties": {
+			"Int": {"type": "integer", "const": 31},
+			"Float": {"type": "number", "const": 1000},
+			"Bool": {"type": "boolean", "const": true},
+			"Null": {"type": "null"},
+			"Date": {"type": "string", "const": "2026-01-01"},
+			"List": {"type": "array", "items": {"type": "string", "const": "same"}}
+		}}`)},
+		"tests/values.yaml": {Data: []byte(`typeName: AWS::Demo::Values
+cases:
+  - name: hexadecimal integer
+    properties: {Int: 0x1F}
+    expect: approved
+  - name: exponent
+    properties: {Float: 1e3}
+    expect: approved
+  - name: boolean
+    properties: {Bool: true}
+    expect: approved
+  - name: null value
+    properties: {Null: ~}
+    expect: approved
+  - name: a date stays the string written
+    properties: {Date: 2026-01-01}
+    expect: approved
+  - name: anchors and aliases
+    properties: {List: [&v same, *v]}
+    expect: approved
+  - name: a string is not a number
+    properties: {Int: "thirty-one"}
+    expect:
+      violations: [{path: /Int}]
+`)},
+	}
+	rep, err := schematest.Run(context.Background(), fsys, schematest.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Passed != 7 {
+		var buf bytes.Buffer
+		_ = rep.WriteText(&buf)
+		t.Errorf("%d of 7 cases passed:\n%s", rep.Passed, buf.String())
+	}
+}
