@@ -54,3 +54,12 @@ func applyOverlay(doc map[string]any, overlay []byte) (map[string]any, error) {
 	}
 	return out, nil
 }
+
+// toJSON moves a document across the byte boundary of the JSON Patch library.
+func toJSON(v any) ([]byte, error) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil, fmt.Errorf("encode: %w", err)
+	}
+	return b, nil
+}

@@ -223,7 +223,7 @@ func (t *translator) group(depth int) (atom, error) {
 
 // quantifier parses an optional quantifier after a and returns the translated term.
 func (t *translator) quantifier(a atom) (string, error) {
-	q, min, max, ok, err := t.readQuantifier()
+	q, lo, hi, ok, err := t.readQuantifier()
 	if err != nil || !ok {
 		return a.text, err
 	}
@@ -240,21 +240,21 @@ func (t *translator) quantifier(a atom) (string, error) {
 	// always matches; read as a nested repeat instead it gives the same language whenever the
 	// inner quantifier is * or + and the count's minimum is at least 1 (or the inner is *).
 	// Only then is the count dropped.
-	if q2, min2, _, again, err := t.readQuantifier(); err != nil {
+	if q2, lo2, _, again, err := t.readQuantifier(); err != nil {
 		return "", err
 	} else if again {
-		if q2 != "{" || (q != "*" && q != "+") || (q == "+" && min2 == 0) || t.peek() == '?' || t.peek() == '+' {
+		if q2 != "{" || (q != "*" && q != "+") || (q == "+" && lo2 == 0) || t.peek() == '?' || t.peek() == '+' {
 			return "", untranslatable("nested repetition at offset %d", t.pos)
 		}
 	}
 	if q != "{" {
 		return a.text + q, nil
 	}
-	return repeat(a.text, min, max), nil
+	return repeat(a.text, lo, hi), nil
 }
 
-// readQuantifier reads *, +, ? or {n}, {n,}, {n,m}; max is -1 when unbounded.
-func (t *translator) readQuantifier() (q string, min, max int, ok bool, err error) {
+// readQuantifier reads *, +, ? or {n}, {n,}, {n,m}; hi is -1 when unbounded.
+func (t *translator) readQuantifier() (q string, lo, hi int, ok bool, err error) {
 	if t.eof() {
 		return "", 0, 0, false, nil
 	}
@@ -275,30 +275,30 @@ func (t *translator) readQuantifier() (q string, min, max int, ok bool, err erro
 		return "", 0, 0, false, untranslatable("illegal repetition at offset %d", start)
 	}
 	body := string(t.src[start+1 : end])
-	lo, hi, hasComma := strings.Cut(body, ",")
-	min, err1 := strconv.Atoi(lo)
-	max = min
+	loText, hiText, hasComma := strings.Cut(body, ",")
+	lo, err1 := strconv.Atoi(loText)
+	hi = lo
 	var err2 error
 	if hasComma {
-		max = -1
-		if hi != "" {
-			max, err2 = strconv.Atoi(hi)
+		hi = -1
+		if hiText != "" {
+			hi, err2 = strconv.Atoi(hiText)
 		}
 	}
-	if err1 != nil || err2 != nil || min < 0 || (max >= 0 && max < min) || strings.ContainsAny(body, " +-") {
+	if err1 != nil || err2 != nil || lo < 0 || (hi >= 0 && hi < lo) || strings.ContainsAny(body, " +-") {
 		return "", 0, 0, false, untranslatable("illegal repetition %q at offset %d", "{"+body+"}", start)
 	}
-	if min > maxExpandedRepeat || max > maxExpandedRepeat {
+	if lo > maxExpandedRepeat || hi > maxExpandedRepeat {
 		return "", 0, 0, false, untranslatable("repeat count %q above %d at offset %d", "{"+body+"}", maxExpandedRepeat, start)
 	}
 	t.pos = end + 1
-	return "{", min, max, true, nil
+	return "{", lo, hi, true, nil
 }
 
-// repeat writes x{min,max} (max -1: unbounded). Counts above RE2's limit become a concatenation of
+// repeat writes x{lo,hi} (hi -1: unbounded). Counts above RE2's limit become a concatenation of
 // smaller repeats, which is the same language; nesting them instead would trip RE2's limit on the
 // product of nested counts.
-func repeat(x string, min, max int) string {
+func repeat(x string, lo, hi int) string {
 	var b strings.Builder
 	write := func(lo, hi int) {
 		switch {
@@ -310,36 +310,29 @@ func repeat(x string, min, max int) string {
 			fmt.Fprintf(&b, "%s{%d,%d}", x, lo, hi)
 		}
 	}
-	for min > maxRepeat {
+	for lo > maxRepeat {
 		write(maxRepeat, maxRepeat)
-		min -= maxRepeat
-		if max > 0 {
-			max -= maxRepeat
+		lo -= maxRepeat
+		if hi > 0 {
+			hi -= maxRepeat
 		}
 	}
 	switch {
-	case max < 0:
-		write(min, -1)
-	case max <= maxRepeat:
-		if min > 0 || max > 0 {
-			write(min, max)
+	case hi < 0:
+		write(lo, -1)
+	case hi <= maxRepeat:
+		if lo > 0 || hi > 0 {
+			write(lo, hi)
 		}
 	default:
-		if min > 0 {
-			write(min, min)
+		if lo > 0 {
+			write(lo, lo)
 		}
-		for rest := max - min; rest > 0; rest -= maxRepeat {
-			write(0, minInt(rest, maxRepeat))
+		for rest := hi - lo; rest > 0; rest -= maxRepeat {
+			write(0, min(rest, maxRepeat))
 		}
 	}
 	return b.String()
-}
-
-func minInt(a, b int) int {
-	if a < b {
-		return a
-	}
-	return b
 }
 
 func (t *translator) escape() (atom, error) {

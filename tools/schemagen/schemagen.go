@@ -158,7 +158,7 @@ func Generate(p Provider, opts Options) (*Template, error) {
 			return nil, fmt.Errorf("%s: %w", typeName, err)
 		}
 		ann.Overlay = &Overlay{Digest: Digest(opts.Overlay)}
-		if err := checkPatterns(doc, ""); err != nil {
+		if err := checkPatterns(doc); err != nil {
 			return nil, fmt.Errorf("%w %s: %w", ErrInvalidOverlay, typeName, err)
 		}
 	}

@@ -1,7 +1,6 @@
 package schemagen
 
 import (
-	"encoding/json"
 	"fmt"
 	"regexp"
 	"strconv"
@@ -115,7 +114,7 @@ func openObjects(doc map[string]any) []string {
 // checkPatterns refuses any pattern or patternProperties key RE2 cannot compile. After the
 // generator's own translation only an overlay can introduce one, and an overlay's policy pattern is
 // never translated or dropped: loosening it silently would defeat its purpose.
-func checkPatterns(doc map[string]any, _ string) error {
+func checkPatterns(doc map[string]any) error {
 	return visit(doc, "", func(m map[string]any, ptr string) error {
 		if p, ok := m["pattern"].(string); ok {
 			if _, err := regexp.Compile(p); err != nil {
@@ -131,13 +130,4 @@ func checkPatterns(doc map[string]any, _ string) error {
 		}
 		return nil
 	})
-}
-
-// toJSON and fromJSON move a document across the byte boundary of the JSON Patch library.
-func toJSON(v any) ([]byte, error) {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return nil, fmt.Errorf("encode: %w", err)
-	}
-	return b, nil
 }
