@@ -84,7 +84,7 @@ var (
 	ErrNoTemplates = errors.New("no templates to compare")
 	// ErrNoSchemas means a provider schema source lists no type: most often a folder one level
 	// above the schemas (cfn-schemas rather than cfn-schemas/us-east-1).
-	ErrNoSchemas = errors.New("no provider schemas found")
+	ErrNoSchemas = errors.New("no provider schemas found (give the folder or zip that holds the *.json schemas themselves)")
 )
 
 // Run compares each template (or each baseline schema) with the current provider schemas.
