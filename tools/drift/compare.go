@@ -75,7 +75,7 @@ func Compare(upstream, snapshot map[string]any, dec Decisions) []Change {
 
 type comparer struct {
 	up, snap     map[string]any
-	upRO, snapRO map[string]bool
+	upRO, snapRO roSet
 	dec          Decisions
 	// seen pairs of (upstream, snapshot) schema locations already compared; it bounds the walk on
 	// recursive and heavily shared definitions (QuickSight has 700 of them).
@@ -116,13 +116,13 @@ func (c *comparer) compareNode(u, s node, path string) []pair {
 	up, sp := properties(c.up, u), properties(c.snap, s)
 	for _, name := range sortedKeys(up) {
 		child := path + "/" + escape(name)
-		if c.upRO[child] {
+		un := up[name]
+		if c.upRO.has(child, un.loc) {
 			continue
 		}
-		un := up[name]
 		sn, ok := sp[name]
 		if !ok {
-			if c.snapRO[child] || c.dec.Removed[s.loc+"/properties/"+escape(name)] {
+			if c.snapRO.paths[child] || c.dec.Removed[s.loc+"/properties/"+escape(name)] {
 				continue
 			}
 			r := resolve(c.up, un)
@@ -142,7 +142,7 @@ func (c *comparer) compareNode(u, s node, path string) []pair {
 	}
 	for _, name := range sortedKeys(sp) {
 		child := path + "/" + escape(name)
-		if _, ok := up[name]; ok || c.snapRO[child] || c.upRO[child] {
+		if _, ok := up[name]; ok || c.snapRO.has(child, sp[name].loc) || c.upRO.paths[child] {
 			continue
 		}
 		c.changes = append(c.changes, Change{Kind: RemovedProperty, Path: child, SchemaLocation: sp[name].loc})
@@ -257,18 +257,27 @@ func lookup(root map[string]any, ptr string) (map[string]any, bool) {
 	return m, ok
 }
 
-// readOnly returns the instance paths of a schema's readOnlyProperties ("/properties/A/B" → "/A/B").
-func readOnly(doc map[string]any) map[string]bool {
+// roSet holds a schema's readOnlyProperties: instance paths ("/properties/A/*/B" → "/A/*/B") and,
+// for entries that point into definitions, schema locations ("/definitions/X/properties/Y").
+type roSet struct{ paths, locs map[string]bool }
+
+func (r roSet) has(path, loc string) bool { return r.paths[path] || r.locs[loc] }
+
+func readOnly(doc map[string]any) roSet {
 	list, _ := doc["readOnlyProperties"].([]any)
-	out := make(map[string]bool, len(list))
+	r := roSet{paths: map[string]bool{}, locs: map[string]bool{}}
 	for _, v := range list {
-		if s, ok := v.(string); ok {
-			if rest, ok := strings.CutPrefix(s, "/properties"); ok {
-				out[rest] = true
-			}
+		s, ok := v.(string)
+		if !ok {
+			continue
+		}
+		if rest, ok := strings.CutPrefix(s, "/properties"); ok {
+			r.paths[rest] = true
+		} else if strings.HasPrefix(s, "/definitions/") {
+			r.locs[s] = true
 		}
 	}
-	return out
+	return r
 }
 
 func typeOf(s map[string]any) string {

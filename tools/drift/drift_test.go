@@ -109,6 +109,11 @@ func TestCompare(t *testing.T) {
 			snapshot: `{"properties": {"A": {}, "L": {"items": {"properties": {}}}, "Old": {}}, "readOnlyProperties": ["/properties/Old"]}`,
 		},
 		{
+			name:     "read-only entries that point into definitions",
+			upstream: `{"properties": {"A": {"$ref": "#/definitions/D"}}, "definitions": {"D": {"properties": {"Id": {}, "K": {}}}}, "readOnlyProperties": ["/definitions/D/properties/Id"]}`,
+			snapshot: `{"properties": {"A": {"$ref": "#/definitions/D"}}, "definitions": {"D": {"properties": {"K": {}, "Old": {}}}}, "readOnlyProperties": ["/definitions/D/properties/Old"]}`,
+		},
+		{
 			name:     "alternatives in oneOf",
 			upstream: `{"properties": {"T": {"oneOf": [{"properties": {"B": {}}}, {"properties": {"Q": {}, "N": {}}}]}}}`,
 			snapshot: `{"properties": {"T": {"oneOf": [{"properties": {"B": {}}}, {"properties": {"Q": {}}}]}}}`,
