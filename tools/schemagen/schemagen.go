@@ -132,6 +132,7 @@ func Generate(p Provider, opts Options) (*Template, error) {
 		TypeName: typeName,
 		Source:   Source{Digest: Digest(p.Body), Snapshot: opts.Snapshot},
 	}
+	escapePlaceholders(doc)
 	inlineRefs(doc, removeReadOnly(doc))
 	for k := range doc {
 		if !topKeywords[k] {
@@ -264,6 +265,39 @@ var keywords = map[string]bool{
 	"additionalProperties": true, "dependencies": true, "propertyNames": true, "definitions": true,
 	"const": true, "enum": true, "type": true, "allOf": true, "anyOf": true, "oneOf": true, "not": true,
 	"if": true, "then": true, "else": true, "contentMediaType": true, "contentEncoding": true,
+}
+
+// escapePlaceholders rewrites "$<" as "$$<" in every string and key of a provider schema: the
+// engine would read it as a placeholder, and "$$<" is its literal form. Only the overlay brings
+// placeholders.
+func escapePlaceholders(v any) {
+	esc := func(s string) string { return strings.ReplaceAll(s, "$<", "$$<") }
+	switch t := v.(type) {
+	case map[string]any:
+		var renamed []string
+		for k, c := range t {
+			if s, ok := c.(string); ok {
+				t[k] = esc(s)
+			} else {
+				escapePlaceholders(c)
+			}
+			if strings.Contains(k, "$<") {
+				renamed = append(renamed, k)
+			}
+		}
+		for _, k := range renamed {
+			t[esc(k)] = t[k]
+			delete(t, k)
+		}
+	case []any:
+		for i, c := range t {
+			if s, ok := c.(string); ok {
+				t[i] = esc(s)
+			} else {
+				escapePlaceholders(c)
+			}
+		}
+	}
 }
 
 // pointerEscape escapes one JSON Pointer reference token.

@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
@@ -65,6 +66,11 @@ of writing them (exit 1).`,
 			}
 			if opts.Out == "" {
 				return cli.FlagErrorf("--out is required")
+			}
+			if opts.Snapshot != "" {
+				if _, err := time.Parse(time.DateOnly, opts.Snapshot); err != nil {
+					return cli.FlagErrorf("--snapshot %q: want a date YYYY-MM-DD", opts.Snapshot)
+				}
 			}
 			for _, t := range opts.Types {
 				if _, err := store.FileName(t); err != nil {

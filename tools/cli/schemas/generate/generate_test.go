@@ -32,6 +32,7 @@ func TestNewCmdGenerateFlags(t *testing.T) {
 		{name: "defaults", args: "--source s.zip --out out", want: GenerateOptions{Source: "s.zip", Out: "out", Format: render.Text}},
 		{name: "no source", args: "--out out", wantErr: "--source is required"},
 		{name: "no out", args: "--source dir", wantErr: "--out is required"},
+		{name: "bad snapshot", args: "--source dir --out out --snapshot 2026-13-01", wantErr: "--snapshot"},
 		{name: "bad type", args: "--source dir --out out --type S3Bucket", wantErr: "--type"},
 		{name: "positional argument", args: "--source dir --out out extra", wantErr: "unknown command"},
 		{name: "bad format", args: "--source dir --out out --format sarif", wantErr: "unknown format"},
