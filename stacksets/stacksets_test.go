@@ -231,11 +231,7 @@ func scenarios() map[string][]scenario {
 	return map[string][]scenario{
 		"admin.yaml":  {{Params: adminHome}, {Params: adminOther}, {Params: map[string]any{"OrganizationId": testOrgID, "HomeRegion": testRegion}}},
 		"member.yaml": {{Params: memberLambda}, {Params: memberRegistered}},
-		"management.yaml": {{Params: map[string]any{
-			"MemberTemplateUrl": "https://rcfge-artifacts-999988887777-eu-west-1.s3.eu-west-1.amazonaws.com/stacksets/v1/member.yaml",
-			"AdminAccountId":    "999988887777", "TemplatesBucketRegion": testRegion,
-			"HookCodeKey": "hook/v1/rcfge-hook-arm64.zip",
-		}}},
+		"management.yaml": {{Region: "us-east-1", Params: map[string]any{"AlertEmail": "secops@example.com"}}},
 		"svcref-job.yaml": {{Params: map[string]any{"JobCodeKey": "svcref-job/v1/rcfge-svcref-job-arm64.zip"}}},
 	}
 }
