@@ -98,9 +98,9 @@ func TestPublishTemplates(t *testing.T) {
 
 	t.Run("publishes, checks checksums, withdraws stale approvals", func(t *testing.T) {
 		for key, body := range map[string]string{
-			"templates/AWS-EC2-Instance.json":                     "{}",
+			"templates/AWS-EC2-Instance.json":                    "{}",
 			"templates/accounts/444455556666/AWS-SNS-Topic.json": "{}",
-			"elsewhere/keep.json":                                 "{}",
+			"elsewhere/keep.json":                                "{}",
 		} {
 			if _, err := srv.Put(ctx, bucket, key, []byte(body)); err != nil {
 				t.Fatal(err)

@@ -229,8 +229,8 @@ func scenarios() map[string][]scenario {
 		"TemplatesKmsKeyArn":      "arn:aws:kms:eu-west-1:999988887777:key/1234abcd-12ab-34cd-56ef-1234567890ab",
 	}
 	return map[string][]scenario{
-		"admin.yaml":  {{Params: adminHome}, {Params: adminOther}, {Params: map[string]any{"OrganizationId": testOrgID, "HomeRegion": testRegion}}},
-		"member.yaml": {{Params: memberLambda}, {Params: memberRegistered}},
+		"admin.yaml":      {{Params: adminHome}, {Params: adminOther}, {Params: map[string]any{"OrganizationId": testOrgID, "HomeRegion": testRegion}}},
+		"member.yaml":     {{Params: memberLambda}, {Params: memberRegistered}},
 		"management.yaml": {{Region: "us-east-1", Params: map[string]any{"AlertEmail": "secops@example.com"}}},
 		"svcref-job.yaml": {{Params: map[string]any{"JobCodeKey": "svcref-job/v1/rcfge-svcref-job-arm64.zip"}}},
 	}
