@@ -58,12 +58,3 @@ func TestGenerateAllRealSchemas(t *testing.T) {
 	}
 	t.Logf("%d templates: %d patterns translated, %d dropped, %d open objects", len(tpls), translated, dropped, open)
 }
-
-// BenchmarkGenerateAll times generating the full real set (target: under 10 s per op here).
-func BenchmarkGenerateAll(b *testing.B) {
-	dataDir(b, "cfn-schemas/us-east-1")
-	b.ReportAllocs()
-	for b.Loop() {
-		generateAll(b)
-	}
-}
