@@ -20,6 +20,9 @@ const (
 	// RemovedProperty: the snapshot has a property the provider schema no longer has (removed or
 	// renamed upstream, or a typo in the template).
 	RemovedProperty Kind = "removed-property"
+	// RemovedEnumValues: the snapshot's enum admits values the provider schema's no longer does
+	// (withdrawn upstream, or a typo in an overlay's narrowing).
+	RemovedEnumValues Kind = "removed-enum-values"
 )
 
 // Change is one difference, located in the resource's properties.
@@ -160,22 +163,39 @@ func (c *comparer) compareNode(u, s node, path string) []pair {
 func (c *comparer) compareEnum(u, s node, path string) {
 	ue, uok := u.s["enum"].([]any)
 	se, sok := s.s["enum"].([]any)
-	if !uok || !sok || c.dec.Narrowed[s.loc] {
+	if !uok || !sok {
 		return
 	}
-	have := make(map[string]bool, len(se))
-	for _, v := range se {
-		have[enumString(v)] = true
-	}
-	var added []string
-	for _, v := range ue {
-		if str := enumString(v); !have[str] {
-			added = append(added, str)
-		}
-	}
-	if len(added) > 0 {
+	// New values of an enum narrowed on purpose stay blocked and need no review; values the
+	// template admits but AWS withdrew always do.
+	if added := missing(ue, se); len(added) > 0 && !c.dec.Narrowed[s.loc] {
 		c.changes = append(c.changes, Change{Kind: NewEnumValues, Path: path, SchemaLocation: u.loc + "/enum", Values: added})
 	}
+	var gone []string
+	for _, v := range missing(se, ue) {
+		// A placeholder is filled at evaluation time; it cannot be checked here.
+		if !strings.Contains(v, "$<") {
+			gone = append(gone, v)
+		}
+	}
+	if len(gone) > 0 {
+		c.changes = append(c.changes, Change{Kind: RemovedEnumValues, Path: path, SchemaLocation: s.loc + "/enum", Values: gone})
+	}
+}
+
+// missing returns the values of a that b lacks, as strings, in a's order.
+func missing(a, b []any) []string {
+	have := make(map[string]bool, len(b))
+	for _, v := range b {
+		have[enumString(v)] = true
+	}
+	var out []string
+	for _, v := range a {
+		if str := enumString(v); !have[str] {
+			out = append(out, str)
+		}
+	}
+	return out
 }
 
 // properties collects the properties an object schema declares, itself and through allOf, anyOf

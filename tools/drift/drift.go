@@ -294,20 +294,25 @@ func readTemplate(fsys, overlays fs.FS, name string) (Template, error) {
 	return t, nil
 }
 
-// Counts summarizes a type's changes for a one-line header.
+// Counts summarizes a type's changes for a one-line header; enum changes count values.
 func (t TypeDrift) Counts() string {
-	var n [3]int
+	var n [4]int
 	for _, c := range t.Changes {
 		switch c.Kind {
 		case NewProperty:
 			n[0]++
 		case NewEnumValues:
-			n[1]++
+			n[1] += len(c.Values)
 		case RemovedProperty:
 			n[2]++
+		case RemovedEnumValues:
+			n[3] += len(c.Values)
 		}
 	}
-	labels := [3][2]string{{"new property", "new properties"}, {"new enum value", "new enum values"}, {"removed property", "removed properties"}}
+	labels := [4][2]string{
+		{"new property", "new properties"}, {"new enum value", "new enum values"},
+		{"removed property", "removed properties"}, {"removed enum value", "removed enum values"},
+	}
 	var parts []string
 	for i, l := range labels {
 		switch {

@@ -98,6 +98,13 @@ func TestCompare(t *testing.T) {
 			dec:      drift.Decisions{Narrowed: map[string]bool{"/properties/M": true}},
 		},
 		{
+			name:     "enum values withdrawn upstream or misspelt, narrowed or not; placeholders skipped",
+			upstream: `{"properties": {"M": {"enum": ["aws:kms", "AES256"]}}}`,
+			snapshot: `{"properties": {"M": {"enum": ["aws:kms", "aws:kms:dse", "$<extraAlgorithm>"]}}}`,
+			dec:      drift.Decisions{Narrowed: map[string]bool{"/properties/M": true}},
+			want:     []drift.Change{{Kind: drift.RemovedEnumValues, Path: "/M", Values: []string{"aws:kms:dse"}}},
+		},
+		{
 			name:     "property removed on purpose",
 			upstream: `{"properties": {"A": {}, "B": {}}}`,
 			snapshot: `{"properties": {"A": {}}}`,
@@ -458,6 +465,7 @@ func TestReportRenderForms(t *testing.T) {
 			Types: []drift.TypeDrift{
 				{TypeName: "AWS::Demo::Thing", Status: drift.Changed, Changes: []drift.Change{
 					{Kind: drift.NewEnumValues, Path: "", Values: []string{"x|y"}},
+					{Kind: drift.RemovedEnumValues, Path: "/E", Values: []string{"old", "older"}},
 					{Kind: drift.NewProperty, Path: "/A"},
 					{Kind: drift.RemovedProperty, Path: "/B"},
 				}},

@@ -106,6 +106,8 @@ func (c Change) detail() string {
 		return "  enum + " + strings.Join(quoteAll(c.Values), ", ")
 	case RemovedProperty:
 		return "  removed upstream (or misspelt in the template)"
+	case RemovedEnumValues:
+		return "  enum - " + strings.Join(quoteAll(c.Values), ", ") + " (withdrawn upstream, or misspelt in the template)"
 	}
 	return ""
 }
@@ -114,7 +116,7 @@ func sign(k Kind) string {
 	switch k {
 	case NewProperty:
 		return "+"
-	case RemovedProperty:
+	case RemovedProperty, RemovedEnumValues:
 		return "-"
 	}
 	return "~"

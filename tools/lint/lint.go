@@ -49,6 +49,7 @@ const (
 	RulePattern            Rule = "pattern"
 	RuleUnknownType        Rule = "unknown-type"
 	RuleUnknownProperty    Rule = "unknown-property"
+	RuleUnknownEnumValue   Rule = "unknown-enum-value"
 	RuleOverlay            Rule = "overlay"
 )
 
@@ -367,8 +368,11 @@ func (l *linter) upstream(ctx context.Context, file, typeName string, root map[s
 		return nil
 	}
 	for _, c := range drift.Compare(doc, root, drift.Decisions{}) {
-		if c.Kind == drift.RemovedProperty {
+		switch c.Kind {
+		case drift.RemovedProperty:
 			l.add(file, RuleUnknownProperty, Error, c.SchemaLocation, "property %s is not in the provider schema of %s: a typo, or removed upstream", c.Path, typeName)
+		case drift.RemovedEnumValues:
+			l.add(file, RuleUnknownEnumValue, Error, c.SchemaLocation, "enum of %s admits %s, which the provider schema does not: a typo, or withdrawn upstream", displayPath(c.Path), strings.Join(c.Values, ", "))
 		}
 	}
 	return nil
@@ -407,6 +411,13 @@ func firstUse(doc any, name string) string {
 	}
 	visit(doc, "")
 	return found
+}
+
+func displayPath(p string) string {
+	if p == "" {
+		return "/"
+	}
+	return p
 }
 
 func errPath(err error) string {

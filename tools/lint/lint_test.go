@@ -102,6 +102,7 @@ func TestLint(t *testing.T) {
 			opts: lint.Options{Source: schemagen.NewFSSource(os.DirFS("testdata/source"))},
 			want: []lint.Finding{
 				f("AWS-Demo-Missing.json", lint.RuleUnknownType, E, ""),
+				f("AWS-Demo-Thing.json", lint.RuleUnknownEnumValue, E, "/definitions/Settings/properties/Level/enum"),
 				f("AWS-Demo-Thing.json", lint.RuleUnknownProperty, E, "/definitions/Settings/properties/Levle"),
 				f("AWS-Demo-Thing.json", lint.RuleUnknownProperty, E, "/properties/Encrypton"),
 			},
