@@ -35,7 +35,10 @@ func FuzzCompare(f *testing.F) {
 				if !strings.HasPrefix(c.Path, "/") {
 					t.Fatalf("property change at %q, not a pointer", c.Path)
 				}
-			case drift.NewEnumValues:
+			case drift.NewEnumValues, drift.RemovedEnumValues:
+				if len(c.Values) == 0 {
+					t.Fatal("enum change without values")
+				}
 				if c.Path != "" && !strings.HasPrefix(c.Path, "/") {
 					t.Fatalf("enum change at %q, not a pointer", c.Path)
 				}
