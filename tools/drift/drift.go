@@ -108,7 +108,7 @@ func Run(ctx context.Context, opts Options) (Report, error) {
 			return Report{}, fmt.Errorf("overlays: %w", err)
 		}
 	}
-	tpls, err := ReadTemplates(opts.Templates, overlays)
+	tpls, err := ReadTemplates(ctx, opts.Templates, overlays)
 	if err != nil {
 		return Report{}, err
 	}
@@ -232,7 +232,7 @@ type Template struct {
 // ReadTemplates reads the *.json templates at the root of fsys, sorted by file name, with the
 // decisions of their overlays (<file> in overlays, which may be nil). The type name comes from x-rcfge.typeName, else
 // the top-level typeName, else the file name.
-func ReadTemplates(fsys, overlays fs.FS) ([]Template, error) {
+func ReadTemplates(ctx context.Context, fsys, overlays fs.FS) ([]Template, error) {
 	entries, err := fs.ReadDir(fsys, ".")
 	if err != nil {
 		return nil, fmt.Errorf("templates: %w", err)
@@ -241,6 +241,9 @@ func ReadTemplates(fsys, overlays fs.FS) ([]Template, error) {
 	for _, e := range entries {
 		if e.IsDir() || path.Ext(e.Name()) != ".json" {
 			continue
+		}
+		if err := ctx.Err(); err != nil {
+			return nil, err
 		}
 		t, err := readTemplate(fsys, overlays, e.Name())
 		if err != nil {

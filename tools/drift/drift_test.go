@@ -436,6 +436,11 @@ func TestRunCancelled(t *testing.T) {
 	if !errors.Is(err, context.Canceled) {
 		t.Errorf("Run() error = %v, want context.Canceled", err)
 	}
+	// Listing the source succeeds (fakeSource ignores ctx); reading the templates must stop.
+	_, err = drift.Run(ctx, drift.Options{Source: fakeSource{"AWS::Demo::Thing": "{}"}, Templates: os.DirFS("testdata/templates")})
+	if !errors.Is(err, context.Canceled) {
+		t.Errorf("Run() over templates error = %v, want context.Canceled", err)
+	}
 }
 
 func TestReportRender(t *testing.T) {
