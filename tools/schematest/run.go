@@ -197,7 +197,7 @@ func (r *runner) input(file string, s Suite, c Case) (engine.Input, error) {
 	}
 	if c.Template == "" {
 		if in.Properties, err = toJSON(&c.Properties); err != nil {
-			return in, fmt.Errorf("%w: %v", ErrCase, err)
+			return in, fmt.Errorf("%w: %w", ErrCase, err)
 		}
 		in.Context = cx.engine("Resource")
 		return in, nil
@@ -217,7 +217,7 @@ func (r *runner) input(file string, s Suite, c Case) (engine.Input, error) {
 		Parameters: c.Parameters,
 	})
 	if err != nil {
-		return in, fmt.Errorf("%w: %v", ErrCase, err)
+		return in, fmt.Errorf("%w: %w", ErrCase, err)
 	}
 	res, err := pick(t, s.TypeName, c.Resource)
 	if err != nil {

@@ -167,7 +167,7 @@ func ParseSuite(data []byte) (Suite, error) {
 		if errors.Is(err, io.EOF) {
 			return Suite{}, fmt.Errorf("%w: empty file", ErrSuite)
 		}
-		return Suite{}, fmt.Errorf("%w: %v", ErrSuite, err)
+		return Suite{}, fmt.Errorf("%w: %w", ErrSuite, err)
 	}
 	if s.TypeName == "" {
 		return Suite{}, fmt.Errorf("%w: no typeName", ErrSuite)
