@@ -9,6 +9,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
+	"math/big"
 	"math/rand/v2"
 	"regexp"
 	"regexp/syntax"
@@ -552,11 +554,12 @@ func (r *run) array(node map[string]any, ptr string, depth int) (any, error) {
 func (r *run) number(node map[string]any, integer bool, ptr string) (any, error) {
 	lo, hasLo := floatOf(node["minimum"])
 	hi, hasHi := floatOf(node["maximum"])
+	var loEx, hiEx bool
 	if x, ok := floatOf(node["exclusiveMinimum"]); ok && (!hasLo || x >= lo) {
-		lo, hasLo = x+1, true
+		lo, hasLo, loEx = x, true, true
 	}
 	if x, ok := floatOf(node["exclusiveMaximum"]); ok && (!hasHi || x <= hi) {
-		hi, hasHi = x-1, true
+		hi, hasHi, hiEx = x, true, true
 	}
 	switch {
 	case !hasLo && !hasHi:
@@ -566,35 +569,50 @@ func (r *run) number(node map[string]any, integer bool, ptr string) (any, error)
 	case !hasHi:
 		hi = lo + 100
 	}
-	if hi < lo {
+	if hi < lo || (hi == lo && (loEx || hiEx)) {
 		return nil, fmt.Errorf("%w at %s: empty numeric range", ErrUnsatisfiable, ptr)
 	}
-	mult, hasMult := floatOf(node["multipleOf"])
-	v := lo + r.rnd.Float64()*(hi-lo)
-	if integer || hasMult {
-		step := 1.0
-		if hasMult && mult > 0 {
-			step = mult
+	stepText := "1"
+	if n, ok := node["multipleOf"].(json.Number); ok {
+		stepText = n.String()
+	} else if !integer {
+		u := r.rnd.Float64()
+		if loEx || hiEx {
+			u = 0.25 + 0.5*u // well inside an open interval
 		}
-		first := ceilTo(lo, step)
-		steps := int((hi - first) / step)
-		if steps < 0 {
-			return nil, fmt.Errorf("%w at %s: no multiple of %v in range", ErrUnsatisfiable, ptr, step)
-		}
-		v = first + float64(r.rnd.IntN(steps+1))*step
+		return json.Number(strconv.FormatFloat(lo+(hi-lo)*u, 'f', -1, 64)), nil
 	}
-	return json.Number(strconv.FormatFloat(v, 'f', -1, 64)), nil
-}
-
-func ceilTo(x, step float64) float64 {
-	n := x / step
-	if n != float64(int64(n)) {
-		n = float64(int64(n)) + 1
-		if x < 0 {
-			n--
+	step, ok := new(big.Rat).SetString(stepText)
+	if !ok || step.Sign() <= 0 {
+		return nil, fmt.Errorf("%w at %s: multipleOf %s", ErrUnsatisfiable, ptr, stepText)
+	}
+	if integer && !step.IsInt() {
+		// Every integer is a multiple of 0.5, 0.1, ...: step by 1 when 1 is a multiple of step.
+		if q := new(big.Rat).Quo(big.NewRat(1, 1), step); q.IsInt() {
+			step, stepText = big.NewRat(1, 1), "1"
 		}
 	}
-	return n * step
+	// Multiples are counted exactly (k * step as a rational), so 0.1 steps print as 0.3, never
+	// as 0.30000000000000004, which multipleOf would reject.
+	stepF, _ := step.Float64()
+	first := int64(math.Ceil(lo / stepF))
+	if loEx && float64(first)*stepF <= lo {
+		first++
+	}
+	last := int64(math.Floor(hi / stepF))
+	if hiEx && float64(last)*stepF >= hi {
+		last--
+	}
+	if first > last {
+		return nil, fmt.Errorf("%w at %s: no multiple of %s in range", ErrUnsatisfiable, ptr, stepText)
+	}
+	k := first + r.rnd.Int64N(last-first+1)
+	v := new(big.Rat).Mul(step, new(big.Rat).SetInt64(k))
+	decimals := 0
+	if _, frac, found := strings.Cut(stepText, "."); found && !integer && !step.IsInt() {
+		decimals = len(frac)
+	}
+	return json.Number(v.FloatString(decimals)), nil
 }
 
 func floatOf(v any) (float64, bool) {

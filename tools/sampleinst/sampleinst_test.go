@@ -148,6 +148,40 @@ func TestInvalidReachesDepth(t *testing.T) {
 	}
 }
 
+func obj(s string) any {
+	v, err := schema.Decode([]byte(s))
+	if err != nil {
+		panic(err)
+	}
+	return v
+}
+
+func TestOptions(t *testing.T) {
+	doc := obj(`{"type": "object", "additionalProperties": false, "properties": {
+		"L": {"type": "array", "items": {"type": "string"}},
+		"O": {"type": "string"}}}`)
+	none, err := sampleinst.New(doc, sampleinst.WithOptionalRate(0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v, _ := none.Valid(1); len(v.(map[string]any)) != 0 {
+		t.Errorf("WithOptionalRate(0) generated optional properties: %v", v)
+	}
+	all, _ := sampleinst.New(doc, sampleinst.WithOptionalRate(1), sampleinst.WithMaxItems(0))
+	v, err := all.Valid(1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := v.(map[string]any)
+	if len(m) != 2 || len(m["L"].([]any)) != 0 {
+		t.Errorf("WithOptionalRate(1), WithMaxItems(0): %v", v)
+	}
+	shallow, _ := sampleinst.New(doc, sampleinst.WithOptionalRate(1), sampleinst.WithMaxDepth(0))
+	if v, _ := shallow.Valid(1); len(v.(map[string]any)) != 0 {
+		t.Errorf("WithMaxDepth(0) still added optional properties: %v", v)
+	}
+}
+
 func TestErrors(t *testing.T) {
 	tests := []struct {
 		name    string
@@ -159,6 +193,13 @@ func TestErrors(t *testing.T) {
 		{name: "unsatisfiable length", doc: load(t, "unsatisfiable.json"), wantErr: sampleinst.ErrUnsatisfiable},
 		{name: "no closed object", doc: load(t, "open.json"), invalid: true, wantErr: sampleinst.ErrNoClosedObject},
 		{name: "dangling ref", doc: map[string]any{"$ref": "#/definitions/Nope"}, wantErr: nil},
+		{name: "remote ref", doc: map[string]any{"$ref": "https://example.com/s.json"}, wantErr: nil},
+		{name: "false schema", doc: obj(`{"type": "object", "required": ["A"], "properties": {"A": false}}`), wantErr: sampleinst.ErrUnsatisfiable},
+		{name: "empty numeric range", doc: obj(`{"type": "object", "required": ["N"], "properties": {"N": {"type": "integer", "minimum": 5, "maximum": 1}}}`), wantErr: sampleinst.ErrUnsatisfiable},
+		{name: "no multiple in range", doc: obj(`{"type": "object", "required": ["N"], "properties": {"N": {"type": "integer", "minimum": 1, "maximum": 2, "multipleOf": 5}}}`), wantErr: sampleinst.ErrUnsatisfiable},
+		{name: "too few distinct items", doc: obj(`{"type": "object", "required": ["L"], "properties": {"L": {"type": "array", "uniqueItems": true, "minItems": 2, "items": {"enum": ["only"]}}}}`), wantErr: sampleinst.ErrUnsatisfiable},
+		{name: "pattern and length disagree", doc: obj(`{"type": "object", "required": ["S"], "properties": {"S": {"type": "string", "pattern": "^a{5}$", "maxLength": 3}}}`), wantErr: sampleinst.ErrUnsatisfiable},
+		{name: "endless required recursion", doc: obj(`{"$ref": "#/definitions/N", "definitions": {"N": {"type": "object", "required": ["Next"], "properties": {"Next": {"$ref": "#/definitions/N"}}}}}`), wantErr: sampleinst.ErrUnsatisfiable},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
