@@ -193,7 +193,7 @@ func (r *runner) input(file string, s Suite, c Case) (engine.Input, error) {
 	}
 	var err error
 	if in.PreviousProperties, err = toJSON(&c.PreviousProperties); err != nil {
-		return in, fmt.Errorf("%w: previousProperties: %v", ErrCase, err)
+		return in, fmt.Errorf("%w: previousProperties: %w", ErrCase, err)
 	}
 	if c.Template == "" {
 		if in.Properties, err = toJSON(&c.Properties); err != nil {
@@ -205,7 +205,7 @@ func (r *runner) input(file string, s Suite, c Case) (engine.Input, error) {
 	tplPath := path.Join(path.Dir(file), c.Template)
 	data, err := fs.ReadFile(r.fsys, tplPath)
 	if err != nil {
-		return in, fmt.Errorf("%w: template: %v", ErrCase, err)
+		return in, fmt.Errorf("%w: template: %w", ErrCase, err)
 	}
 	ec := cx.engine("")
 	t, err := cfntemplate.Parse(tplPath, data, cfntemplate.Options{
@@ -221,7 +221,7 @@ func (r *runner) input(file string, s Suite, c Case) (engine.Input, error) {
 	}
 	res, err := pick(t, s.TypeName, c.Resource)
 	if err != nil {
-		return in, fmt.Errorf("%w: %s: %v", ErrCase, tplPath, err)
+		return in, fmt.Errorf("%w: %s: %w", ErrCase, tplPath, err)
 	}
 	in.Properties = res.Properties
 	in.Unknown = append(in.Unknown, res.Unknown...)
