@@ -185,7 +185,7 @@ func ParseSuite(data []byte) (Suite, error) {
 		}
 		seen[c.Name] = true
 		if err := c.check(); err != nil {
-			return Suite{}, fmt.Errorf("%w: case %q: %v", ErrSuite, c.Name, err)
+			return Suite{}, fmt.Errorf("%w: case %q: %w", ErrSuite, c.Name, err)
 		}
 	}
 	return s, nil
