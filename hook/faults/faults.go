@@ -80,7 +80,10 @@ type Row struct {
 	fault    fault
 	template []byte // nil: the good template; empty: no object at all
 	stranger bool
-	request  func(r *requestSpec) []byte
+	// lambda sends the Lambda hook's request: configuration and knobs from the environment,
+	// credentials from the default chain, instead of the type configuration and caller session.
+	lambda  bool
+	request func(r *requestSpec) []byte
 }
 
 // Result is one row played under one policy.
@@ -143,15 +146,23 @@ func play(ctx context.Context, srv Server, row Row, policy verdict.Mode, bucket 
 	if row.stranger {
 		keys = srv.Stranger
 	}
+	env := handler.Env{Config: handler.Config{Endpoint: endpoint}, Timeout: Deadline}
+	// The registered hook brings its own session; the default chain of a Lambda finds nothing.
+	chain := Keys{Access: "none", Secret: "none"}
+	if row.lambda {
+		env.Config.Bucket, env.Config.Prefix = bucket, "templates"
+		env.Config.Policy = verdict.Policy{OnViolation: policy, OnMissingTemplate: policy, OnEngineError: policy}
+		chain = keys
+	}
 	h := handler.New(
-		handler.WithEnv(handler.Env{Config: handler.Config{Endpoint: endpoint}, Timeout: Deadline}),
+		handler.WithEnv(env),
 		handler.WithLogger(slog.New(slog.DiscardHandler)),
 		handler.WithAWSConfig(func(context.Context) (aws.Config, error) {
 			// One attempt: each row shows the first failure, not the retryer's last.
-			return aws.Config{Region: srv.Region, Credentials: credentials.NewStaticCredentialsProvider("none", "none", ""), RetryMaxAttempts: 1}, nil
+			return aws.Config{Region: srv.Region, Credentials: credentials.NewStaticCredentialsProvider(chain.Access, chain.Secret, ""), RetryMaxAttempts: 1}, nil
 		}),
 	)
-	spec := &requestSpec{bucket: bucket, policy: policy, keys: keys, props: compliantProps}
+	spec := &requestSpec{bucket: bucket, policy: policy, keys: keys, props: compliantProps, lambda: row.lambda}
 	build := row.request
 	if build == nil {
 		build = (*requestSpec).json
@@ -168,16 +179,20 @@ func play(ctx context.Context, srv Server, row Row, policy verdict.Mode, bucket 
 	return res, nil
 }
 
-// requestSpec builds a registered-hook request for one play.
+// requestSpec builds the request of one play.
 type requestSpec struct {
 	bucket string
 	policy verdict.Mode
 	keys   Keys
 	props  string
 	point  string
+	lambda bool
 }
 
 func (r *requestSpec) json() []byte {
+	if r.lambda {
+		return r.lambdaJSON()
+	}
 	creds, _ := json.Marshal(map[string]string{"accessKeyId": r.keys.Access, "secretAccessKey": r.keys.Secret, "sessionToken": ""})
 	point := r.point
 	if point == "" {
@@ -192,6 +207,22 @@ func (r *requestSpec) json() []byte {
 "requestData":{"targetName":"AWS::S3::Bucket","targetType":"RESOURCE","targetLogicalId":"Bucket",
 "targetModel":{"resourceProperties":%s},"callerCredentials":%q},
 "requestContext":{"invocation":1,"callbackContext":null}}`, r.bucket, p, p, p, point, r.props, string(creds))
+}
+
+// lambdaJSON is the Lambda hook's request: the model names only the function, no credentials.
+func (r *requestSpec) lambdaJSON() []byte {
+	point := r.point
+	if point == "" {
+		point = string(wire.CreatePreProvision)
+	}
+	return fmt.Appendf(nil, `{"clientRequestToken":"faults-token","awsAccountId":"111122223333",
+"stackId":"arn:aws:cloudformation:eu-west-1:111122223333:stack/app/1a2b",
+"hookTypeName":"Private::Rcfge::Enforcer","hookTypeVersion":"00000001",
+"hookModel":{"LambdaFunction":"arn:aws:lambda:eu-west-1:111122223333:function:rcfge"},
+"actionInvocationPoint":%q,
+"requestData":{"targetName":"AWS::S3::Bucket","targetType":"AWS::S3::Bucket","targetLogicalId":"Bucket",
+"targetModel":{"resourceProperties":%s}},
+"requestContext":{"invocation":1,"callbackContext":null}}`, point, r.props)
 }
 
 // Request returns a registered-hook CREATE request for an AWS::S3::Bucket with the given
@@ -266,6 +297,19 @@ func Rows() []Row {
 		{Name: "JSON nested 9,990 deep", How: "just under the decoder's limit, so the engine walks it all",
 			request: withProps(`{"BucketName":"app-logs","Tags":[` + strings.Repeat("[", 9990) + strings.Repeat("]", 9990) + `]}`),
 			Expect:  Expect{Status: wire.StatusFailed, Code: wire.CodeNonCompliant, Knob: KnobViolation, Message: "/Tags/0"}},
+		{Name: "Lambda hook: compliant resource", How: "Lambda hook protocol: bucket and knobs from the environment, default credentials",
+			lambda: true,
+			Expect: Expect{Status: wire.StatusSuccess, Message: "complies with s3://"}},
+		{Name: "Lambda hook: missing template", How: "Lambda hook protocol, no object for the type",
+			lambda: true, template: []byte{},
+			Expect: Expect{Status: wire.StatusFailed, Code: wire.CodeNonCompliant, Knob: KnobMissing, Message: "not an approved resource type"}},
+		{Name: "Lambda hook: HTTP 500s", How: "Lambda hook protocol, proxy answers 500",
+			lambda: true, fault: fault500,
+			Expect: Expect{Status: wire.StatusFailed, Code: wire.CodeInternalFailure, Knob: KnobEngine, Message: "S3 unavailable"}},
+		{Name: "Lambda hook: unknown invocation point", How: "Lambda hook protocol, actionInvocationPoint CREATE_POST_PROVISION",
+			lambda:  true,
+			request: func(r *requestSpec) []byte { r.point = "CREATE_POST_PROVISION"; return r.json() },
+			Expect:  Expect{Status: wire.StatusFailed, Code: wire.CodeInvalidRequest, Message: "CREATE_POST_PROVISION"}},
 		{Name: "malformed request", How: "request body cut off in the middle",
 			request: func(r *requestSpec) []byte { b := r.json(); return b[:len(b)/2] },
 			Expect:  Expect{Status: wire.StatusFailed, Code: wire.CodeInvalidRequest, Message: "invalid hook request"}},
@@ -440,7 +484,7 @@ func Markdown(w io.Writer, results []Result, checkErr error) error {
 	var b strings.Builder
 	b.WriteString("# Fault matrix\n\n")
 	b.WriteString("Generated by `make faults` (`go run ./hook/faults/cmd/faultsdoc`); do not edit. Every row drives\n")
-	b.WriteString("`handler.Handle` with a registered-hook request against a real S3-compatible server (versitygw),\n")
+	b.WriteString("`handler.Handle` with a registered-hook request (Lambda-hook rows say so) against a real S3-compatible server (versitygw),\n")
 	b.WriteString("with a fault-injecting proxy in front where the fault is on the wire. Each row runs twice on a fresh\n")
 	b.WriteString("handler and bucket: once with all three knobs at FAIL, once with all at WARN. The same checks run\n")
 	fmt.Fprintf(&b, "in CI (`go test ./hook/faults`). Handler budget: %s; SDK retries off, so each row shows the first failure.\n\n", Deadline)

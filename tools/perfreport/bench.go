@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os/exec"
+	"regexp"
 	"strconv"
 	"strings"
 )
@@ -56,18 +57,30 @@ func runBench(ctx context.Context, dir string, s benchSpec) ([]Bench, error) {
 		return bs, fmt.Errorf("go test -bench %s %s: %w", s.Pattern, s.Pkg, err)
 	}
 	if runErr != nil {
-		return bs, fmt.Errorf("go test -bench %s %s: %w: %s", s.Pattern, s.Pkg, runErr, tail(out.String(), 12))
+		return bs, fmt.Errorf("go test -bench %s %s: %w: %s", s.Pattern, s.Pkg, runErr, failure(out.String()))
 	}
 	return bs, nil
 }
 
-func tail(s string, lines int) string {
-	l := strings.Split(strings.TrimSpace(s), "\n")
-	if len(l) > lines {
-		l = l[len(l)-lines:]
+// failure picks what says why a run failed: the failing benchmarks with their messages, a panic,
+// or a build error; else the last lines.
+func failure(out string) string {
+	var keep []string
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	for _, l := range lines {
+		t := strings.TrimSpace(l)
+		if strings.HasPrefix(t, "--- FAIL") || strings.HasPrefix(t, "panic:") || failLine.MatchString(t) {
+			keep = append(keep, t)
+		}
 	}
-	return strings.Join(l, "\n")
+	if len(keep) == 0 {
+		keep = lines[max(0, len(lines)-5):]
+	}
+	return strings.Join(keep[:min(len(keep), 8)], "; ")
 }
+
+// failLine is a test's log line (file_test.go:12: ...) or a compiler error (file.go:12:3: ...).
+var failLine = regexp.MustCompile(`^\S+\.go:\d+(:\d+)?: `)
 
 // parseBench reads `go test -bench` output: "pkg:" lines set the package of the benchmark lines
 // that follow; every other line is ignored.

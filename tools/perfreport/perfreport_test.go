@@ -64,6 +64,20 @@ func TestParseBenchErrors(t *testing.T) {
 	}
 }
 
+func TestFailure(t *testing.T) {
+	t.Parallel()
+	tests := []struct{ name, out, want string }{
+		{"failed benchmark", "goos: linux\n--- FAIL: BenchmarkX\n    x_test.go:25: boom\nBenchmarkY 1 2 ns/op\nFAIL\n", "--- FAIL: BenchmarkX; x_test.go:25: boom"},
+		{"build error", "# pkg\nx.go:3:2: undefined: y\nFAIL\tpkg [build failed]\n", "x.go:3:2: undefined: y"},
+		{"nothing recognisable", "a\nb\nc\nd\ne\nf\n", "b; c; d; e; f"},
+	}
+	for _, tt := range tests {
+		if got := failure(tt.out); got != tt.want {
+			t.Errorf("%s: failure() = %q, want %q", tt.name, got, tt.want)
+		}
+	}
+}
+
 func TestLookup(t *testing.T) {
 	t.Parallel()
 	bs := fixtureBenches(t)
