@@ -164,6 +164,15 @@ func (l *linter) template(ctx context.Context, file string, body []byte) error {
 	}
 	typeName := l.typeName(file, root)
 	vars, declared := l.variables(file, root)
+	// Structure and names first: they do not depend on placeholders, so a malformed placeholder
+	// does not hide an open object.
+	w := &walk{file: file, l: l}
+	w.schema(root, "", true)
+	if l.opts.Source != nil && typeName != "" {
+		if err := l.upstream(ctx, file, typeName, root); err != nil {
+			return err
+		}
+	}
 
 	names, err := placeholder.Names(doc)
 	if err != nil {
@@ -189,8 +198,6 @@ func (l *linter) template(ctx context.Context, file string, body []byte) error {
 		return nil
 	}
 
-	w := &walk{file: file, l: l}
-	w.schema(root, "", true)
 	bad := w.patterns(filled, "")
 	// A pattern Go rejects also fails compilation; one finding per pattern says more than one
 	// compile error naming the first.
@@ -198,9 +205,6 @@ func (l *linter) template(ctx context.Context, file string, body []byte) error {
 		if _, err := schema.Compile(file, filled); err != nil {
 			l.add(file, RuleCompile, Error, "", "%v", err)
 		}
-	}
-	if l.opts.Source != nil && typeName != "" {
-		return l.upstream(ctx, file, typeName, root)
 	}
 	return nil
 }

@@ -73,6 +73,7 @@ func TestLint(t *testing.T) {
 				f("AWS-Demo-Pattern.json", lint.RulePattern, E, "/properties/Map/patternProperties/^[a-z]{1,2000}$"),
 				f("AWS-Demo-Pattern.json", lint.RulePattern, E, "/properties/Name/pattern"),
 				f("AWS-Demo-Syntax.json", lint.RulePlaceholder, E, "/properties/Key/pattern"),
+				f("AWS-Demo-Syntax.json", lint.RuleOpenObject, E, "/properties/Open"),
 				f("AWS-Demo-Unknown.json", lint.RuleUnknownPlaceholder, E, "/properties/Key/pattern"),
 				f("AWS-Demo-Vars.json", lint.RulePlaceholder, E, "/properties/Arn/description"),
 				f("AWS-Demo-Vars.json", lint.RuleAnnotation, E, "/x-rcfge/variables/bad name"),
