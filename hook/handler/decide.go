@@ -91,7 +91,7 @@ func answer(p verdict.Policy, r *request) wire.Response {
 	var found []finding
 	switch {
 	case o.err != nil && engine.IsMissingTemplate(o.err):
-		found = append(found, finding{verdict.ClassMissingTemplate, wire.CodeNonCompliant, o.subject() + ": " + o.err.Error()})
+		found = append(found, finding{verdict.ClassMissingTemplate, wire.CodeNonCompliant, o.subject() + ": " + cause(o.err).Error()})
 	case o.err != nil:
 		found = append(found, finding{verdict.ClassEngineError, wire.CodeInternalFailure, o.subject() + ": " + engineMessage(o.err)})
 	}
@@ -153,15 +153,30 @@ func dedupe(s []string) []string {
 
 // engineMessage says what failed in words an operator can act on.
 func engineMessage(err error) string {
+	var ee *engine.Error
+	errors.As(err, &ee)
 	switch {
 	case engine.KindOf(err) == engine.KindDeadline || errors.Is(err, context.DeadlineExceeded):
-		return "rcfge could not decide in time (deadline): " + err.Error()
+		return "rcfge could not decide in time (deadline): " + cause(err).Error()
 	case engine.KindOf(err) == engine.KindInvalidTemplate:
-		return "the approved template is invalid: " + err.Error()
+		msg := cause(err).Error()
+		if ee.Template != "" && !strings.Contains(msg, ee.Template) {
+			msg = "template " + ee.Template + ": " + msg
+		}
+		return "the approved template is invalid: " + msg
 	case engine.KindOf(err) == engine.KindStore:
-		return "the template store failed: " + err.Error()
+		return "the template store failed: " + cause(err).Error()
 	}
 	return "rcfge failed: " + err.Error()
+}
+
+// cause drops the engine's "<kind>: <type>:" prefix, which the answer already says in words.
+func cause(err error) error {
+	var ee *engine.Error
+	if errors.As(err, &ee) && ee.Err != nil {
+		return ee.Err
+	}
+	return err
 }
 
 func (o outcome) subject() string {

@@ -182,7 +182,7 @@ func (s *Store) Get(ctx context.Context, typeName, accountID string) (store.Temp
 		}
 		return t, err
 	}
-	return store.Template{}, fmt.Errorf("%s: %w (looked for s3://%s/%s)", typeName, store.ErrNotFound, s.bucket, strings.Join(keys, ", "))
+	return store.Template{}, fmt.Errorf("%w (looked for s3://%s/%s)", store.ErrNotFound, s.bucket, strings.Join(keys, ", s3://"+s.bucket+"/"))
 }
 
 func (s *Store) fetch(ctx context.Context, key string) (store.Template, error) {
