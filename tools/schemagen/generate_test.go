@@ -118,6 +118,8 @@ func TestGenerateRules(t *testing.T) {
 		{name: "combinator branch names admitted by the parent", props: `{` + base + `, "Target": {"Topic": "t"}}`},
 		{name: "parent gate closes combinator object", props: `{` + base + `, "Target": {"Queue": "q", "X": 1}}`, wantPath: "/Target/X"},
 		{name: "alternative branches closed", props: `{` + base + `, "Shape": {"Square": 1, "Circle": 2}}`, wantPath: "/Shape"},
+		{name: "not is left open so it keeps its meaning", props: `{` + base + `, "Guarded": {"Mode": "open", "Port": 1}}`, wantPath: "/Guarded"},
+		{name: "not does not match a closed shape", props: `{` + base + `, "Guarded": {"Mode": "tls", "Port": 1}}`},
 		{name: "allOf branches form one object", props: `{` + base + `, "Both": {"A": "a", "B": 1}}`},
 		{name: "allOf object gated on the union", props: `{` + base + `, "Both": {"B": 1, "C": 1}}`, wantPath: "/Both/C"},
 		{name: "allOf branch constraints kept", props: `{` + base + `, "Both": {"A": "a"}}`, wantPath: "/Both"},

@@ -140,7 +140,7 @@ func Generate(p Provider, opts Options) (*Template, error) {
 		}
 	}
 	b := &builder{}
-	b.schema(doc, "", true)
+	b.schema(doc, "", true, true)
 	doc["$schema"] = Draft
 	ann.DroppedPatterns = b.dropped
 	ann.TranslatedPatterns = b.translated
@@ -317,8 +317,9 @@ type builder struct {
 
 // schema rewrites one schema node at ptr. closeIt is false for the branches of a combinator whose
 // parent declares the properties: the parent holds the gate, and a closed branch would reject the
-// parent's other properties.
-func (b *builder) schema(v any, ptr string, closeIt bool) {
+// parent's other properties. gate is false under not and if, where closing an object would turn
+// the condition around (a closed "not" rejects less, not more).
+func (b *builder) schema(v any, ptr string, closeIt, gate bool) {
 	m, ok := v.(map[string]any)
 	if !ok {
 		return
@@ -356,18 +357,21 @@ func (b *builder) schema(v any, ptr string, closeIt bool) {
 			continue
 		}
 		for _, name := range sortedKeys(children) {
-			b.schema(children[name], ptr+"/"+key+"/"+pointerEscape(name), true)
+			b.schema(children[name], ptr+"/"+key+"/"+pointerEscape(name), true, gate)
 		}
 	}
-	for _, key := range []string{"additionalProperties", "additionalItems", "not", "if", "then", "else", "contains", "propertyNames"} {
-		b.schema(m[key], ptr+"/"+key, true)
+	for _, key := range []string{"additionalProperties", "additionalItems", "then", "else", "contains", "propertyNames"} {
+		b.schema(m[key], ptr+"/"+key, true, gate)
+	}
+	for _, key := range []string{"not", "if"} {
+		b.schema(m[key], ptr+"/"+key, true, false)
 	}
 	switch items := m["items"].(type) {
 	case map[string]any:
-		b.schema(items, ptr+"/items", true)
+		b.schema(items, ptr+"/items", true, gate)
 	case []any:
 		for i, it := range items {
-			b.schema(it, ptr+"/items/"+strconv.Itoa(i), true)
+			b.schema(it, ptr+"/items/"+strconv.Itoa(i), true, gate)
 		}
 	}
 	adopted := map[string]bool{}
@@ -393,10 +397,10 @@ func (b *builder) schema(v any, ptr string, closeIt bool) {
 					}
 				}
 			}
-			b.schema(bm, ptr+"/"+key+"/"+strconv.Itoa(i), !hasProps)
+			b.schema(bm, ptr+"/"+key+"/"+strconv.Itoa(i), !hasProps, gate)
 		}
 	}
-	if hasProps && closeIt {
+	if hasProps && closeIt && gate {
 		m["additionalProperties"] = false
 	}
 }
@@ -508,7 +512,7 @@ func inlineRefs(doc map[string]any, removed map[string]any) {
 	if len(removed) == 0 {
 		return
 	}
-	_ = visit(doc, "", func(m map[string]any, _ string) error {
+	_ = visit(doc, "", false, func(m map[string]any, _ string, _ bool) error {
 		ref, _ := m["$ref"].(string)
 		sub, ok := removed[ref].(map[string]any)
 		if !ok {

@@ -6,14 +6,15 @@ import (
 	"strconv"
 )
 
-// visit calls fn for every schema node under v (v included), with its JSON Pointer, in a fixed
-// order. It only descends through schema keywords, never into enum, const, default or examples.
-func visit(v any, ptr string, fn func(m map[string]any, ptr string) error) error {
+// visit calls fn for every schema node under v (v included), with its JSON Pointer and whether it
+// sits under not or if (a condition, not a shape), in a fixed order. It only descends through
+// schema keywords, never into enum, const, default or examples.
+func visit(v any, ptr string, cond bool, fn func(m map[string]any, ptr string, cond bool) error) error {
 	m, ok := v.(map[string]any)
 	if !ok {
 		return nil
 	}
-	if err := fn(m, ptr); err != nil {
+	if err := fn(m, ptr, cond); err != nil {
 		return err
 	}
 	for _, key := range []string{"properties", "patternProperties", "definitions", "dependencies"} {
@@ -22,24 +23,24 @@ func visit(v any, ptr string, fn func(m map[string]any, ptr string) error) error
 			continue
 		}
 		for _, name := range sortedKeys(children) {
-			if err := visit(children[name], ptr+"/"+key+"/"+pointerEscape(name), fn); err != nil {
+			if err := visit(children[name], ptr+"/"+key+"/"+pointerEscape(name), cond, fn); err != nil {
 				return err
 			}
 		}
 	}
 	for _, key := range []string{"additionalProperties", "additionalItems", "not", "if", "then", "else", "contains", "propertyNames"} {
-		if err := visit(m[key], ptr+"/"+key, fn); err != nil {
+		if err := visit(m[key], ptr+"/"+key, cond || key == "not" || key == "if", fn); err != nil {
 			return err
 		}
 	}
 	switch items := m["items"].(type) {
 	case map[string]any:
-		if err := visit(items, ptr+"/items", fn); err != nil {
+		if err := visit(items, ptr+"/items", cond, fn); err != nil {
 			return err
 		}
 	case []any:
 		for i, it := range items {
-			if err := visit(it, ptr+"/items/"+strconv.Itoa(i), fn); err != nil {
+			if err := visit(it, ptr+"/items/"+strconv.Itoa(i), cond, fn); err != nil {
 				return err
 			}
 		}
@@ -47,7 +48,7 @@ func visit(v any, ptr string, fn func(m map[string]any, ptr string) error) error
 	for _, key := range []string{"allOf", "anyOf", "oneOf"} {
 		branches, _ := m[key].([]any)
 		for i, br := range branches {
-			if err := visit(br, ptr+"/"+key+"/"+strconv.Itoa(i), fn); err != nil {
+			if err := visit(br, ptr+"/"+key+"/"+strconv.Itoa(i), cond, fn); err != nil {
 				return err
 			}
 		}
@@ -102,8 +103,8 @@ var branchRE = regexp.MustCompile(`/(allOf|anyOf|oneOf)/\d+$`)
 // openObjects lists the schema locations of free-form objects in doc.
 func openObjects(doc map[string]any) []string {
 	var out []string
-	_ = visit(doc, "", func(m map[string]any, ptr string) error {
-		if ptr != "" && isOpenObject(m, branchRE.MatchString(ptr)) {
+	_ = visit(doc, "", false, func(m map[string]any, ptr string, cond bool) error {
+		if ptr != "" && !cond && isOpenObject(m, branchRE.MatchString(ptr)) {
 			out = append(out, ptr)
 		}
 		return nil
@@ -115,7 +116,7 @@ func openObjects(doc map[string]any) []string {
 // generator's own translation only an overlay can introduce one, and an overlay's policy pattern is
 // never translated or dropped: loosening it silently would defeat its purpose.
 func checkPatterns(doc map[string]any) error {
-	return visit(doc, "", func(m map[string]any, ptr string) error {
+	return visit(doc, "", false, func(m map[string]any, ptr string, _ bool) error {
 		if p, ok := m["pattern"].(string); ok {
 			if _, err := regexp.Compile(p); err != nil {
 				return fmt.Errorf("pattern at %s is not RE2: %w", ptr+"/pattern", err)
