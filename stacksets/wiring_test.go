@@ -85,7 +85,7 @@ func TestAdminStackPerRegion(t *testing.T) {
 		{
 			name: "home region, first pass before publishing",
 			sc:   scenario{Params: map[string]any{"OrganizationId": testOrgID, "HomeRegion": testRegion}},
-			want: []string{"ArtifactsBucket", "ArtifactsBucketPolicy", "TemplatesBucket", "TemplatesBucketPolicy"}, wantNone: []string{"MemberStackSet", "TemplatesKey"},
+			want: []string{"ArtifactsBucket", "ArtifactsBucketPolicy", "ArtifactsKey", "TemplatesBucket", "TemplatesBucketPolicy", "TemplatesKey"}, wantNone: []string{"MemberStackSet"},
 		},
 		{
 			name: "home region, published", sc: scenarios()["admin.yaml"][0],
@@ -94,7 +94,7 @@ func TestAdminStackPerRegion(t *testing.T) {
 		{
 			name: "another region: only its artifacts bucket",
 			sc:   scenarios()["admin.yaml"][1],
-			want: []string{"ArtifactsBucket", "ArtifactsBucketPolicy"}, wantNone: []string{"MemberStackSet", "TemplatesBucket", "TemplatesKey"},
+			want: []string{"ArtifactsBucket", "ArtifactsBucketPolicy", "ArtifactsKey"}, wantNone: []string{"MemberStackSet", "TemplatesBucket", "TemplatesKey"},
 		},
 	}
 	for _, tt := range tests {
