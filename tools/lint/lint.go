@@ -59,12 +59,17 @@ type Finding struct {
 	Rule     Rule     `json:"rule"`
 	Severity Severity `json:"severity"`
 	// Path is the JSON Pointer inside the file; empty for the whole file.
-	Path    string `json:"path,omitempty"`
+	Path string `json:"path,omitempty"`
+	// Line is the 1-based line Path starts on (of its nearest existing ancestor for an absent
+	// keyword); 0 when the file could not be read as JSON that far.
+	Line    int    `json:"line,omitempty"`
 	Message string `json:"message"`
 }
 
 // Report is the outcome of a lint run.
 type Report struct {
+	// Dir, when set, is where the linted folder is; SARIF locations and text lines include it.
+	Dir       string    `json:"dir,omitempty"`
 	Templates int       `json:"templates"`
 	Overlays  int       `json:"overlays"`
 	Findings  []Finding `json:"findings"`
@@ -103,7 +108,7 @@ func Lint(ctx context.Context, fsys fs.FS, opts Options) (Report, error) {
 	if err != nil {
 		return Report{}, fmt.Errorf("templates: %w", err)
 	}
-	l := &linter{opts: opts, templates: map[string]bool{}}
+	l := &linter{opts: opts, templates: map[string]bool{}, bodies: map[string][]byte{}}
 	for _, e := range entries {
 		if e.IsDir() || path.Ext(e.Name()) != ".json" {
 			continue
@@ -117,6 +122,7 @@ func Lint(ctx context.Context, fsys fs.FS, opts Options) (Report, error) {
 		}
 		l.rep.Templates++
 		l.templates[e.Name()] = true
+		l.bodies[e.Name()] = body
 		if err := l.template(ctx, e.Name(), body); err != nil {
 			return Report{}, err
 		}
@@ -127,6 +133,7 @@ func Lint(ctx context.Context, fsys fs.FS, opts Options) (Report, error) {
 	if err := l.overlays(ctx, fsys); err != nil {
 		return Report{}, err
 	}
+	l.locate()
 	sort.SliceStable(l.rep.Findings, func(i, j int) bool {
 		a, b := l.rep.Findings[i], l.rep.Findings[j]
 		if a.File != b.File {
@@ -143,7 +150,25 @@ func Lint(ctx context.Context, fsys fs.FS, opts Options) (Report, error) {
 type linter struct {
 	opts      Options
 	templates map[string]bool
-	rep       Report
+	// bodies keeps each file read, to give findings their lines.
+	bodies map[string][]byte
+	rep    Report
+}
+
+// locate fills the line of every finding, indexing each file once.
+func (l *linter) locate() {
+	index := map[string]map[string]int{}
+	for i := range l.rep.Findings {
+		f := &l.rep.Findings[i]
+		body, ok := l.bodies[f.File]
+		if !ok {
+			continue
+		}
+		if index[f.File] == nil {
+			index[f.File] = lineIndex(body)
+		}
+		f.Line = lineOf(index[f.File], f.Path)
+	}
 }
 
 func (l *linter) add(file string, rule Rule, sev Severity, ptr, format string, args ...any) {

@@ -169,7 +169,7 @@ func TestLint(t *testing.T) {
 			if err != nil {
 				t.Fatalf("Lint() error = %v", err)
 			}
-			if diff := cmp.Diff(tt.want, got.Findings, cmpopts.EquateEmpty(), cmpopts.IgnoreFields(lint.Finding{}, "Message")); diff != "" {
+			if diff := cmp.Diff(tt.want, got.Findings, cmpopts.EquateEmpty(), cmpopts.IgnoreFields(lint.Finding{}, "Message", "Line")); diff != "" {
 				t.Errorf("Lint() findings mismatch (-want +got):\n%s", diff)
 			}
 			wantErrors := 0
@@ -226,6 +226,37 @@ func TestLintErrors(t *testing.T) {
 	}
 }
 
+func TestLines(t *testing.T) {
+	t.Parallel()
+	rep, err := lint.Lint(context.Background(), os.DirFS("testdata/bad"), lint.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]int{}
+	for _, f := range rep.Findings {
+		got[f.File+"#"+f.Path] = f.Line
+	}
+	want := map[string]int{
+		"AWS-Demo-Open.json#/definitions/Hole":                                    11, // its line in the file
+		"AWS-Demo-Open.json#/properties/Open":                                     4,
+		"AWS-Demo-Open.json#":                                                     1,
+		"AWS-Demo-Pattern.json#/properties/Name/pattern":                          5,
+		"overlays/AWS-Demo-Open.json#/5/value/pattern":                            7,
+		"AWS-Demo-Vars.json#/x-rcfge/variables/bad name":                          2,
+		"AWS-Demo-Json.json#":                                                     1,
+		"AWS-Demo-Annotated.json#/x-rcfge":                                        1,
+		"overlays/AWS-Demo-Pattern.json#":                                         1,
+		"AWS-Demo-Unknown.json#/properties/Key/pattern":                           1,
+		"overlays/AWS-Demo-Open.json#/3":                                          5,
+		"AWS-Demo-Pattern.json#/properties/Map/patternProperties/^[a-z]{1,2000}$": 6,
+	}
+	for k, w := range want {
+		if got[k] != w {
+			t.Errorf("line of %s = %d, want %d", k, got[k], w)
+		}
+	}
+}
+
 func TestReportRender(t *testing.T) {
 	t.Parallel()
 	for _, dir := range []string{"good", "bad"} {
@@ -233,7 +264,8 @@ func TestReportRender(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, format := range []render.Format{render.Text, render.JSON} {
+		rep.Dir = "schemas"
+		for _, format := range []render.Format{render.Text, render.JSON, render.SARIF} {
 			var buf bytes.Buffer
 			if err := render.Write(&buf, format, rep); err != nil {
 				t.Fatalf("render.Write(%s) error = %v", format, err)

@@ -38,6 +38,7 @@ func (l *linter) overlays(ctx context.Context, fsys fs.FS) error {
 			return fmt.Errorf("overlay %s: %w", file, err)
 		}
 		l.rep.Overlays++
+		l.bodies[file] = body
 		if !l.templates[e.Name()] {
 			l.add(file, RuleOverlay, Error, "", "no template %s for this overlay to apply to", e.Name())
 		}

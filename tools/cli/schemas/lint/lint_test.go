@@ -39,6 +39,7 @@ func TestNewCmdLintFlags(t *testing.T) {
 		{name: "bad var name", args: []string{"a", "--var", "not ok"}, wantErr: `--var "not ok"`},
 		{name: "built-in var", args: []string{"a", "--var", "region"}, wantErr: "built-in"},
 		{name: "bad format", args: []string{"a", "--format", "md"}, wantErr: `unknown format "md"`},
+		{name: "sarif", args: []string{"a", "--format", "sarif"}, want: lint.LintOptions{Dir: "a", Format: render.SARIF}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -79,6 +80,7 @@ func TestLintRun(t *testing.T) {
 		{name: "undeclared variable", args: []string{"testdata/clean"}, wantErr: cli.ErrFindings},
 		{name: "dirty", args: []string{"testdata/dirty", "--source", "testdata/source"}, wantErr: cli.ErrFindings, golden: true},
 		{name: "dirty json", args: []string{"testdata/dirty", "--format", "json"}, wantErr: cli.ErrFindings, golden: true},
+		{name: "dirty sarif", args: []string{"testdata/dirty", "--format", "sarif"}, wantErr: cli.ErrFindings, golden: true},
 		{name: "missing folder", args: []string{"testdata/nope"}, wantText: "testdata/nope"},
 		{name: "file, not folder", args: []string{"lint_test.go"}, wantText: "not a folder"},
 		{name: "no templates", args: []string{"testdata"}, wantText: "no templates found"},
