@@ -351,7 +351,7 @@ func (b *builder) schema(v any, ptr string, closeIt, gate bool) {
 	if pp, ok := m["patternProperties"].(map[string]any); ok {
 		b.patternProperties(m, pp, ptr, hasProps)
 	}
-	for _, key := range []string{"properties", "patternProperties", "definitions", "dependencies"} {
+	for _, key := range []string{"properties", "patternProperties", "definitions"} {
 		children, ok := m[key].(map[string]any)
 		if !ok {
 			continue
@@ -360,7 +360,7 @@ func (b *builder) schema(v any, ptr string, closeIt, gate bool) {
 			b.schema(children[name], ptr+"/"+key+"/"+pointerEscape(name), true, gate)
 		}
 	}
-	for _, key := range []string{"additionalProperties", "additionalItems", "then", "else", "contains", "propertyNames"} {
+	for _, key := range []string{"additionalProperties", "additionalItems", "contains", "propertyNames"} {
 		b.schema(m[key], ptr+"/"+key, true, gate)
 	}
 	for _, key := range []string{"not", "if"} {
@@ -375,34 +375,61 @@ func (b *builder) schema(v any, ptr string, closeIt, gate bool) {
 		}
 	}
 	adopted := map[string]bool{}
-	for _, key := range []string{"allOf", "anyOf", "oneOf"} {
-		branches, _ := m[key].([]any)
-		for i, br := range branches {
-			bm, ok := br.(map[string]any)
-			if !ok {
-				continue
-			}
-			if bp, ok := bm["properties"].(map[string]any); ok && hasProps {
-				// The parent's gate must admit every name a branch may use. The parent takes the
-				// branch's schema for it (the same constraint, checked twice), or {} when
-				// branches disagree on it.
-				for name, sub := range bp {
-					prev, declared := props[name]
-					switch {
-					case !declared:
-						props[name] = sub
-						adopted[name] = true
-					case adopted[name] && !reflect.DeepEqual(prev, sub):
-						props[name] = map[string]any{}
-					}
+	for _, sub := range sameInstance(m, ptr) {
+		if bp, ok := sub.node["properties"].(map[string]any); ok && hasProps {
+			// The parent's gate must admit every name a branch may use. The parent takes the
+			// branch's schema for it (the same constraint, checked twice), or {} when branches
+			// disagree on it.
+			for name, s := range bp {
+				prev, declared := props[name]
+				switch {
+				case !declared:
+					props[name] = s
+					adopted[name] = true
+				case adopted[name] && !reflect.DeepEqual(prev, s):
+					props[name] = map[string]any{}
 				}
 			}
-			b.schema(bm, ptr+"/"+key+"/"+strconv.Itoa(i), !hasProps, gate)
 		}
+		b.schema(sub.node, sub.ptr, !hasProps, gate)
 	}
 	if hasProps && closeIt && gate {
 		m["additionalProperties"] = false
 	}
+}
+
+// located is a schema node and its JSON Pointer.
+type located struct {
+	node map[string]any
+	ptr  string
+}
+
+// sameInstance returns the subschemas of m that validate the same instance as m: the branches of
+// allOf, anyOf and oneOf, then and else, and the schema form of dependencies. They add
+// constraints to m's object rather than describe objects of their own.
+func sameInstance(m map[string]any, ptr string) []located {
+	var out []located
+	for _, key := range []string{"allOf", "anyOf", "oneOf"} {
+		branches, _ := m[key].([]any)
+		for i, br := range branches {
+			if bm, ok := br.(map[string]any); ok {
+				out = append(out, located{bm, ptr + "/" + key + "/" + strconv.Itoa(i)})
+			}
+		}
+	}
+	for _, key := range []string{"then", "else"} {
+		if bm, ok := m[key].(map[string]any); ok {
+			out = append(out, located{bm, ptr + "/" + key})
+		}
+	}
+	if deps, ok := m["dependencies"].(map[string]any); ok {
+		for _, name := range sortedKeys(deps) {
+			if bm, ok := deps[name].(map[string]any); ok {
+				out = append(out, located{bm, ptr + "/dependencies/" + pointerEscape(name)})
+			}
+		}
+	}
+	return out
 }
 
 func declaresProperties(branches any) bool {
@@ -512,7 +539,7 @@ func inlineRefs(doc map[string]any, removed map[string]any) {
 	if len(removed) == 0 {
 		return
 	}
-	_ = visit(doc, "", false, func(m map[string]any, _ string, _ bool) error {
+	_ = visit(doc, "", func(m map[string]any, _ string) error {
 		ref, _ := m["$ref"].(string)
 		sub, ok := removed[ref].(map[string]any)
 		if !ok {

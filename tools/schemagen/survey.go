@@ -6,15 +6,14 @@ import (
 	"strconv"
 )
 
-// visit calls fn for every schema node under v (v included), with its JSON Pointer and whether it
-// sits under not or if (a condition, not a shape), in a fixed order. It only descends through
-// schema keywords, never into enum, const, default or examples.
-func visit(v any, ptr string, cond bool, fn func(m map[string]any, ptr string, cond bool) error) error {
+// visit calls fn for every schema node under v (v included), with its JSON Pointer, in a fixed
+// order. It only descends through schema keywords, never into enum, const, default or examples.
+func visit(v any, ptr string, fn func(m map[string]any, ptr string) error) error {
 	m, ok := v.(map[string]any)
 	if !ok {
 		return nil
 	}
-	if err := fn(m, ptr, cond); err != nil {
+	if err := fn(m, ptr); err != nil {
 		return err
 	}
 	for _, key := range []string{"properties", "patternProperties", "definitions", "dependencies"} {
@@ -23,24 +22,24 @@ func visit(v any, ptr string, cond bool, fn func(m map[string]any, ptr string, c
 			continue
 		}
 		for _, name := range sortedKeys(children) {
-			if err := visit(children[name], ptr+"/"+key+"/"+pointerEscape(name), cond, fn); err != nil {
+			if err := visit(children[name], ptr+"/"+key+"/"+pointerEscape(name), fn); err != nil {
 				return err
 			}
 		}
 	}
 	for _, key := range []string{"additionalProperties", "additionalItems", "not", "if", "then", "else", "contains", "propertyNames"} {
-		if err := visit(m[key], ptr+"/"+key, cond || key == "not" || key == "if", fn); err != nil {
+		if err := visit(m[key], ptr+"/"+key, fn); err != nil {
 			return err
 		}
 	}
 	switch items := m["items"].(type) {
 	case map[string]any:
-		if err := visit(items, ptr+"/items", cond, fn); err != nil {
+		if err := visit(items, ptr+"/items", fn); err != nil {
 			return err
 		}
 	case []any:
 		for i, it := range items {
-			if err := visit(it, ptr+"/items/"+strconv.Itoa(i), cond, fn); err != nil {
+			if err := visit(it, ptr+"/items/"+strconv.Itoa(i), fn); err != nil {
 				return err
 			}
 		}
@@ -48,7 +47,7 @@ func visit(v any, ptr string, cond bool, fn func(m map[string]any, ptr string, c
 	for _, key := range []string{"allOf", "anyOf", "oneOf"} {
 		branches, _ := m[key].([]any)
 		for i, br := range branches {
-			if err := visit(br, ptr+"/"+key+"/"+strconv.Itoa(i), cond, fn); err != nil {
+			if err := visit(br, ptr+"/"+key+"/"+strconv.Itoa(i), fn); err != nil {
 				return err
 			}
 		}
@@ -58,8 +57,9 @@ func visit(v any, ptr string, cond bool, fn func(m map[string]any, ptr string, c
 
 // isOpenObject reports whether a schema node admits objects with any keys: it declares no
 // properties, does not forbid additional ones, and is not just a $ref, an enum or a wrapper of
-// alternatives (whose branches are judged on their own). An untyped combinator branch only
-// constrains its parent ({"required": [...]}) and is not an object of its own.
+// alternatives (whose branches are judged on their own). An untyped branch (of allOf, anyOf,
+// oneOf, then, else or dependencies) only constrains its parent ({"required": [...]}) and is not
+// an object of its own.
 func isOpenObject(m map[string]any, branch bool) bool {
 	if _, ok := m["$ref"]; ok {
 		return false
@@ -98,17 +98,41 @@ func isOpenObject(m map[string]any, branch bool) bool {
 	return true
 }
 
-var branchRE = regexp.MustCompile(`/(allOf|anyOf|oneOf)/\d+$`)
-
-// openObjects lists the schema locations of free-form objects in doc.
+// openObjects lists the schema locations of free-form objects in doc. Conditions (not, if) are
+// skipped: an open object there admits nothing.
 func openObjects(doc map[string]any) []string {
 	var out []string
-	_ = visit(doc, "", false, func(m map[string]any, ptr string, cond bool) error {
-		if ptr != "" && !cond && isOpenObject(m, branchRE.MatchString(ptr)) {
+	var walk func(v any, ptr string, branch bool)
+	walk = func(v any, ptr string, branch bool) {
+		m, ok := v.(map[string]any)
+		if !ok {
+			return
+		}
+		if ptr != "" && isOpenObject(m, branch) {
 			out = append(out, ptr)
 		}
-		return nil
-	})
+		for _, key := range []string{"properties", "patternProperties", "definitions"} {
+			children, _ := m[key].(map[string]any)
+			for _, name := range sortedKeys(children) {
+				walk(children[name], ptr+"/"+key+"/"+pointerEscape(name), false)
+			}
+		}
+		for _, key := range []string{"additionalProperties", "additionalItems", "contains", "propertyNames"} {
+			walk(m[key], ptr+"/"+key, false)
+		}
+		switch items := m["items"].(type) {
+		case map[string]any:
+			walk(items, ptr+"/items", false)
+		case []any:
+			for i, it := range items {
+				walk(it, ptr+"/items/"+strconv.Itoa(i), false)
+			}
+		}
+		for _, sub := range sameInstance(m, ptr) {
+			walk(sub.node, sub.ptr, true)
+		}
+	}
+	walk(doc, "", false)
 	return out
 }
 
@@ -116,7 +140,7 @@ func openObjects(doc map[string]any) []string {
 // generator's own translation only an overlay can introduce one, and an overlay's policy pattern is
 // never translated or dropped: loosening it silently would defeat its purpose.
 func checkPatterns(doc map[string]any) error {
-	return visit(doc, "", false, func(m map[string]any, ptr string, _ bool) error {
+	return visit(doc, "", func(m map[string]any, ptr string) error {
 		if p, ok := m["pattern"].(string); ok {
 			if _, err := regexp.Compile(p); err != nil {
 				return fmt.Errorf("pattern at %s is not RE2: %w", ptr+"/pattern", err)
