@@ -49,6 +49,8 @@ type Report struct {
 	Failed  int           `json:"failed"`
 	Errored int           `json:"errored"`
 	Skipped int           `json:"skipped"`
+	// Untested lists the templates no suite covers. Information, not a failure.
+	Untested []string `json:"untested,omitempty"`
 	// Verbose lists passing cases in the text form too.
 	Verbose bool `json:"-"`
 }
@@ -117,6 +119,9 @@ func (r Report) WriteText(w io.Writer) error {
 				printf("    --- PASS: %s\n", c.Name)
 			}
 		}
+	}
+	if len(r.Untested) > 0 {
+		printf("no suite for %s\n", strings.Join(r.Untested, ", "))
 	}
 	printf("%s: %d passed, %d failed, %d errors, %d skipped\n", plural(len(r.Suites), "suite"), r.Passed, r.Failed, r.Errored, r.Skipped)
 	return err

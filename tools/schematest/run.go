@@ -15,6 +15,7 @@ import (
 
 	"github.com/rcfge/rcfge/hook/engine"
 	"github.com/rcfge/rcfge/hook/placeholder"
+	"github.com/rcfge/rcfge/hook/store"
 	"github.com/rcfge/rcfge/hook/store/dirstore"
 	"github.com/rcfge/rcfge/hook/verdict"
 	"github.com/rcfge/rcfge/tools/cfntemplate"
@@ -40,7 +41,7 @@ var ErrNoSuites = errors.New("no test suites found")
 // templates that cases refer to are not suites) and runs its cases against the templates at the
 // root of fsys.
 func Run(ctx context.Context, fsys fs.FS, opts Options) (Report, error) {
-	files, err := findSuites(ctx, fsys)
+	files, templates, err := findSuites(ctx, fsys)
 	if err != nil {
 		return Report{}, err
 	}
@@ -49,20 +50,27 @@ func Run(ctx context.Context, fsys fs.FS, opts Options) (Report, error) {
 	}
 	r := &runner{fsys: fsys, eng: engine.New(dirstore.New(fsys)), opts: opts}
 	var rep Report
+	tested := map[string]bool{}
 	for _, f := range files {
 		sr, err := r.suite(ctx, f)
 		if err != nil {
 			return Report{}, err
 		}
 		rep.Suites = append(rep.Suites, sr)
+		tested[sr.TypeName] = true
 	}
 	rep.count()
+	for _, t := range templates {
+		if tn, _ := store.TypeName(t); !tested[tn] {
+			rep.Untested = append(rep.Untested, t)
+		}
+	}
 	return rep, nil
 }
 
-func findSuites(ctx context.Context, fsys fs.FS) ([]string, error) {
-	var files []string
-	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+// findSuites returns the suite files under fsys and the template files at its root, both sorted.
+func findSuites(ctx context.Context, fsys fs.FS) (suites, templates []string, err error) {
+	err = fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
@@ -70,6 +78,10 @@ func findSuites(ctx context.Context, fsys fs.FS) ([]string, error) {
 			return err
 		}
 		if d.IsDir() {
+			return nil
+		}
+		if _, ok := store.TypeName(p); ok {
+			templates = append(templates, p)
 			return nil
 		}
 		if ext := path.Ext(p); ext != ".yaml" && ext != ".yml" {
@@ -80,15 +92,16 @@ func findSuites(ctx context.Context, fsys fs.FS) ([]string, error) {
 			return err
 		}
 		if isSuite(data) {
-			files = append(files, p)
+			suites = append(suites, p)
 		}
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("test suites: %w", err)
+		return nil, nil, fmt.Errorf("test suites: %w", err)
 	}
-	sort.Strings(files)
-	return files, nil
+	sort.Strings(suites)
+	sort.Strings(templates)
+	return suites, templates, nil
 }
 
 // isSuite tells a suite from a CloudFormation template: a suite has a top-level `cases` key. A file

@@ -118,6 +118,9 @@ func TestRun(t *testing.T) {
 			if got != tt.counts {
 				t.Errorf("counts (passed, failed, errored, skipped) = %v, want %v", got, tt.counts)
 			}
+			if tt.dir == "testdata/ok" && !cmp.Equal(rep.Untested, []string{"AWS-Demo-Untested.json"}) {
+				t.Errorf("Untested = %v, want the template without a suite", rep.Untested)
+			}
 			if rep.HasFindings() != (tt.counts[1]+tt.counts[2] > 0) {
 				t.Errorf("HasFindings() = %v", rep.HasFindings())
 			}

@@ -26,6 +26,9 @@ func TestShippedSuites(t *testing.T) {
 			}
 		}
 	}
+	if len(rep.Untested) > 0 {
+		t.Errorf("shipped templates without a suite: %v", rep.Untested)
+	}
 	if len(rep.Suites) < 15 {
 		t.Errorf("%d suites, want one per shipped type (15)", len(rep.Suites))
 	}
