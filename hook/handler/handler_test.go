@@ -16,6 +16,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/rcfge/rcfge/hook/handler"
@@ -413,3 +415,66 @@ func TestStartupError(t *testing.T) {
 }
 
 func discardLogger() *slog.Logger { return slog.New(slog.NewJSONHandler(discard{}, nil)) }
+
+// TestS3Configuration covers the path that builds the S3 store from the request's configuration.
+func TestS3Configuration(t *testing.T) {
+	t.Parallel()
+	awsErr := func(context.Context) (aws.Config, error) { return aws.Config{}, errors.New("no credentials anywhere") }
+	tests := []struct {
+		name     string
+		opts     []handler.Option
+		raw      []byte
+		wantCode wire.ErrorCode
+		wantMsg  string
+	}{
+		{"no bucket anywhere", nil, req{model: `{"LambdaFunction":"arn:aws:lambda:eu-west-1:111122223333:function:f"}`, props: good}.JSON(),
+			wire.CodeInvalidTypeConfiguration, "no templates bucket"},
+		{"bucket not a string", nil, req{model: `{"TemplatesBucket":["a"]}`, props: good}.JSON(), wire.CodeInvalidTypeConfiguration, "TemplatesBucket"},
+		{"variables not an object", nil, req{model: `{"TemplatesBucket":"b","Variables":["a"]}`, props: good}.JSON(), wire.CodeInvalidTypeConfiguration, "Variables"},
+		{"AWS configuration fails", []handler.Option{handler.WithAWSConfig(awsErr)}, req{props: good}.JSON(), wire.CodeInternalFailure, "no credentials anywhere"},
+		{"S3 unreachable", []handler.Option{handler.WithEnv(handler.Env{Config: handler.Config{Endpoint: "http://127.0.0.1:1"}, Timeout: 5 * time.Second}),
+			handler.WithAWSConfig(func(context.Context) (aws.Config, error) {
+				return aws.Config{Region: "eu-west-1", Credentials: credentials.NewStaticCredentialsProvider("a", "b", ""), RetryMaxAttempts: 1}, nil
+			})}, req{props: good}.JSON(), wire.CodeInternalFailure, "S3 unavailable"},
+		{"payload host down", []handler.Option{handler.WithStore(dirstore.New(os.DirFS("testdata/templates")))},
+			req{target: "STACK", payload: "http://127.0.0.1:1/p.json"}.JSON(), wire.CodeInternalFailure, "connection refused"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			h := handler.New(append([]handler.Option{handler.WithLogger(discardLogger())}, tt.opts...)...)
+			got := h.Handle(t.Context(), tt.raw)
+			if got.HookStatus != wire.StatusFailed || got.ErrorCode != tt.wantCode || !strings.Contains(got.Message, tt.wantMsg) {
+				t.Errorf("got %s/%s %q, want FAILED/%s containing %q", got.HookStatus, got.ErrorCode, got.Message, tt.wantCode, tt.wantMsg)
+			}
+			if strings.Contains(got.Message, "127.0.0.1:1/p.json") {
+				t.Errorf("message quotes the presigned URL: %q", got.Message)
+			}
+		})
+	}
+}
+
+// TestLambdaEnvironmentCredentials: without caller credentials the function's own role, as
+// Lambda puts it in the environment, signs the S3 requests.
+func TestLambdaEnvironmentCredentials(t *testing.T) {
+	var auth string
+	s3 := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		auth = r.Header.Get("Authorization")
+		w.Header().Set("ETag", `"e1"`)
+		w.Write([]byte(`{"type":"object"}`))
+	}))
+	defer s3.Close()
+	t.Setenv("AWS_REGION", "eu-central-1")
+	t.Setenv("AWS_ACCESS_KEY_ID", "AKIDFROMENV")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "secret")
+	t.Setenv("AWS_SESSION_TOKEN", "token")
+	h := handler.New(handler.WithLogger(discardLogger()), handler.WithEnv(handler.Env{Config: handler.Config{Bucket: "b", Endpoint: s3.URL}}))
+	lambdaReq := bytes.Replace(req{props: good}.JSON(), []byte(`"hookModel":{"TemplatesBucket":"b"}`), []byte(`"hookModel":{"LambdaFunction":"arn:f"}`), 1)
+	got := h.Handle(t.Context(), lambdaReq)
+	if got.HookStatus != wire.StatusSuccess {
+		t.Fatalf("got %+v", got)
+	}
+	if !strings.Contains(auth, "Credential=AKIDFROMENV/") || !strings.Contains(auth, "/eu-central-1/s3/") {
+		t.Errorf("Authorization = %q, want the environment's key and region", auth)
+	}
+}
