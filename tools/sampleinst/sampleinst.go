@@ -3,6 +3,12 @@
 // drives property-based tests of the generator and the engine: every valid instance must be
 // approved, and every extra property must be rejected at its JSON Pointer. Given a seed, the output
 // is deterministic.
+//
+// It understands what provider schemas and restricted templates use: local $ref, type, enum,
+// const, properties, required, additionalProperties, patternProperties, allOf, anyOf and oneOf
+// (CloudFormation's {"required": [...]} alternatives included), dependencies (array form), not
+// with enum or const, string patterns (RE2) and lengths, numeric bounds and multipleOf, array
+// bounds and uniqueItems. if/then/else and other uses of not are not taken into account.
 package sampleinst
 
 import (
@@ -290,12 +296,64 @@ func strings2(v any) []string {
 
 // value generates a value for node at instance pointer ptr.
 func (r *run) value(raw any, ptr string, depth int) (any, error) {
-	if depth > hardDepth {
-		return nil, fmt.Errorf("%w at %s: required properties nest deeper than %d", ErrUnsatisfiable, ptr, hardDepth)
-	}
 	node, err := r.resolve(raw)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", ptr, err)
+	}
+	forbidden := forbiddenValues(node)
+	if e := anySlice(node["enum"]); len(e) > 0 && len(forbidden) > 0 {
+		var allowed []any
+		for _, v := range e {
+			if b, _ := json.Marshal(v); !forbidden[string(b)] {
+				allowed = append(allowed, v)
+			}
+		}
+		if len(allowed) == 0 {
+			return nil, fmt.Errorf("%w at %s: not forbids every enum value", ErrUnsatisfiable, ptr)
+		}
+		return allowed[r.rnd.IntN(len(allowed))], nil
+	}
+	if len(forbidden) == 0 {
+		return r.shape(node, ptr, depth)
+	}
+	// "not": {"enum": [...]} (or const) forbids a few values: draw again when one comes up.
+	for range 32 {
+		mark := len(r.closed)
+		v, err := r.shape(node, ptr, depth)
+		if err != nil {
+			return nil, err
+		}
+		b, _ := json.Marshal(v)
+		if !forbidden[string(b)] {
+			return v, nil
+		}
+		r.closed = r.closed[:mark]
+	}
+	return nil, fmt.Errorf("%w at %s: every draw hit a value that not forbids", ErrUnsatisfiable, ptr)
+}
+
+// forbiddenValues returns the JSON encodings of the values a "not" with enum or const rules out.
+func forbiddenValues(node map[string]any) map[string]bool {
+	not, ok := node["not"].(map[string]any)
+	if !ok {
+		return nil
+	}
+	vals := anySlice(not["enum"])
+	if c, ok := not["const"]; ok {
+		vals = append(vals, c)
+	}
+	out := make(map[string]bool, len(vals))
+	for _, v := range vals {
+		b, _ := json.Marshal(v)
+		out[string(b)] = true
+	}
+	return out
+}
+
+// shape generates a value for a resolved node; value wraps it with the "not" check.
+func (r *run) shape(node map[string]any, ptr string, depth int) (any, error) {
+	if depth > hardDepth {
+		return nil, fmt.Errorf("%w at %s: required properties nest deeper than %d", ErrUnsatisfiable, ptr, hardDepth)
 	}
 	if c, ok := node["const"]; ok {
 		return c, nil

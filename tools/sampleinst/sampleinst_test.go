@@ -199,6 +199,7 @@ func TestErrors(t *testing.T) {
 		{name: "no multiple in range", doc: obj(`{"type": "object", "required": ["N"], "properties": {"N": {"type": "integer", "minimum": 1, "maximum": 2, "multipleOf": 5}}}`), wantErr: sampleinst.ErrUnsatisfiable},
 		{name: "too few distinct items", doc: obj(`{"type": "object", "required": ["L"], "properties": {"L": {"type": "array", "uniqueItems": true, "minItems": 2, "items": {"enum": ["only"]}}}}`), wantErr: sampleinst.ErrUnsatisfiable},
 		{name: "pattern and length disagree", doc: obj(`{"type": "object", "required": ["S"], "properties": {"S": {"type": "string", "pattern": "^a{5}$", "maxLength": 3}}}`), wantErr: sampleinst.ErrUnsatisfiable},
+		{name: "not forbids every value", doc: obj(`{"type": "object", "required": ["S"], "properties": {"S": {"enum": ["a"], "not": {"const": "a"}}}}`), wantErr: sampleinst.ErrUnsatisfiable},
 		{name: "endless required recursion", doc: obj(`{"$ref": "#/definitions/N", "definitions": {"N": {"type": "object", "required": ["Next"], "properties": {"Next": {"$ref": "#/definitions/N"}}}}}`), wantErr: sampleinst.ErrUnsatisfiable},
 	}
 	for _, tt := range tests {
