@@ -157,10 +157,18 @@ func startToReady(ctx context.Context, bin string, limit time.Duration) (ready, 
 	}
 	exited := make(chan error, 1)
 	go func() { exited <- cmd.Wait() }()
-	defer func() {
+	// stop kills the process and waits for it, and for its output to be copied, before the logs
+	// are read.
+	stopped := false
+	stop := func() error {
+		if stopped {
+			return nil
+		}
+		stopped = true
 		cmd.Process.Kill()
-		<-exited
-	}()
+		return <-exited
+	}
+	defer stop()
 	timeout := time.After(limit)
 	for _, step := range []struct {
 		ch  chan time.Time
@@ -173,9 +181,10 @@ func startToReady(ctx context.Context, bin string, limit time.Duration) (ready, 
 			}
 			*step.dst = t.Sub(start)
 		case err := <-exited:
-			exited <- err
+			stopped = true
 			return 0, 0, fmt.Errorf("bootstrap exited before answering: %v: %s", err, strings.TrimSpace(logs.String()))
 		case <-timeout:
+			stop()
 			return 0, 0, fmt.Errorf("bootstrap did not answer within %s: %s", limit, strings.TrimSpace(logs.String()))
 		}
 	}
