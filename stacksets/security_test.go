@@ -303,7 +303,8 @@ func statementBySid(t *testing.T, doc map[string]any, want string) map[string]an
 func TestHookExecutionRole(t *testing.T) {
 	names := namesFromConfig(t)
 	dashed := func(typeName string) string { return strings.ReplaceAll(typeName, "::", "-") }
-	base := fmt.Sprintf("arn:aws:cloudformation:%s:%s:type/hook/", testRegion, testAccount)
+	// The role is global, created once per account: it trusts the hook in every region.
+	base := fmt.Sprintf("arn:aws:cloudformation:*:%s:type/hook/", testAccount)
 	wantSourceArns := []string{
 		base + dashed(names["HookTypeName"]),
 		base + dashed(names["HookTypeName"]) + "/*",
@@ -315,6 +316,18 @@ func TestHookExecutionRole(t *testing.T) {
 		t.Run(fmt.Sprint(i), func(t *testing.T) {
 			r := mustResolve(t, "member.yaml", sc)
 			role, ok := r.Resources["HookExecutionRole"]
+			if home := sc.Params["TemplatesBucketRegion"] == sc.region(); !home {
+				if ok {
+					t.Fatalf("HookExecutionRole created in %s too; IAM names are global", sc.region())
+				}
+				if hook, ok := r.Resources["LambdaHook"]; ok {
+					want := fmt.Sprintf("arn:aws:iam::%s:role/%s", testAccount, names["HookExecutionRoleName"])
+					if got := hook.Properties["ExecutionRole"]; got != want {
+						t.Errorf("LambdaHook.ExecutionRole = %v, want %s", got, want)
+					}
+				}
+				return
+			}
 			if !ok {
 				t.Fatal("no HookExecutionRole")
 			}

@@ -230,7 +230,7 @@ func scenarios() map[string][]scenario {
 	}
 	return map[string][]scenario{
 		"admin.yaml":      {{Params: adminHome}, {Params: adminOther}, {Params: map[string]any{"OrganizationId": testOrgID, "HomeRegion": testRegion}}},
-		"member.yaml":     {{Params: memberLambda}, {Params: memberRegistered}},
+		"member.yaml":     {{Params: memberLambda}, {Params: memberRegistered}, {Region: "us-east-1", Params: memberLambda}},
 		"management.yaml": {{Region: "us-east-1", Params: map[string]any{"AlertEmail": "secops@example.com"}}},
 		"svcref-job.yaml": {{Params: map[string]any{"JobCodeKey": "svcref-job/v1/rcfge-svcref-job-arm64.zip"}}},
 	}

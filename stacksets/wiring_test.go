@@ -28,6 +28,7 @@ func TestStackSetDeploysMemberToTheOrganization(t *testing.T) {
 		"ManagedExecution": map[string]any{"Active": true},
 		"OperationPreferences": map[string]any{
 			"FailureTolerancePercentage": "10", "MaxConcurrentPercentage": "25", "RegionConcurrencyType": "SEQUENTIAL",
+			"RegionOrder": []any{"eu-west-1", "us-east-1"},
 		},
 		"StackInstancesGroup": []any{map[string]any{
 			"DeploymentTargets": map[string]any{"OrganizationalUnitIds": []any{"ou-ab12-cdefgh34", "ou-ab12-ijklmn56"}},
@@ -217,7 +218,7 @@ func TestDriftRuleWatchesThisStack(t *testing.T) {
 		want := map[string]any{
 			"Source":                    map[string]any{"Owner": "AWS", "SourceIdentifier": "CLOUDFORMATION_STACK_DRIFT_DETECTION_CHECK"},
 			"InputParameters":           map[string]any{"cloudformationRoleArn": "{{GetAtt:DriftCheckRole.Arn}}"},
-			"Scope":                     map[string]any{"ComplianceResourceTypes": []any{"AWS::CloudFormation::Stack"}, "ComplianceResourceId": fmt.Sprintf("arn:aws:cloudformation:%s:%s:stack/StackSet-rcfge-member-0000/uuid", testRegion, testAccount)},
+			"Scope":                     map[string]any{"ComplianceResourceTypes": []any{"AWS::CloudFormation::Stack"}, "ComplianceResourceId": fmt.Sprintf("arn:aws:cloudformation:%s:%s:stack/StackSet-rcfge-member-0000/uuid", sc.region(), testAccount)},
 			"MaximumExecutionFrequency": "One_Hour",
 		}
 		for key, w := range want {
