@@ -61,8 +61,8 @@ type Template struct {
 
 // Annotation is the generator's part of the x-rcfge object.
 type Annotation struct {
-	TypeName string `json:"typeName"`
-	Source   Source `json:"source"`
+	TypeName string     `json:"typeName"`
+	Source   SourceInfo `json:"source"`
 	// DroppedPatterns lists patterns with no exact RE2 equivalent, removed from the template.
 	DroppedPatterns []DroppedPattern `json:"droppedPatterns"`
 	// TranslatedPatterns lists patterns rewritten exactly into RE2 syntax, for review.
@@ -72,8 +72,8 @@ type Annotation struct {
 	Overlay     *Overlay `json:"overlay,omitempty"`
 }
 
-// Source identifies the provider schema a template came from.
-type Source struct {
+// SourceInfo identifies the provider schema a template came from.
+type SourceInfo struct {
 	Digest   string `json:"digest"`
 	Snapshot string `json:"snapshot"`
 }
@@ -130,7 +130,7 @@ func Generate(p Provider, opts Options) (*Template, error) {
 
 	ann := Annotation{
 		TypeName: typeName,
-		Source:   Source{Digest: Digest(p.Body), Snapshot: opts.Snapshot},
+		Source:   SourceInfo{Digest: Digest(p.Body), Snapshot: opts.Snapshot},
 	}
 	escapePlaceholders(doc)
 	inlineRefs(doc, removeReadOnly(doc))
