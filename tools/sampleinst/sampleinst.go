@@ -185,7 +185,6 @@ func (r *run) lookup(ref string) (any, error) {
 // other branches require (and the chosen one does not) are excluded, which keeps oneOf's
 // "exactly one" true for CloudFormation's usual {"required": [...]} alternatives.
 type merged struct {
-	node     map[string]any
 	props    map[string]any
 	required []string
 	excluded map[string]bool
@@ -194,7 +193,7 @@ type merged struct {
 }
 
 func (r *run) merge(node map[string]any) (*merged, error) {
-	m := &merged{node: node, props: map[string]any{}, excluded: map[string]bool{}}
+	m := &merged{props: map[string]any{}, excluded: map[string]bool{}}
 	if err := r.absorb(m, node, true); err != nil {
 		return nil, err
 	}
@@ -209,9 +208,7 @@ func (r *run) absorb(m *merged, node map[string]any, top bool) error {
 			}
 		}
 	}
-	for _, req := range strings2(node["required"]) {
-		m.required = append(m.required, req)
-	}
+	m.required = append(m.required, stringsOf(node["required"])...)
 	if top {
 		if ap, ok := node["additionalProperties"].(bool); ok && !ap {
 			m.closed = true
@@ -244,7 +241,7 @@ func (r *run) absorb(m *merged, node map[string]any, top bool) error {
 			return err
 		}
 		mine := map[string]bool{}
-		for _, req := range strings2(chosen["required"]) {
+		for _, req := range stringsOf(chosen["required"]) {
 			mine[req] = true
 		}
 		for i, br := range branches {
@@ -255,7 +252,7 @@ func (r *run) absorb(m *merged, node map[string]any, top bool) error {
 			if err != nil {
 				return err
 			}
-			for _, req := range strings2(other["required"]) {
+			for _, req := range stringsOf(other["required"]) {
 				if !mine[req] {
 					m.excluded[req] = true
 				}
@@ -284,7 +281,7 @@ func anySlice(v any) []any {
 	return s
 }
 
-func strings2(v any) []string {
+func stringsOf(v any) []string {
 	var out []string
 	for _, x := range anySlice(v) {
 		if s, ok := x.(string); ok {
@@ -454,7 +451,7 @@ func (r *run) object(node map[string]any, m *merged, ptr string, depth int) (any
 	if deps, ok := node["dependencies"].(map[string]any); ok {
 		for _, k := range names {
 			if include[k] {
-				for _, d := range strings2(deps[k]) {
+				for _, d := range stringsOf(deps[k]) {
 					include[d] = true
 				}
 			}
