@@ -133,6 +133,7 @@ func (s *Server) start(ctx context.Context, bin string) error {
 	s.cmd = exec.Command(bin, "--port", s.backend, "--access", RootAccess, "--secret", RootSecret,
 		"--region", Region, "--iam-dir", iam, "--quiet", "posix", data)
 	s.cmd.Stdout, s.cmd.Stderr = &logs, &logs
+	dieWithParent(s.cmd)
 	if err := s.cmd.Start(); err != nil {
 		return fmt.Errorf("start versitygw: %w", err)
 	}
