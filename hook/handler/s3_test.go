@@ -88,6 +88,7 @@ func TestS3Path(t *testing.T) {
 		{"S3 down: last known good", s3test.Down, req{model: model(""), creds: root, props: good}.JSON(), wire.StatusSuccess, "", "complies"},
 		{"S3 down, never fetched: engine error", s3test.Down, req{model: model(`,"Variables":{"orgId":"o"}`), creds: root, target: "AWS::SQS::Queue"}.JSON(), wire.StatusFailed, wire.CodeInternalFailure, "S3 unavailable"},
 		{"S3 down, never fetched, warned", s3test.Down, req{model: model(`,"Variables":{"orgId":"o"},"OnEngineError":"WARN"`), creds: root, target: "AWS::SQS::Queue"}.JSON(), wire.StatusSuccess, "", "OnEngineError=WARN"},
+		{"S3 stalls, never fetched: deadline", s3test.Slow, req{model: model(`,"Variables":{"orgId":"o"}`), creds: root, target: "AWS::SQS::Queue"}.JSON(), wire.StatusFailed, wire.CodeInternalFailure, "deadline"},
 		{"missing template", s3test.Up, req{model: model(""), creds: root, target: "AWS::SNS::Topic"}.JSON(), wire.StatusFailed, wire.CodeNonCompliant, "not an approved resource type"},
 	}
 	for _, s := range steps {
