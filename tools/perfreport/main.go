@@ -98,7 +98,11 @@ func run(ctx context.Context, o options, progress io.Writer) error {
 	}
 
 	fmt.Fprintln(progress, "perfreport: Python peer comparison")
-	if p, err := comparePeer(ctx, o.python, o.peerTime); err != nil {
+	peerDir := schemasDir
+	if _, err := os.Stat(peerDir); err != nil {
+		peerDir = ""
+	}
+	if p, err := comparePeer(ctx, o.python, peerDir, o.peerTime); err != nil {
 		problem("Python peer", err)
 	} else {
 		r.Peer = &p

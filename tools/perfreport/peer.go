@@ -17,6 +17,7 @@ import (
 	"github.com/rcfge/rcfge/hook/schema"
 	"github.com/rcfge/rcfge/schemas"
 	"github.com/rcfge/rcfge/tools/sampleinst"
+	"github.com/rcfge/rcfge/tools/schemagen"
 )
 
 //go:embed peer.py
@@ -54,19 +55,50 @@ type peerOutput struct {
 	Skipped     map[string]string `json:"skipped"`
 }
 
-// peerCorpus is the shipped templates, placeholders filled for one deployment, each with
-// generated valid instances and instances carrying one unapproved property.
-func peerCorpus() ([]peerCase, error) {
+// peerTypes are large, popular real types whose generated (unrestricted) templates join the
+// comparison when the real provider schemas are present.
+var peerTypes = []string{
+	"AWS::S3::Bucket", "AWS::ECS::TaskDefinition", "AWS::Lambda::Function", "AWS::IAM::Role",
+	"AWS::EC2::Instance", "AWS::DynamoDB::Table", "AWS::RDS::DBInstance", "AWS::CloudFront::Distribution",
+	"AWS::WAFv2::WebACL", "AWS::ElasticLoadBalancingV2::Listener",
+}
+
+// peerCorpus is the shipped templates, placeholders filled for one deployment, plus the templates
+// generated for peerTypes from schemasDir (skipped when empty), each with generated valid
+// instances and instances carrying one unapproved property.
+func peerCorpus(schemasDir string) ([]peerCase, error) {
 	files, err := fs.Glob(schemas.FS(), "*.json")
 	if err != nil {
 		return nil, err
 	}
-	var out []peerCase
+	type template struct {
+		name string
+		body []byte
+	}
+	var tpls []template
 	for _, name := range files {
 		body, err := fs.ReadFile(schemas.FS(), name)
 		if err != nil {
 			return nil, err
 		}
+		tpls = append(tpls, template{name, body})
+	}
+	if schemasDir != "" {
+		for _, t := range peerTypes {
+			raw, err := os.ReadFile(filepath.Join(schemasDir, schemagen.RegistryFileName(t)))
+			if err != nil {
+				return nil, err
+			}
+			g, err := schemagen.Generate(schemagen.Provider{TypeName: t, Body: raw}, schemagen.Options{Snapshot: "2026-08-03"})
+			if err != nil {
+				return nil, fmt.Errorf("generate %s: %w", t, err)
+			}
+			tpls = append(tpls, template{"generated-" + strings.ReplaceAll(t, "::", "-") + ".json", g.Body})
+		}
+	}
+	var out []peerCase
+	for _, t := range tpls {
+		name, body := t.name, t.body
 		if _, err := compileTemplate(name, body); err != nil {
 			return nil, fmt.Errorf("%s: %w", name, err)
 		}
@@ -97,9 +129,9 @@ func peerCorpus() ([]peerCase, error) {
 
 // comparePeer runs the Python peer on the corpus, then rcfge's validator on the cases Python
 // could run, each for about minTime.
-func comparePeer(ctx context.Context, python string, minTime time.Duration) (PeerFigures, error) {
+func comparePeer(ctx context.Context, python, schemasDir string, minTime time.Duration) (PeerFigures, error) {
 	var f PeerFigures
-	cases, err := peerCorpus()
+	cases, err := peerCorpus(schemasDir)
 	if err != nil {
 		return f, fmt.Errorf("peer corpus: %w", err)
 	}

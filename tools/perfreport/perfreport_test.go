@@ -204,7 +204,7 @@ func TestZipSize(t *testing.T) {
 
 func TestComparePeerErrors(t *testing.T) {
 	t.Parallel()
-	_, err := comparePeer(context.Background(), filepath.Join(t.TempDir(), "no-python"), time.Millisecond)
+	_, err := comparePeer(context.Background(), filepath.Join(t.TempDir(), "no-python"), "", time.Millisecond)
 	if err == nil || !strings.Contains(err.Error(), "python3-jsonschema") {
 		t.Fatalf("err = %v, want a hint at python3-jsonschema", err)
 	}
@@ -219,7 +219,7 @@ func TestComparePeer(t *testing.T) {
 	if err := exec.Command(py, "-c", "import jsonschema").Run(); err != nil {
 		t.Skipf("python3-jsonschema not installed (make bench installs it): %v", err)
 	}
-	f, err := comparePeer(context.Background(), py, 50*time.Millisecond)
+	f, err := comparePeer(context.Background(), py, "", 50*time.Millisecond)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -87,7 +87,8 @@ func markdown(r *Report) string {
 
 	if p := r.Peer; p != nil {
 		w("\n## Side by side with a Python peer\n\n")
-		w("Same schemas (the %d shipped templates, placeholders filled for 111122223333 / us-east-1) and the\n", p.Schemas)
+		w("Same %d schemas (the shipped templates, placeholders filled for 111122223333 / us-east-1, and the\n", p.Schemas)
+		w("templates generated from the real provider schemas of %d large, popular types) and the\n", len(peerTypes))
 		w("same %d instances (per template, %d valid and %d with one unapproved property, from `tools/sampleinst`),\n", p.Instances, peerSeeds, peerSeeds)
 		w("every error collected, one core each: rcfge's `schema.Validate` (santhosh-tekuri/jsonschema v5) against\n")
 		w("Debian's python3-jsonschema %s (Python %s, `Draft7Validator.iter_errors`).\n\n", p.JSONSchema, p.Python)
