@@ -205,7 +205,7 @@ func TestReplayFromS3(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, bucket := range []string{"replay-staging", "rcfge-templates-111122223333"} {
+	for _, bucket := range []string{"replay-staging", "rcfge-templates"} {
 		if err := srv.CreateBucket(ctx, bucket); err != nil {
 			t.Fatal(err)
 		}
