@@ -122,6 +122,29 @@ func (s *FSSource) Get(ctx context.Context, typeName string) (Provider, error) {
 	return Provider{TypeName: typeName, Body: b, Modified: s.modified(name)}, nil
 }
 
+// LiveSource is the source spec that reads provider schemas through CloudFormation DescribeType.
+const LiveSource = "cloudformation"
+
+// ErrNoAWSConfig means a live source was asked for where no AWS configuration is available.
+var ErrNoAWSConfig = errors.New("no AWS configuration available")
+
+// OpenSpec opens the provider schemas a command-line spec names: a folder, a .zip, or LiveSource
+// (DescribeType in the configured account and Region; awsConfig may be nil where live reads make no
+// sense). The caller calls the returned close function.
+func OpenSpec(ctx context.Context, spec string, awsConfig func(context.Context) (aws.Config, error)) (SchemaSource, func() error, error) {
+	if spec != LiveSource {
+		return Open(spec)
+	}
+	if awsConfig == nil {
+		return nil, nil, ErrNoAWSConfig
+	}
+	cfg, err := awsConfig(ctx)
+	if err != nil {
+		return nil, nil, fmt.Errorf("aws config: %w", err)
+	}
+	return NewCloudFormationSource(cloudformation.NewFromConfig(cfg)), func() error { return nil }, nil
+}
+
 // Open opens a folder or a .zip file of provider schemas. The returned close function releases
 // the zip file.
 func Open(p string) (SchemaSource, func() error, error) {

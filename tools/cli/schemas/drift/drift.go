@@ -8,17 +8,17 @@ import (
 	"os"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	"github.com/spf13/cobra"
 
 	"github.com/rcfge/rcfge/tools/cli"
+	"github.com/rcfge/rcfge/tools/cli/schemas/shared"
 	"github.com/rcfge/rcfge/tools/drift"
 	"github.com/rcfge/rcfge/tools/render"
 	"github.com/rcfge/rcfge/tools/schemagen"
 )
 
 // LiveSource is the --source value that reads provider schemas through CloudFormation DescribeType.
-const LiveSource = "cloudformation"
+const LiveSource = schemagen.LiveSource
 
 // DriftOptions holds the flags of `rcfge schemas drift`.
 type DriftOptions struct {
@@ -92,7 +92,7 @@ func driftRun(opts *DriftOptions) error {
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	src, closeSrc, err := OpenSource(ctx, "--source", opts.Source, opts.AWSConfig)
+	src, closeSrc, err := shared.OpenSource(ctx, "--source", opts.Source, opts.AWSConfig)
 	if err != nil {
 		return err
 	}
@@ -102,7 +102,7 @@ func driftRun(opts *DriftOptions) error {
 		if opts.Baseline == LiveSource {
 			return cli.FlagErrorf("--baseline is a snapshot: a folder or a .zip, not %q", LiveSource)
 		}
-		base, closeBase, err := OpenSource(ctx, "--baseline", opts.Baseline, nil)
+		base, closeBase, err := shared.OpenSource(ctx, "--baseline", opts.Baseline, nil)
 		if err != nil {
 			return err
 		}
@@ -130,27 +130,6 @@ func driftRun(opts *DriftOptions) error {
 		return cli.ErrFindings
 	}
 	return nil
-}
-
-// OpenSource opens the provider schemas a flag names: a folder, a .zip, or LiveSource (DescribeType
-// in the configured account and Region; awsConfig may be nil where live reads make no sense). The
-// caller calls the returned close function.
-func OpenSource(ctx context.Context, flag, spec string, awsConfig func(context.Context) (aws.Config, error)) (schemagen.SchemaSource, func() error, error) {
-	if spec == LiveSource {
-		if awsConfig == nil {
-			return nil, nil, cli.FlagErrorf("%s %s: no AWS configuration available", flag, spec)
-		}
-		cfg, err := awsConfig(ctx)
-		if err != nil {
-			return nil, nil, fmt.Errorf("%s %s: aws config: %w", flag, spec, err)
-		}
-		return schemagen.NewCloudFormationSource(cloudformation.NewFromConfig(cfg)), func() error { return nil }, nil
-	}
-	src, closeFn, err := schemagen.Open(spec)
-	if err != nil {
-		return nil, nil, cli.FlagErrorf("%s: %v", flag, err)
-	}
-	return src, closeFn, nil
 }
 
 func dir(flag, p string) (fs.FS, error) {

@@ -13,17 +13,17 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	"github.com/spf13/cobra"
 
 	"github.com/rcfge/rcfge/hook/store"
 	"github.com/rcfge/rcfge/tools/cli"
+	"github.com/rcfge/rcfge/tools/cli/schemas/shared"
 	"github.com/rcfge/rcfge/tools/render"
 	"github.com/rcfge/rcfge/tools/schemagen"
 )
 
 // LiveSource is the --source value that reads provider schemas through CloudFormation DescribeType.
-const LiveSource = "cloudformation"
+const LiveSource = schemagen.LiveSource
 
 // GenerateOptions holds the flags of `rcfge schemas generate`.
 type GenerateOptions struct {
@@ -95,7 +95,7 @@ of writing them (exit 1).`,
 }
 
 func generateRun(ctx context.Context, opts *GenerateOptions) error {
-	src, closeSrc, err := openSource(ctx, opts)
+	src, closeSrc, err := shared.OpenSource(ctx, "--source", opts.Source, opts.AWSConfig)
 	if err != nil {
 		return err
 	}
@@ -131,24 +131,6 @@ func generateRun(ctx context.Context, opts *GenerateOptions) error {
 		return cli.ErrFindings
 	}
 	return nil
-}
-
-func openSource(ctx context.Context, opts *GenerateOptions) (schemagen.SchemaSource, func() error, error) {
-	if opts.Source == LiveSource {
-		if opts.AWSConfig == nil {
-			return nil, nil, errors.New("no AWS configuration available")
-		}
-		cfg, err := opts.AWSConfig(ctx)
-		if err != nil {
-			return nil, nil, fmt.Errorf("aws config: %w", err)
-		}
-		return schemagen.NewCloudFormationSource(cloudformation.NewFromConfig(cfg)), func() error { return nil }, nil
-	}
-	src, closeFn, err := schemagen.Open(opts.Source)
-	if err != nil {
-		return nil, nil, cli.FlagErrorf("--source: %v", err)
-	}
-	return src, closeFn, nil
 }
 
 // write compares each template with the file in --out and writes it unless --check.

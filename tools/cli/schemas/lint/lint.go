@@ -11,7 +11,7 @@ import (
 
 	"github.com/rcfge/rcfge/hook/placeholder"
 	"github.com/rcfge/rcfge/tools/cli"
-	"github.com/rcfge/rcfge/tools/cli/schemas/drift"
+	"github.com/rcfge/rcfge/tools/cli/schemas/shared"
 	"github.com/rcfge/rcfge/tools/lint"
 	"github.com/rcfge/rcfge/tools/render"
 )
@@ -97,7 +97,7 @@ func lintRun(opts *LintOptions) error {
 	}
 	req := lint.Options{Vars: opts.Vars}
 	if opts.Source != "" {
-		src, closeSrc, err := drift.OpenSource(ctx, "--source", opts.Source, opts.AWSConfig)
+		src, closeSrc, err := shared.OpenSource(ctx, "--source", opts.Source, opts.AWSConfig)
 		if err != nil {
 			return err
 		}
