@@ -114,6 +114,8 @@ type request struct {
 	token  string
 	target string
 	out    outcome
+	// panicStack is logged with the decision when evaluation panicked.
+	panicStack string
 }
 
 // Handle answers one request of either protocol. It never fails: every error, even a panic,
@@ -124,8 +126,8 @@ func (h *Handler) Handle(ctx context.Context, raw []byte) (resp wire.Response) {
 	defer func() {
 		if p := recover(); p != nil {
 			r.out = outcome{err: fmt.Errorf("internal error: %v", p)}
+			r.panicStack = string(debug.Stack())
 			resp = answer(r.cfg.Policy, r)
-			h.logger.ErrorContext(ctx, "rcfge hook panic", "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
 		}
 		h.log(ctx, r, resp, h.now().Sub(start))
 	}()
@@ -369,6 +371,9 @@ func (h *Handler) log(ctx context.Context, r *request, resp wire.Response, took 
 	}
 	if r.out.err != nil {
 		attrs = append(attrs, slog.String("error", r.out.err.Error()))
+	}
+	if r.panicStack != "" {
+		attrs = append(attrs, slog.String("panicStack", r.panicStack))
 	}
 	level := slog.LevelInfo
 	if resp.HookStatus == wire.StatusFailed && resp.ErrorCode != wire.CodeNonCompliant {

@@ -306,11 +306,15 @@ func TestFailuresBecomeAnswers(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			h := newHandler(t, nil, handler.WithStore(tt.st), handler.WithEnv(handler.Env{Timeout: 100 * time.Millisecond}))
+			var logs bytes.Buffer
+			h := newHandler(t, &logs, handler.WithStore(tt.st), handler.WithEnv(handler.Env{Timeout: 100 * time.Millisecond}))
 			start := time.Now()
 			got := h.Handle(t.Context(), req{model: tt.model, props: good}.JSON())
 			if got.HookStatus != tt.wantStatus || got.ErrorCode != tt.wantCode || !strings.Contains(got.Message, tt.wantMsg) || got.ClientRequestToken != "tok" {
 				t.Errorf("got %+v", got)
+			}
+			if n := strings.Count(logs.String(), "\n"); n != 1 {
+				t.Errorf("%d log lines, want one decision line:\n%s", n, logs.String())
 			}
 			if took := time.Since(start); took > 5*time.Second {
 				t.Errorf("took %s: the handler's own deadline did not hold", took)
