@@ -24,7 +24,8 @@
 #   ACCOUNT [the caller's account]
 #   ARTIFACTS_BUCKET_PREFIX [rcfge-artifacts]  LAMBDA_ARCH [arm64]  VERSION [git describe]
 #   ALLOW_DIRTY [] (1: publish artifacts from a modified work tree)
-#   HOOK_ZIP [dist/rcfge-hook-<arch>.zip]  HANDLER_PACKAGE [dist/rcfge-config-enforcer.zip]
+#   DIST [dist] (where the job zip is built)  HOOK_ZIP [dist/rcfge-hook-<arch>.zip]
+#   HANDLER_PACKAGE [dist/rcfge-config-enforcer.zip]
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -171,13 +172,14 @@ publish_artifacts() {
 	[[ -f $handler_zip ]] || die "$handler_zip is missing: run make package"
 
 	# The svcref job: bootstrap plus a static linux rcfge, zipped without timestamps.
-	local job_dir=dist/svcref-job job_zip=dist/rcfge-svcref-job-$arch.zip
+	local dist=${DIST:-dist}
+	local job_dir=$dist/svcref-job job_zip=$dist/rcfge-svcref-job-$arch.zip
 	rm -rf "$job_dir" "$job_zip"
 	mkdir -p "$job_dir/bin"
 	CGO_ENABLED=0 GOOS=linux GOARCH=$goarch go build -trimpath -ldflags='-s -w' -o "$job_dir/bin/rcfge" ./tools/rcfge
 	install -m 0755 stacksets/svcref-job/bootstrap "$job_dir/bootstrap"
 	touch -d 2000-01-01T00:00:00Z "$job_dir/bootstrap" "$job_dir/bin" "$job_dir/bin/rcfge"
-	(cd "$job_dir" && zip -q -X -r "../${job_zip#dist/}" bootstrap bin)
+	(cd "$job_dir" && zip -q -X -r "../${job_zip##*/}" bootstrap bin)
 
 	local region bucket t
 	for region in $regions; do

@@ -1,6 +1,7 @@
 package stacksets_test
 
 import (
+	"archive/zip"
 	"bytes"
 	"context"
 	"crypto/sha256"
@@ -213,4 +214,127 @@ func TestPublishTemplates(t *testing.T) {
 			t.Errorf("dry run wrote %v", got)
 		}
 	})
+}
+
+func TestPublishArtifacts(t *testing.T) {
+	if testing.Short() {
+		t.Skip("integration test: starts versitygw, builds rcfge for linux and runs the aws CLI")
+	}
+	for _, tool := range []string{"bash", "aws", "openssl", "zip", "go"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Skipf("publish test needs %s: %v", tool, err)
+		}
+	}
+	srv, err := s3test.Start(context.Background())
+	if err != nil {
+		if os.Getenv("RCFGE_REQUIRE_S3") == "1" {
+			t.Fatalf("RCFGE_REQUIRE_S3=1 but versitygw did not start: %v", err)
+		}
+		t.Skipf("S3 integration test skipped: %v", err)
+	}
+	t.Cleanup(srv.Close)
+	ctx := context.Background()
+	regions := []string{"eu-west-1", "us-east-1"}
+	for _, r := range regions {
+		if err := srv.CreateBucket(ctx, "rcfge-artifacts-111122223333-"+r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	dist := t.TempDir()
+	for _, f := range []string{"rcfge-hook-arm64.zip", "rcfge-config-enforcer.zip"} {
+		if err := os.WriteFile(filepath.Join(dist, f), []byte("zip of "+f), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	run := func(t *testing.T, env ...string) (string, error) {
+		t.Helper()
+		cmd := exec.Command("bash", "../scripts/publish.sh", "artifacts")
+		cmd.Env = append([]string{
+			"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir(), "GOCACHE=" + goEnv(t, "GOCACHE"), "GOMODCACHE=" + goEnv(t, "GOMODCACHE"),
+			"AWS_ACCESS_KEY_ID=" + s3test.RootAccess, "AWS_SECRET_ACCESS_KEY=" + s3test.RootSecret,
+			"AWS_DEFAULT_REGION=" + s3test.Region, "AWS_CONFIG_FILE=/dev/null", "AWS_SHARED_CREDENTIALS_FILE=/dev/null",
+			"ENDPOINT_URL=" + srv.Endpoint, "ACCOUNT=111122223333", "VERSION=v9.9.9", "DIST=" + dist,
+			"HOOK_ZIP=" + filepath.Join(dist, "rcfge-hook-arm64.zip"), "HANDLER_PACKAGE=" + filepath.Join(dist, "rcfge-config-enforcer.zip"),
+		}, env...)
+		var out bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &out, &out
+		err := cmd.Run()
+		return out.String(), err
+	}
+
+	t.Run("every region gets the release", func(t *testing.T) {
+		out, err := run(t, "REGIONS=eu-west-1,us-east-1")
+		if err != nil {
+			t.Fatalf("publish artifacts: %v\n%s", err, out)
+		}
+		client := srv.Client(s3test.RootAccess, s3test.RootSecret)
+		for _, r := range regions {
+			bucket := "rcfge-artifacts-111122223333-" + r
+			for _, key := range []string{
+				"stacksets/v9.9.9/admin.yaml", "stacksets/v9.9.9/member.yaml", "stacksets/v9.9.9/management.yaml",
+				"stacksets/v9.9.9/svcref-job.yaml", "hook/v9.9.9/rcfge-hook-arm64.zip", "hook/v9.9.9/rcfge-config-enforcer.zip",
+				"svcref-job/v9.9.9/rcfge-svcref-job-arm64.zip",
+			} {
+				head, err := client.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String(bucket), Key: aws.String(key), ChecksumMode: types.ChecksumModeEnabled})
+				if err != nil {
+					t.Errorf("%s/%s: %v", bucket, key, err)
+					continue
+				}
+				if aws.ToString(head.ChecksumSHA256) == "" {
+					t.Errorf("%s/%s has no SHA-256 checksum", bucket, key)
+				}
+			}
+		}
+		for _, want := range []string{
+			"MemberTemplateUrl=https://rcfge-artifacts-111122223333-eu-west-1.s3.eu-west-1.amazonaws.com/stacksets/v9.9.9/member.yaml",
+			"HookCodeKey=hook/v9.9.9/rcfge-hook-arm64.zip",
+			"JobCodeKey=svcref-job/v9.9.9/rcfge-svcref-job-arm64.zip",
+		} {
+			if !strings.Contains(out, want) {
+				t.Errorf("output lacks %s:\n%s", want, out)
+			}
+		}
+		zr, err := zip.OpenReader(filepath.Join(dist, "rcfge-svcref-job-arm64.zip"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer zr.Close()
+		modes := map[string]os.FileMode{}
+		for _, f := range zr.File {
+			modes[f.Name] = f.Mode()
+		}
+		for _, name := range []string{"bootstrap", "bin/rcfge"} {
+			if m, ok := modes[name]; !ok || m&0o111 == 0 {
+				t.Errorf("job zip: %s missing or not executable (%v); entries %v", name, m, modes)
+			}
+		}
+	})
+
+	errorCases := []struct {
+		name string
+		env  []string
+		want string
+	}{
+		{"no regions", nil, "REGIONS is required"},
+		{"bad architecture", []string{"REGIONS=eu-west-1", "LAMBDA_ARCH=sparc"}, "LAMBDA_ARCH must be arm64 or x86_64"},
+		{"dirty tree", []string{"REGIONS=eu-west-1", "VERSION=v1-dirty"}, "the work tree has changes"},
+		{"missing hook zip", []string{"REGIONS=eu-west-1", "HOOK_ZIP=/nonexistent.zip"}, "/nonexistent.zip is missing: run make package"},
+	}
+	for _, tt := range errorCases {
+		t.Run(tt.name, func(t *testing.T) {
+			out, err := run(t, tt.env...)
+			if err == nil || !strings.Contains(out, tt.want) {
+				t.Errorf("publish artifacts = %v, want an error saying %q:\n%s", err, tt.want, out)
+			}
+		})
+	}
+}
+
+func goEnv(t *testing.T, key string) string {
+	t.Helper()
+	out, err := exec.Command("go", "env", key).Output()
+	if err != nil {
+		t.Fatalf("go env %s: %v", key, err)
+	}
+	return strings.TrimSpace(string(out))
 }
