@@ -142,9 +142,11 @@ func (c *RequestContext) UnmarshalJSON(b []byte) error {
 	c.CallbackContext = raw.CallbackContext
 	c.Invocation = 0
 	if s := strings.Trim(string(bytes.TrimSpace(raw.Invocation)), `"`); s != "" && s != "null" {
-		if _, err := fmt.Sscan(s, &c.Invocation); err != nil {
+		n, err := strconv.Atoi(s)
+		if err != nil {
 			return fmt.Errorf("requestContext.invocation %q: not an integer", s)
 		}
+		c.Invocation = n
 	}
 	return nil
 }

@@ -115,6 +115,7 @@ func TestDecodeErrors(t *testing.T) {
 		{"hookModel bad string", `{"hookModel":"{nope","actionInvocationPoint":"CREATE_PRE_PROVISION","requestData":{"targetName":"A::B::C"}}`, "invalid character"},
 		{"properties scalar", `{"actionInvocationPoint":"CREATE_PRE_PROVISION","requestData":{"targetName":"A::B::C","targetModel":{"resourceProperties":7}}}`, "resourceProperties: want a JSON object, got a number"},
 		{"invocation text", `{"actionInvocationPoint":"CREATE_PRE_PROVISION","requestData":{"targetName":"A::B::C"},"requestContext":{"invocation":"x"}}`, "not an integer"},
+		{"invocation trailing text", `{"actionInvocationPoint":"CREATE_PRE_PROVISION","requestData":{"targetName":"A::B::C"},"requestContext":{"invocation":"1abc"}}`, "not an integer"},
 		{"credentials number", `{"actionInvocationPoint":"CREATE_PRE_PROVISION","requestData":{"targetName":"A::B::C","callerCredentials":5}}`, "want a string or an object"},
 	}
 	for _, tt := range tests {
