@@ -12,7 +12,13 @@ import (
 	"github.com/rcfge/rcfge/schemas"
 )
 
-const s3Example = `{"BucketName":"my-bucket","NotificationConfiguration":{"TopicConfigurations":[{"Event":"s3:ObjectCreated:*","Topic":"arn:aws:sns:eu-west-1:111122223333:my-topic"}]}}`
+// s3Example is examples/s3-bucket-own-topic.yaml's bucket with its intrinsics resolved: the
+// design's notification to the account's own topic, plus the shipped template's security defaults.
+const s3Example = `{"BucketName":"uploads-111122223333-eu-west-1",
+ "BucketEncryption":{"ServerSideEncryptionConfiguration":[{"ServerSideEncryptionByDefault":{"SSEAlgorithm":"aws:kms","KMSMasterKeyID":"arn:aws:kms:eu-west-1:111122223333:alias/uploads"},"BucketKeyEnabled":true}]},
+ "PublicAccessBlockConfiguration":{"BlockPublicAcls":true,"BlockPublicPolicy":true,"IgnorePublicAcls":true,"RestrictPublicBuckets":true},
+ "VersioningConfiguration":{"Status":"Enabled"},
+ "NotificationConfiguration":{"TopicConfigurations":[{"Event":"s3:ObjectCreated:*","Topic":"arn:aws:sns:eu-west-1:111122223333:uploads-events"}]}}`
 
 var s3Ctx = engine.Context{AccountID: "111122223333", Region: "eu-west-1", StackName: "demo", LogicalResourceID: "Bucket"}
 

@@ -26,7 +26,13 @@ func s3Schema(b *testing.B) *schema.Schema {
 	return s
 }
 
-const s3Example = `{"BucketName":"my-bucket","NotificationConfiguration":{"TopicConfigurations":[{"Event":"s3:ObjectCreated:*","Topic":"arn:aws:sns:eu-west-1:111122223333:my-topic"}]}}`
+// s3Example is examples/s3-bucket-own-topic.yaml's bucket with its intrinsics resolved: the
+// design's notification to the account's own topic, plus the shipped template's security defaults.
+const s3Example = `{"BucketName":"uploads-111122223333-eu-west-1",
+ "BucketEncryption":{"ServerSideEncryptionConfiguration":[{"ServerSideEncryptionByDefault":{"SSEAlgorithm":"aws:kms","KMSMasterKeyID":"arn:aws:kms:eu-west-1:111122223333:alias/uploads"},"BucketKeyEnabled":true}]},
+ "PublicAccessBlockConfiguration":{"BlockPublicAcls":true,"BlockPublicPolicy":true,"IgnorePublicAcls":true,"RestrictPublicBuckets":true},
+ "VersioningConfiguration":{"Status":"Enabled"},
+ "NotificationConfiguration":{"TopicConfigurations":[{"Event":"s3:ObjectCreated:*","Topic":"arn:aws:sns:eu-west-1:111122223333:uploads-events"}]}}`
 
 // BenchmarkValidateS3 is validation alone (no coercion, no store, no cache).
 func BenchmarkValidateS3(b *testing.B) {
