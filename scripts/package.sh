@@ -19,8 +19,15 @@ arm64) goarch=arm64 ;;
 x86_64 | amd64) arch=x86_64 goarch=amd64 ;;
 *) die "architecture must be arm64 or x86_64, not $arch" ;;
 esac
-command -v zip >/dev/null || die "zip is required"
-command -v jq >/dev/null || die "jq is required"
+# zip, unzip and jq come from Debian's packages when missing (a fresh machine may lack them).
+need=()
+for tool in zip unzip jq; do command -v "$tool" >/dev/null || need+=("$tool"); done
+if ((${#need[@]})); then
+	command -v apt-get >/dev/null || die "${need[*]} required; install them with your package manager"
+	sudo=""
+	[[ $(id -u) == 0 ]] || sudo=sudo
+	$sudo apt-get update -qq && $sudo apt-get install -y -qq "${need[@]}" >/dev/null || die "could not install ${need[*]}"
+fi
 
 cd "$(dirname "$0")/.."
 dist=dist
