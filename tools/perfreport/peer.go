@@ -23,8 +23,12 @@ import (
 //go:embed peer.py
 var peerScript []byte
 
-// peerSeeds is how many valid and how many invalid instances each template gets.
-const peerSeeds = 10
+// peerSeeds is how many valid and how many invalid instances each template gets; peerRounds how
+// many turns each side takes.
+const (
+	peerSeeds  = 10
+	peerRounds = 3
+)
 
 // PeerFigures compare rcfge's validator with the Python peer on the same schemas and instances,
 // one core each.
@@ -151,18 +155,25 @@ func comparePeer(ctx context.Context, python, schemasDir string, minTime time.Du
 	if err := os.WriteFile(data, corpus, 0o644); err != nil {
 		return f, err
 	}
-	cmd := exec.CommandContext(ctx, python, script, data, fmt.Sprint(minTime.Seconds()))
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Run(); err != nil {
-		return f, fmt.Errorf("python peer (%s; `make bench` installs Debian's python3-jsonschema): %w: %s", python, err, strings.TrimSpace(stderr.String()))
+	runPython := func() (peerOutput, error) {
+		var py peerOutput
+		cmd := exec.CommandContext(ctx, python, script, data, fmt.Sprint(minTime.Seconds()))
+		var stdout, stderr bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &stdout, &stderr
+		if err := cmd.Run(); err != nil {
+			return py, fmt.Errorf("python peer (%s; `make bench` installs Debian's python3-jsonschema): %w: %s", python, err, strings.TrimSpace(stderr.String()))
+		}
+		if err := json.Unmarshal(stdout.Bytes(), &py); err != nil {
+			return py, fmt.Errorf("python peer output: %w", err)
+		}
+		if py.Seconds <= 0 || py.Validations == 0 {
+			return py, fmt.Errorf("python peer validated nothing (skipped: %v)", py.Skipped)
+		}
+		return py, nil
 	}
-	var py peerOutput
-	if err := json.Unmarshal(stdout.Bytes(), &py); err != nil {
-		return f, fmt.Errorf("python peer output: %w", err)
-	}
-	if py.Seconds <= 0 || py.Validations == 0 {
-		return f, fmt.Errorf("python peer validated nothing (skipped: %v)", py.Skipped)
+	py, err := runPython()
+	if err != nil {
+		return f, err
 	}
 	f.Python, f.JSONSchema, f.Skipped = py.Python, py.JSONSchema, py.Skipped
 	f.PyRate = float64(py.Validations) / py.Seconds
@@ -201,18 +212,37 @@ func comparePeer(ctx context.Context, python, schemasDir string, minTime time.Du
 		f.Schemas++
 		f.Instances += len(cc.instances)
 	}
-	n, start := 0, time.Now()
-	for time.Since(start) < minTime {
-		for _, c := range run {
-			for _, inst := range c.instances {
-				if _, err := c.s.Validate(inst, schema.Options{}); err != nil {
-					return f, err
+	goRun := func() (float64, error) {
+		n, start := 0, time.Now()
+		for time.Since(start) < minTime {
+			for _, c := range run {
+				for _, inst := range c.instances {
+					if _, err := c.s.Validate(inst, schema.Options{}); err != nil {
+						return 0, err
+					}
+					n++
 				}
-				n++
 			}
 		}
+		return float64(n) / time.Since(start).Seconds(), nil
 	}
-	f.GoRate = float64(n) / time.Since(start).Seconds()
+	// The machine is shared: the sides take turns, peerRounds times, and each keeps its best rate,
+	// so a burst of someone else's load does not decide the ratio.
+	for round := range peerRounds {
+		rate, err := goRun()
+		if err != nil {
+			return f, err
+		}
+		f.GoRate = max(f.GoRate, rate)
+		if round == 0 {
+			continue // the first Python run happened above, before the agreement check
+		}
+		py, err := runPython()
+		if err != nil {
+			return f, err
+		}
+		f.PyRate = max(f.PyRate, float64(py.Validations)/py.Seconds)
+	}
 	slices.Sort(f.Disagree)
 	return f, nil
 }
