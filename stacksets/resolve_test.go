@@ -64,6 +64,9 @@ func loadTemplate(path string) (*template, error) {
 	if line := aliasLine(&node); line > 0 {
 		return nil, fmt.Errorf("%s:%d: %w", path, line, errYAMLAlias)
 	}
+	if tag, line := unknownTag(&node); tag != "" {
+		return nil, fmt.Errorf("%s:%d: %s: %w", path, line, tag, errShortForm)
+	}
 	// goformation's tag processor knows every short form but !Condition (used inside Fn::And,
 	// Fn::Or and Fn::Not); expand it here so the evaluator sees {"Condition": name}.
 	expandConditionTags(&node)
@@ -94,7 +97,25 @@ func processYAML(data []byte, opts *intrinsics.ProcessorOptions) ([]byte, error)
 	return intrinsics.ProcessYAML(data, opts)
 }
 
+// shortForms are the short-form tags goformation's tag processor expands, plus !Condition,
+// which loadTemplate expands itself. Any other tag would be dropped silently.
+var shortForms = []string{"!Ref", "!GetAtt", "!Base64", "!FindInMap", "!GetAZs", "!ImportValue", "!Join", "!Select",
+	"!Split", "!Sub", "!Equals", "!Cidr", "!And", "!If", "!Not", "!Or", "!Condition"}
+
+func unknownTag(n *yaml.Node) (string, int) {
+	if strings.HasPrefix(n.Tag, "!") && !strings.HasPrefix(n.Tag, "!!") && !slices.Contains(shortForms, n.Tag) {
+		return n.Tag, n.Line
+	}
+	for _, c := range n.Content {
+		if tag, line := unknownTag(c); tag != "" {
+			return tag, line
+		}
+	}
+	return "", 0
+}
+
 var (
+	errShortForm = errors.New("short form this checker cannot read; write the function in long form (Fn::...)")
 	errYAMLAlias   = errors.New("YAML anchors and aliases are not allowed in CloudFormation templates")
 	errNoResources = errors.New("no Resources map")
 )
@@ -208,6 +229,63 @@ func (t *template) resolve(sc scenario) (*resolved, error) {
 	return out, nil
 }
 
+// ruleFunctions are the only functions CloudFormation evaluates in Rules (besides Ref).
+var ruleFunctions = []string{"Fn::And", "Fn::Contains", "Fn::EachMemberEquals", "Fn::EachMemberIn", "Fn::Equals",
+	"Fn::Not", "Fn::Or", "Fn::RefAll", "Fn::ValueOf", "Fn::ValueOfAll"}
+
+// ruleProblems evaluates the template's Rules for sc: an assertion that does not hold, or a
+// function Rules cannot use, is a problem.
+func (t *template) ruleProblems(sc scenario) []string {
+	var problems []string
+	e := &evaluator{t: t, sc: sc, conditions: map[string]bool{}, evaluating: map[string]bool{}}
+	for name, r := range t.section("Rules") {
+		walkKeys(r, func(k string, v any) {
+			if strings.HasPrefix(k, "Fn::") && !slices.Contains(ruleFunctions, k) {
+				problems = append(problems, fmt.Sprintf("rule %s: %s is not a rule function", name, k))
+			}
+			if ref, ok := v.(string); k == "Ref" && ok && t.parameter(ref) == nil {
+				problems = append(problems, fmt.Sprintf("rule %s: Ref %s is not a parameter", name, ref))
+			}
+		})
+		rule, _ := r.(map[string]any)
+		if c, ok := rule["RuleCondition"]; ok {
+			on, err := e.eval(c)
+			if err != nil {
+				problems = append(problems, fmt.Sprintf("rule %s: condition: %v", name, err))
+				continue
+			}
+			if on != true {
+				continue
+			}
+		}
+		asserts, _ := rule["Assertions"].([]any)
+		for _, a := range asserts {
+			m, _ := a.(map[string]any)
+			ok, err := e.eval(m["Assert"])
+			if err != nil || ok != true {
+				problems = append(problems, fmt.Sprintf("rule %s: %v (%v)", name, m["AssertDescription"], err))
+			}
+		}
+	}
+	slices.Sort(problems)
+	return problems
+}
+
+// walkKeys calls f with every key and value under v.
+func walkKeys(v any, f func(k string, v any)) {
+	switch x := v.(type) {
+	case map[string]any:
+		for k, item := range x {
+			f(k, item)
+			walkKeys(item, f)
+		}
+	case []any:
+		for _, item := range x {
+			walkKeys(item, f)
+		}
+	}
+}
+
 // noValue marks AWS::NoValue until the enclosing map or list drops it.
 type noValue struct{}
 
@@ -265,9 +343,7 @@ func (e *evaluator) ref(name string) (any, error) {
 			case []any:
 				return l, nil
 			case string:
-				if l == "" {
-					return []any{}, nil
-				}
+				// As CloudFormation: "" is the one-element list [""].
 				var items []any
 				for _, s := range strings.Split(l, ",") {
 					items = append(items, strings.TrimSpace(s))
@@ -399,6 +475,16 @@ func (e *evaluator) intrinsic(fn string, arg any) (any, error) {
 		default:
 			return slices.Contains(bs, true), nil
 		}
+	case "Fn::Contains": // rule function
+		a, err := e.evalList(arg, 2)
+		if err != nil {
+			return nil, fmt.Errorf("Fn::Contains: %w", err)
+		}
+		list, ok := a[0].([]any)
+		if !ok {
+			return nil, fmt.Errorf("Fn::Contains of a non-list %v", a[0])
+		}
+		return slices.Contains(list, a[1]), nil
 	case "Fn::Join":
 		a, err := e.evalList(arg, 2)
 		if err != nil {

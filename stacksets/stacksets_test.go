@@ -176,6 +176,7 @@ func TestLoadTemplateErrors(t *testing.T) {
 		wantErr error
 	}{
 		{"yaml alias", "testdata/alias.yaml", errYAMLAlias},
+		{"unknown short form", "testdata/short-contains.yaml", errShortForm},
 		{"no resources", "testdata/no-resources.yaml", errNoResources},
 		{"missing file", "testdata/does-not-exist.yaml", os.ErrNotExist},
 	}

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -276,6 +277,51 @@ func TestEvaluator(t *testing.T) {
 			}
 			if diff := cmp.Diff(tt.want, got); !tt.wantErr && diff != "" {
 				t.Errorf("eval (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestRules(t *testing.T) {
+	for file, scs := range scenarios() {
+		tmpl, err := loadTemplate(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, sc := range scs {
+			for _, p := range tmpl.ruleProblems(sc) {
+				t.Errorf("%s/%d: %s", file, i, p)
+			}
+		}
+	}
+	tests := []struct {
+		file   string
+		params map[string]any
+		want   []string
+	}{
+		{"admin.yaml", map[string]any{"OrganizationId": testOrgID, "HomeRegion": "eu-central-1",
+			"MemberTemplateUrl": "https://b.s3.eu-west-1.amazonaws.com/m.yaml", "TargetRegions": "eu-west-1"},
+			[]string{"rule StackSetNeedsTargets: TargetOrganizationalUnitIds is required", "rule StackSetNeedsTargets: TargetRegions must include HomeRegion"}},
+		{"member.yaml", map[string]any{"AdminAccountId": "999988887777", "TemplatesBucketRegion": testRegion},
+			[]string{"rule LambdaModeNeedsCode: HookCodeKey is required"}},
+		{"member.yaml", map[string]any{"HookMode": "registered", "AdminAccountId": "999988887777", "TemplatesBucketRegion": testRegion},
+			[]string{"rule RegisteredModeNeedsPackage: SchemaHandlerPackageKey is required"}},
+		{"testdata/bad-rule.yaml", nil, []string{"rule UsesJoin: Fn::Join is not a rule function", "rule UsesJoin: Ref AWS::Region is not a parameter"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			tmpl, err := loadTemplate(tt.file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := tmpl.ruleProblems(scenario{Params: tt.params})
+			if len(got) != len(tt.want) {
+				t.Fatalf("rule problems = %q, want %d like %q", got, len(tt.want), tt.want)
+			}
+			for i, w := range tt.want {
+				if !strings.HasPrefix(got[i], w) {
+					t.Errorf("problem %d = %q, want it to start with %q", i, got[i], w)
+				}
 			}
 		})
 	}
