@@ -115,7 +115,7 @@ func unknownTag(n *yaml.Node) (string, int) {
 }
 
 var (
-	errShortForm = errors.New("short form this checker cannot read; write the function in long form (Fn::...)")
+	errShortForm   = errors.New("short form this checker cannot read; write the function in long form (Fn::...)")
 	errYAMLAlias   = errors.New("YAML anchors and aliases are not allowed in CloudFormation templates")
 	errNoResources = errors.New("no Resources map")
 )
