@@ -35,7 +35,14 @@ type CompileError struct {
 }
 
 func (e *CompileError) Error() string {
-	return fmt.Sprintf("template %s is not a valid schema: %v", e.Template, e.Err)
+	// The validator wraps its finding in "jsonschema <url> compilation failed"; the template is
+	// already named, so only the finding is kept.
+	msg := e.Err.Error()
+	var se *jsonschema.SchemaError
+	if errors.As(e.Err, &se) && se.Err != nil {
+		msg = strings.TrimPrefix(se.Err.Error(), "jsonschema: ")
+	}
+	return fmt.Sprintf("template %s is not a valid schema: %s", e.Template, msg)
 }
 
 func (e *CompileError) Unwrap() error { return e.Err }
@@ -94,7 +101,8 @@ func Compile(name string, doc any) (*Schema, error) {
 	if err != nil {
 		return nil, &CompileError{Template: name, Err: err}
 	}
-	url := "rcfge:///" + name
+	// A fixed URL: the name may itself be a URL (s3://...), and messages name the template anyway.
+	url := "rcfge:///template.json"
 	c := jsonschema.NewCompiler()
 	c.Draft = draft
 	c.LoadURL = func(u string) (io.ReadCloser, error) {
