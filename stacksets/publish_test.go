@@ -251,6 +251,7 @@ func TestPublishArtifacts(t *testing.T) {
 		cmd := exec.Command("bash", "../scripts/publish.sh", "artifacts")
 		cmd.Env = append([]string{
 			"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir(), "GOCACHE=" + goEnv(t, "GOCACHE"), "GOMODCACHE=" + goEnv(t, "GOMODCACHE"),
+			"GOPATH=" + goEnv(t, "GOPATH"), "GOFLAGS=" + goEnv(t, "GOFLAGS"), "GOTOOLCHAIN=" + goEnv(t, "GOTOOLCHAIN"),
 			"AWS_ACCESS_KEY_ID=" + s3test.RootAccess, "AWS_SECRET_ACCESS_KEY=" + s3test.RootSecret,
 			"AWS_DEFAULT_REGION=" + s3test.Region, "AWS_CONFIG_FILE=/dev/null", "AWS_SHARED_CREDENTIALS_FILE=/dev/null",
 			"ENDPOINT_URL=" + srv.Endpoint, "ACCOUNT=111122223333", "VERSION=v9.9.9", "DIST=" + dist,
