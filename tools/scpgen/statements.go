@@ -95,7 +95,7 @@ func (b *builder) statements(prov map[string]bool) ([]logical, error) {
 		actions: deny,
 	})
 	add(logical{
-		why: "nobody but the pipeline and the StackSets execution role touches the hook, its role, its function, its alert topic or its StackSet",
+		why: "nobody but the pipeline and the StackSets execution role touches the hook, its roles, its function and log group, its key alias, its alerts or its StackSet",
 		stmt: policy.Statement{Sid: SidProtectRCFGEResources, Effect: "Deny", Condition: exceptRCFGE, Resource: policy.List{
 			// Service-managed stack instances are named StackSet-<name>-<uuid>.
 			cfn(fmt.Sprintf("stack/StackSet-%s-*/*", n.StackSetName)),
@@ -105,9 +105,16 @@ func (b *builder) statements(prov map[string]bool) ([]logical, error) {
 			cfn("type/hook/" + typeARNName(n.HookAlias)),
 			cfn("type/hook/" + typeARNName(n.HookAlias) + "/*"),
 			role(n.HookExecutionRoleName),
+			// The function's own role carries the function's name (stacksets/member.yaml).
+			role(n.HookFunctionName),
 			fmt.Sprintf("arn:%s:lambda:*:*:function:%s", partition, n.HookFunctionName),
 			fmt.Sprintf("arn:%s:lambda:*:*:function:%s:*", partition, n.HookFunctionName),
+			fmt.Sprintf("arn:%s:logs:*:*:log-group:/aws/lambda/%s", partition, n.HookFunctionName),
+			fmt.Sprintf("arn:%s:logs:*:*:log-group:/aws/lambda/%s:*", partition, n.HookFunctionName),
+			fmt.Sprintf("arn:%s:kms:*:*:alias/%s", partition, n.StackSetName),
 			fmt.Sprintf("arn:%s:sns:*:*:%s", partition, n.AlertTopicName),
+			// The alert rules are named <alertTopicName>-<what>.
+			fmt.Sprintf("arn:%s:events:*:*:rule/%s-*", partition, n.AlertTopicName),
 		}},
 		all: true,
 	})
