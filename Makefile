@@ -32,12 +32,15 @@ $(VERSITYGW):
 	@mkdir -p $(TOOLS_BIN)
 	GOBIN=$(TOOLS_BIN) GOFLAGS= $(GO) install github.com/versity/versitygw/cmd/versitygw@$(VERSITYGW_VERSION)
 
-## test: the whole suite, as CI runs it (race detector, integration against versitygw, short fuzz)
+## test: the whole suite, as CI runs it (scripts/test.sh): the race detector on the concurrent
+## code, the rest without it, integration against versitygw, the shipped templates' lint and unit
+## tests, and a short run of every fuzz target.
+CI_FUZZTIME ?= 4s
 test: tools build
-	RCFGE_REQUIRE_S3=1 $(GO) test -race -count=1 -timeout 20m ./...
+	RCFGE_REQUIRE_S3=1 ./scripts/test.sh
 	./bin/rcfge schemas lint schemas/
 	./bin/rcfge schemas test schemas/
-	$(MAKE) --no-print-directory fuzz FUZZTIME=5s
+	$(MAKE) --no-print-directory fuzz FUZZTIME=$(CI_FUZZTIME)
 
 ## test-short: unit tests only, no race detector
 test-short:
