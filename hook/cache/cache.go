@@ -4,6 +4,7 @@ package cache
 
 import (
 	"container/list"
+	"fmt"
 	"sync"
 )
 
@@ -67,8 +68,10 @@ func (c *LRU[V]) Do(key string, load func() (V, error)) (v V, hit bool, err erro
 	c.mu.Unlock()
 
 	defer func() {
-		// A panicking loader must not leave waiters blocked forever.
+		// A panicking loader must neither leave waiters blocked nor hand them (or the cache) a
+		// zero value as if it had loaded: they get an error, and the panic goes on up.
 		if r := recover(); r != nil {
+			cl.err = fmt.Errorf("cache: loading %q panicked: %v", key, r)
 			c.finish(key, cl)
 			panic(r)
 		}
