@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,9 +12,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/rcfge/rcfge/tools/cfntemplate"
+	"github.com/rcfge/rcfge/tools/golden"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files")
 
 // testOptions are the deployment facts every parse test resolves against.
 var testOptions = cfntemplate.Options{
@@ -25,26 +23,10 @@ var testOptions = cfntemplate.Options{
 	Parameters: map[string]string{"Env": "prod", "NotInTemplate": "ignored"},
 }
 
-// golden compares got with testdata/<test>/<name>.golden, or rewrites it with -update.
-func golden(t *testing.T, name string, got []byte) {
+// assertGolden compares got with testdata/<test>/<name>.golden, or rewrites it with -update.
+func assertGolden(t *testing.T, name string, got []byte) {
 	t.Helper()
-	path := filepath.Join("testdata", strings.Split(t.Name(), "/")[0], name+".golden")
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if diff := cmp.Diff(string(want), string(got)); diff != "" {
-		t.Errorf("%s mismatch (-want +got):\n%s", path, diff)
-	}
+	golden.Assert(t, filepath.Join("testdata", strings.Split(t.Name(), "/")[0], name+".golden"), got)
 }
 
 func TestParse(t *testing.T) {
@@ -72,7 +54,7 @@ func TestParse(t *testing.T) {
 			if err := enc.Encode(tmpl); err != nil {
 				t.Fatal(err)
 			}
-			golden(t, strings.TrimSuffix(name, filepath.Ext(name)), b.Bytes())
+			assertGolden(t, strings.TrimSuffix(name, filepath.Ext(name)), b.Bytes())
 		})
 	}
 }

@@ -36,7 +36,7 @@ func TestReport(t *testing.T) {
 			if err := render.Write(&b, f, report); err != nil {
 				t.Fatal(err)
 			}
-			golden(t, string(f), b.Bytes())
+			assertGolden(t, string(f), b.Bytes())
 		})
 	}
 }

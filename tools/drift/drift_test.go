@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -17,11 +16,10 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/rcfge/rcfge/tools/drift"
+	"github.com/rcfge/rcfge/tools/golden"
 	"github.com/rcfge/rcfge/tools/render"
 	"github.com/rcfge/rcfge/tools/schemagen"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
 
 func decode(t *testing.T, s string) map[string]any {
 	t.Helper()
@@ -456,7 +454,7 @@ func TestReportRender(t *testing.T) {
 			if err := render.Write(&buf, f, rep); err != nil {
 				t.Fatalf("render.Write(%s) error = %v", f, err)
 			}
-			golden(t, filepath.Join("testdata", "TestReportRender", string(f)+".golden"), buf.Bytes())
+			golden.Assert(t, filepath.Join("testdata", "TestReportRender", string(f)+".golden"), buf.Bytes())
 		})
 	}
 }
@@ -488,7 +486,7 @@ func TestReportRenderForms(t *testing.T) {
 				if err := render.Write(&buf, f, rep); err != nil {
 					t.Fatal(err)
 				}
-				golden(t, filepath.Join("testdata", "TestReportRenderForms", name+"."+string(f)+".golden"), buf.Bytes())
+				golden.Assert(t, filepath.Join("testdata", "TestReportRenderForms", name+"."+string(f)+".golden"), buf.Bytes())
 			})
 		}
 	}
@@ -508,23 +506,3 @@ func TestReportWriteError(t *testing.T) {
 type failingWriter struct{}
 
 func (failingWriter) Write([]byte) (int, error) { return 0, errUnreadable }
-
-func golden(t *testing.T, path string, got []byte) {
-	t.Helper()
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("golden file (run with -update to create): %v", err)
-	}
-	if diff := cmp.Diff(string(want), string(got)); diff != "" {
-		t.Errorf("output mismatch with %s (-want +got):\n%s", path, diff)
-	}
-}

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"flag"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -14,6 +13,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
+	"github.com/rcfge/rcfge/tools/golden"
 	"github.com/rcfge/rcfge/tools/lint"
 	"github.com/rcfge/rcfge/tools/render"
 	"github.com/rcfge/rcfge/tools/schemagen"
@@ -29,8 +29,6 @@ func (failingSource) Types(context.Context) ([]string, error) { return nil, errU
 func (failingSource) Get(context.Context, string) (schemagen.Provider, error) {
 	return schemagen.Provider{}, errUnreadable
 }
-
-var update = flag.Bool("update", false, "rewrite golden files")
 
 // f is a finding without its message: what a test pins.
 func f(file string, rule lint.Rule, sev lint.Severity, path string) lint.Finding {
@@ -270,27 +268,7 @@ func TestReportRender(t *testing.T) {
 			if err := render.Write(&buf, format, rep); err != nil {
 				t.Fatalf("render.Write(%s) error = %v", format, err)
 			}
-			golden(t, filepath.Join("testdata", "TestReportRender", dir+"."+string(format)+".golden"), buf.Bytes())
+			golden.Assert(t, filepath.Join("testdata", "TestReportRender", dir+"."+string(format)+".golden"), buf.Bytes())
 		}
-	}
-}
-
-func golden(t *testing.T, path string, got []byte) {
-	t.Helper()
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("golden file (run with -update to create): %v", err)
-	}
-	if diff := cmp.Diff(string(want), string(got)); diff != "" {
-		t.Errorf("output mismatch with %s (-want +got):\n%s", path, diff)
 	}
 }

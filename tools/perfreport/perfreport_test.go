@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -12,9 +11,9 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
-)
 
-var update = flag.Bool("update", false, "rewrite the golden files")
+	"github.com/rcfge/rcfge/tools/golden"
+)
 
 func fixtureBenches(t *testing.T) []Bench {
 	t.Helper()
@@ -136,19 +135,7 @@ func TestMarkdown(t *testing.T) {
 		Problems: []string{"benchmarks of ./tools/scpgen: exit status 1:\nFAIL"},
 	}
 	got := markdown(r)
-	golden := filepath.Join("testdata", "TestMarkdown.golden")
-	if *update {
-		if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if diff := cmp.Diff(string(want), got); diff != "" {
-		t.Errorf("markdown (-golden +got):\n%s", diff)
-	}
+	golden.AssertString(t, filepath.Join("testdata", "TestMarkdown.golden"), got)
 }
 
 func TestStartToReadyErrors(t *testing.T) {

@@ -1,21 +1,17 @@
 package schemagen_test
 
 import (
-	"bytes"
 	"errors"
-	"flag"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/rcfge/rcfge/hook/placeholder"
 	"github.com/rcfge/rcfge/hook/schema"
 	"github.com/rcfge/rcfge/hook/verdict"
+	"github.com/rcfge/rcfge/tools/golden"
 	"github.com/rcfge/rcfge/tools/schemagen"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
 
 func readFile(t *testing.T, path string) []byte {
 	t.Helper()
@@ -24,23 +20,6 @@ func readFile(t *testing.T, path string) []byte {
 		t.Fatal(err)
 	}
 	return b
-}
-
-func golden(t *testing.T, got []byte) {
-	t.Helper()
-	path := filepath.Join("testdata", filepath.FromSlash(t.Name())+".golden")
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want := readFile(t, path)
-	if !bytes.Equal(got, want) {
-		t.Errorf("output differs from %s (run go test -update and review the diff):\n%s", path, got)
-	}
 }
 
 func widget(t *testing.T) schemagen.Provider {
@@ -65,7 +44,7 @@ func TestGenerateGolden(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			golden(t, tpl.Body)
+			golden.Assert(t, golden.Path(t), tpl.Body)
 			doc, err := schema.Decode(tpl.Body)
 			if err != nil {
 				t.Fatal(err)

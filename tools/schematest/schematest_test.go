@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"flag"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -15,11 +14,10 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/rcfge/rcfge/tools/golden"
 	"github.com/rcfge/rcfge/tools/render"
 	"github.com/rcfge/rcfge/tools/schematest"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
 
 // outcomes maps "suite//case" (or the suite file alone for an invalid suite) to its outcome.
 func outcomes(rep schematest.Report) map[string]schematest.Outcome {
@@ -223,34 +221,14 @@ func TestReportRender(t *testing.T) {
 		if err := render.Write(&buf, format, rep); err != nil {
 			t.Fatalf("render.Write(%s) error = %v", format, err)
 		}
-		golden(t, filepath.Join("testdata", "TestReportRender", string(format)+".golden"), buf.Bytes())
+		golden.Assert(t, filepath.Join("testdata", "TestReportRender", string(format)+".golden"), buf.Bytes())
 	}
 	rep.Verbose = true
 	var buf bytes.Buffer
 	if err := render.Write(&buf, render.Text, rep); err != nil {
 		t.Fatal(err)
 	}
-	golden(t, filepath.Join("testdata", "TestReportRender", "verbose.golden"), buf.Bytes())
-}
-
-func golden(t *testing.T, path string, got []byte) {
-	t.Helper()
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("golden file (run with -update to create): %v", err)
-	}
-	if diff := cmp.Diff(string(want), string(got)); diff != "" {
-		t.Errorf("output mismatch with %s (-want +got):\n%s", path, diff)
-	}
+	golden.Assert(t, filepath.Join("testdata", "TestReportRender", "verbose.golden"), buf.Bytes())
 }
 
 // TestRunScalars checks that YAML scalars reach the engine as written: each case is approved only

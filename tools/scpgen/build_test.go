@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"flag"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -13,12 +12,11 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/rcfge/rcfge/tools/golden"
 	"github.com/rcfge/rcfge/tools/scpgen"
 	"github.com/rcfge/rcfge/tools/scpgen/pack"
 	"github.com/rcfge/rcfge/tools/svcref"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files")
 
 func fixtureCatalog(t *testing.T) *svcref.Catalog {
 	t.Helper()
@@ -43,11 +41,11 @@ func fixtureInput(t *testing.T, config, templates string) scpgen.Input {
 	}
 }
 
-// golden compares the build's files with testdata/TestBuild/<name>/, or rewrites them with -update.
-func golden(t *testing.T, name string, res *scpgen.Result) {
+// assertGoldenDir compares the build's files with testdata/TestBuild/<name>/, or rewrites them with -update.
+func assertGoldenDir(t *testing.T, name string, res *scpgen.Result) {
 	t.Helper()
 	dir := filepath.Join("testdata", "TestBuild", name)
-	if *update {
+	if golden.Update() {
 		if err := os.RemoveAll(dir); err != nil {
 			t.Fatal(err)
 		}
@@ -127,7 +125,7 @@ func TestBuild(t *testing.T) {
 					t.Errorf("%s: %d characters over %d", p.File, p.Chars, in.Config.Quotas.MaxChars)
 				}
 			}
-			golden(t, tt.name, res)
+			assertGoldenDir(t, tt.name, res)
 			// What the build wrote must pass the checker.
 			dir := t.TempDir()
 			if err := scpgen.Write(dir, res); err != nil {

@@ -3,10 +3,8 @@ package validate_test
 import (
 	"bytes"
 	"errors"
-	"flag"
 	"io"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"testing/iotest"
@@ -19,31 +17,9 @@ import (
 	"github.com/rcfge/rcfge/tools/cfntemplate"
 	"github.com/rcfge/rcfge/tools/cli"
 	"github.com/rcfge/rcfge/tools/cli/validate"
+	"github.com/rcfge/rcfge/tools/golden"
 	"github.com/rcfge/rcfge/tools/render"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files")
-
-func golden(t *testing.T, got string) {
-	t.Helper()
-	path := filepath.Join("testdata", filepath.FromSlash(t.Name())+".golden")
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if diff := cmp.Diff(string(want), got); diff != "" {
-		t.Errorf("%s mismatch (-want +got):\n%s", path, diff)
-	}
-}
 
 func TestNewCmdValidateFlags(t *testing.T) {
 	t.Parallel()
@@ -167,7 +143,7 @@ func TestValidateRunFormats(t *testing.T) {
 			if tt.wantExit == cli.ExitFindings && !errors.Is(err, cli.ErrFindings) {
 				t.Errorf("error %v, want cli.ErrFindings", err)
 			}
-			golden(t, out)
+			golden.AssertString(t, golden.Path(t), out)
 		})
 	}
 }

@@ -3,7 +3,6 @@ package diff_test
 import (
 	"bytes"
 	"context"
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,13 +10,12 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/rcfge/rcfge/tools/golden"
 	"github.com/rcfge/rcfge/tools/render"
 	"github.com/rcfge/rcfge/tools/svcref"
 	"github.com/rcfge/rcfge/tools/svcref/diff"
 	"github.com/rcfge/rcfge/tools/svcref/policy"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files")
 
 func load(t testing.TB, dir string) *svcref.Catalog {
 	t.Helper()
@@ -161,7 +159,7 @@ func TestRender(t *testing.T) {
 			if err := render.Write(&buf, tt.format, r); err != nil {
 				t.Fatalf("render.Write: %v", err)
 			}
-			golden(t, filepath.Join("testdata", "TestRender", tt.name+".golden"), buf.Bytes())
+			golden.Assert(t, filepath.Join("testdata", "TestRender", tt.name+".golden"), buf.Bytes())
 		})
 	}
 }
@@ -182,7 +180,7 @@ func TestSummary(t *testing.T) {
 			if err := tt.r.WriteSummary(&buf); err != nil {
 				t.Fatal(err)
 			}
-			golden(t, filepath.Join("testdata", "TestSummary", tt.name+".golden"), buf.Bytes())
+			golden.Assert(t, filepath.Join("testdata", "TestSummary", tt.name+".golden"), buf.Bytes())
 		})
 	}
 }
@@ -193,26 +191,6 @@ func TestSubject(t *testing.T) {
 	want := "AWS service reference old -> new: 1 new services, 4 new actions, 2 removed actions, 4 widened wildcards"
 	if got != want {
 		t.Errorf("Subject() = %q, want %q", got, want)
-	}
-}
-
-func golden(t *testing.T, path string, got []byte) {
-	t.Helper()
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("golden file: %v (run with -update to create it)", err)
-	}
-	if d := cmp.Diff(string(want), string(got)); d != "" {
-		t.Errorf("%s mismatch (-want +got):\n%s", path, d)
 	}
 }
 

@@ -3,7 +3,6 @@ package replay
 import (
 	"context"
 	"errors"
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
@@ -16,10 +15,9 @@ import (
 	"github.com/rcfge/rcfge/hook/store/s3store/s3test"
 	"github.com/rcfge/rcfge/hook/wire"
 	"github.com/rcfge/rcfge/tools/cli"
+	"github.com/rcfge/rcfge/tools/golden"
 	"github.com/rcfge/rcfge/tools/render"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
 
 var srv *s3test.Server
 
@@ -101,28 +99,8 @@ func TestReplayExamples(t *testing.T) {
 				t.Fatalf("err = %v, want ErrFindings", err)
 			}
 			got := strings.ReplaceAll(out.String(), examples+"/", "")
-			golden(t, filepath.Join("testdata", "TestReplayExamples", string(format)+".golden"), got)
+			golden.AssertString(t, filepath.Join("testdata", "TestReplayExamples", string(format)+".golden"), got)
 		})
-	}
-}
-
-func golden(t *testing.T, path, got string) {
-	t.Helper()
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run with -update)", err)
-	}
-	if diff := cmp.Diff(string(want), got); diff != "" {
-		t.Errorf("(-want +got):\n%s", diff)
 	}
 }
 

@@ -3,9 +3,6 @@ package drift_test
 import (
 	"context"
 	"errors"
-	"flag"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -15,10 +12,9 @@ import (
 
 	"github.com/rcfge/rcfge/tools/cli"
 	"github.com/rcfge/rcfge/tools/cli/schemas/drift"
+	"github.com/rcfge/rcfge/tools/golden"
 	"github.com/rcfge/rcfge/tools/render"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files")
 
 func TestNewCmdDriftFlags(t *testing.T) {
 	t.Parallel()
@@ -125,29 +121,8 @@ func TestDriftRun(t *testing.T) {
 				t.Fatalf("Execute() error = %v, want %v", err, tt.wantErr)
 			}
 			if tt.golden {
-				golden(t, out.String())
+				golden.AssertString(t, golden.Path(t), out.String())
 			}
 		})
-	}
-}
-
-func golden(t *testing.T, got string) {
-	t.Helper()
-	path := filepath.Join("testdata", filepath.FromSlash(t.Name())+".golden")
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if diff := cmp.Diff(string(want), got); diff != "" {
-		t.Errorf("%s mismatch (-want +got):\n%s", path, diff)
 	}
 }
