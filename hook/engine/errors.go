@@ -49,6 +49,9 @@ type Error struct {
 
 func (e *Error) Error() string {
 	switch {
+	case e.Kind == KindMissingTemplate:
+		// Its cause already names the type and says what is missing.
+		return e.Err.Error()
 	case e.Template != "":
 		return fmt.Sprintf("%s: template %s: %v", e.Kind, e.Template, e.Err)
 	case e.TypeName != "":

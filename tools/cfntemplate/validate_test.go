@@ -130,13 +130,13 @@ func TestValidateErrors(t *testing.T) {
 			name:     "engine error names file and resource",
 			ev:       &fakeEvaluator{errs: map[string]error{"Topic": missing}},
 			wantKind: engine.KindMissingTemplate,
-			wantMsg:  "testdata/validate/mixed.yaml:6: resource Topic: missing template: AWS::SNS::Topic: not approved",
+			wantMsg:  "testdata/validate/mixed.yaml:6: resource Topic: not approved",
 		},
 		{
 			name:     "missing template from a real store",
 			ev:       engine.New(dirstore.New(fstest.MapFS{})),
 			wantKind: engine.KindMissingTemplate,
-			wantMsg:  "mixed.yaml:6: resource Topic: missing template: AWS::SNS::Topic",
+			wantMsg:  "mixed.yaml:6: resource Topic: AWS::SNS::Topic is not an approved resource type",
 		},
 		{
 			name:     "invalid template",

@@ -191,7 +191,7 @@ func TestValidateRunErrors(t *testing.T) {
 		{name: "yaml syntax error", args: []string{"testdata/input/syntax.yaml"}, wantIs: cfntemplate.ErrSyntax, wantMsg: "testdata/input/syntax.yaml: syntax error"},
 		{name: "not a template", args: []string{"testdata/input/not-template.yaml"}, wantIs: cfntemplate.ErrNotTemplate, wantMsg: "not a CloudFormation template: no Resources map"},
 		{name: "non-object properties", args: []string{"testdata/input/properties-string.yaml"}, wantIs: cfntemplate.ErrResource, wantMsg: "testdata/input/properties-string.yaml:2: invalid resource: Bucket: Properties is a string, not an object"},
-		{name: "unknown resource type", args: []string{"testdata/input/unknown-type.yaml"}, wantKind: engine.KindMissingTemplate, wantMsg: "testdata/input/unknown-type.yaml:2: resource Queue: missing template: AWS::SQS::Queue"},
+		{name: "unknown resource type", args: []string{"testdata/input/unknown-type.yaml"}, wantKind: engine.KindMissingTemplate, wantMsg: "testdata/input/unknown-type.yaml:2: resource Queue: AWS::SQS::Queue is not an approved resource type"},
 		{name: "invalid type name", args: []string{"testdata/input/invalid-type.yaml"}, wantKind: engine.KindRequest, wantMsg: `testdata/input/invalid-type.yaml:2: resource Thing: invalid request: not-a-type`},
 		{name: "templates folder missing", args: []string{"--templates", "testdata/nope", "testdata/input/approved.yaml"}, wantIs: os.ErrNotExist, wantMsg: "--templates: stat testdata/nope"},
 		{name: "templates folder is a file", args: []string{"--templates", "testdata/input/approved.yaml", "testdata/input/approved.yaml"}, wantMsg: "--templates testdata/input/approved.yaml: not a directory"},
