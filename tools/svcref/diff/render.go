@@ -19,21 +19,10 @@ func (r *Report) WriteText(w io.Writer) error {
 	fmt.Fprintf(&b, "AWS service reference changes from %s to %s\n\n", r.Old, r.New)
 	r.writeTotals(&b)
 
-	for _, status := range []string{StatusAdded, StatusRemoved} {
-		first := true
-		for _, s := range r.Services {
-			if s.Status != status {
-				continue
-			}
-			if first {
-				fmt.Fprintf(&b, "\n%s services\n", titleStatus(status))
-				first = false
-			}
-			n := len(s.NewActions)
-			if status == StatusRemoved {
-				n = len(s.RemovedActions)
-			}
-			fmt.Fprintf(&b, "  %-40s %5d %s\n", s.Name, n, plural(n, "action", "actions"))
+	for _, g := range r.servicesByStatus() {
+		fmt.Fprintf(&b, "\n%s services\n", titleStatus(g.status))
+		for _, s := range g.services {
+			fmt.Fprintf(&b, "  %-40s %5d %s\n", s.name, s.actions, plural(s.actions, "action", "actions"))
 		}
 	}
 
@@ -89,21 +78,10 @@ func (r *Report) WriteMarkdown(w io.Writer) error {
 	for _, row := range r.totalRows() {
 		fmt.Fprintf(&b, "| %s | %d | %s |\n", row.label, row.n, row.note)
 	}
-	for _, status := range []string{StatusAdded, StatusRemoved} {
-		first := true
-		for _, s := range r.Services {
-			if s.Status != status {
-				continue
-			}
-			if first {
-				fmt.Fprintf(&b, "\n### %s services\n\n| service | actions |\n|---|---:|\n", titleStatus(status))
-				first = false
-			}
-			n := len(s.NewActions)
-			if status == StatusRemoved {
-				n = len(s.RemovedActions)
-			}
-			fmt.Fprintf(&b, "| `%s` | %d |\n", s.Name, n)
+	for _, g := range r.servicesByStatus() {
+		fmt.Fprintf(&b, "\n### %s services\n\n| service | actions |\n|---|---:|\n", titleStatus(g.status))
+		for _, s := range g.services {
+			fmt.Fprintf(&b, "| `%s` | %d |\n", s.name, s.actions)
 		}
 	}
 	b.WriteString("\n### Changes by service\n")
@@ -265,4 +243,38 @@ func plural(n int, one, many string) string {
 // code span.
 func mdCell(s string) string {
 	return strings.NewReplacer("|", "\\|", "`", "'", "\n", " ", "\r", " ").Replace(s)
+}
+
+// serviceGroup is the added or the removed services, each with the number of actions it brought
+// or took away.
+type serviceGroup struct {
+	status   string
+	services []serviceCount
+}
+
+type serviceCount struct {
+	name    string
+	actions int
+}
+
+// servicesByStatus lists the added services, then the removed ones; empty groups are left out.
+func (r *Report) servicesByStatus() []serviceGroup {
+	var out []serviceGroup
+	for _, status := range []string{StatusAdded, StatusRemoved} {
+		g := serviceGroup{status: status}
+		for _, s := range r.Services {
+			if s.Status != status {
+				continue
+			}
+			n := len(s.NewActions)
+			if status == StatusRemoved {
+				n = len(s.RemovedActions)
+			}
+			g.services = append(g.services, serviceCount{name: s.Name, actions: n})
+		}
+		if len(g.services) > 0 {
+			out = append(out, g)
+		}
+	}
+	return out
 }
