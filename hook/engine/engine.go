@@ -60,6 +60,11 @@ type Result struct {
 	TemplateVersion string
 	// CacheHit is true when the compiled schema came from the cache.
 	CacheHit bool
+	// Shadow is set when the template is in shadow mode (x-rcfge.mode = "shadow"): its violations
+	// are reported and logged but never block.
+	Shadow bool
+	// Notes are facts worth a line in the decision log (an expired exception that was ignored).
+	Notes []string
 }
 
 // Engine evaluates resources against the templates of one store. It is safe for concurrent use.
@@ -137,14 +142,14 @@ func (e *Engine) Evaluate(ctx context.Context, in Input) (Result, error) {
 		props = map[string]any{}
 	}
 	unknown, unverified := unknowns(props, in.Unknown)
-	vs, err := sch.Validate(sch.Coerce(props), schema.Options{TypeName: in.TypeName, Unknown: unknown})
+	vs, err := sch.Validate(ctx, props, schema.Options{TypeName: in.TypeName, Unknown: unknown})
 	if err != nil {
 		return res, &Error{Kind: KindInvalidTemplate, TypeName: in.TypeName, Template: tpl.Key, Err: err}
 	}
 	if len(vs) > 0 && in.Operation == Update && in.PreviousProperties != nil {
 		if prev, ok := in.PreviousProperties.(map[string]any); ok && len(prev) > 0 {
 			pu, _ := unknowns(prev, nil)
-			before, err := sch.Validate(sch.Coerce(prev), schema.Options{TypeName: in.TypeName, Unknown: pu})
+			before, err := sch.Validate(ctx, prev, schema.Options{TypeName: in.TypeName, Unknown: pu})
 			if err == nil {
 				markPreExisting(vs, before)
 			}

@@ -1,6 +1,7 @@
 package schema_test
 
 import (
+	"context"
 	"io/fs"
 	"testing"
 
@@ -40,7 +41,7 @@ func BenchmarkValidateS3(b *testing.B) {
 	v := mustDecode(b, s3Example)
 	b.ReportAllocs()
 	for b.Loop() {
-		if vs, err := s.Validate(v, schema.Options{}); err != nil || len(vs) > 0 {
+		if vs, err := s.Validate(context.Background(), v, schema.Options{}); err != nil || len(vs) > 0 {
 			b.Fatal(vs, err)
 		}
 	}

@@ -1,6 +1,7 @@
 package schema_test
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"os"
@@ -93,7 +94,7 @@ func FuzzCoerce(f *testing.F) {
 		if diff := cmp.Diff(c, s.Coerce(c)); diff != "" {
 			t.Fatalf("Coerce is not idempotent (-once +twice):\n%s", diff)
 		}
-		vs, err := s.Validate(c, schema.Options{TypeName: "Test::Widget::Thing"})
+		vs, err := s.Validate(context.Background(), c, schema.Options{TypeName: "Test::Widget::Thing"})
 		if err != nil {
 			t.Fatalf("Validate failed as a validator: %v", err)
 		}
@@ -144,6 +145,6 @@ func FuzzCompile(f *testing.F) {
 		}
 		// A compiled schema must take an instance without panicking; a validator error (an
 		// endless $ref loop) is allowed here, the engine reports it as an invalid template.
-		_, _ = s.Validate(s.Coerce(map[string]any{"A": "x"}), schema.Options{})
+		_, _ = s.Validate(context.Background(), s.Coerce(map[string]any{"A": "x"}), schema.Options{})
 	})
 }

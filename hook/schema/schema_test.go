@@ -1,6 +1,7 @@
 package schema_test
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"os"
@@ -126,7 +127,7 @@ func TestValidate(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			got, err := s.Validate(s.Coerce(mustDecode(t, tt.in)), schema.Options{TypeName: "Test::Widget::Thing", Unknown: tt.unknown})
+			got, err := s.Validate(context.Background(), s.Coerce(mustDecode(t, tt.in)), schema.Options{TypeName: "Test::Widget::Thing", Unknown: tt.unknown})
 			if err != nil {
 				t.Fatal(err)
 			}

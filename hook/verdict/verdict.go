@@ -18,6 +18,10 @@ type Violation struct {
 	Message string `json:"message"`
 	// PreExisting is set on UPDATE when the same violation was already present before the change.
 	PreExisting bool `json:"preExisting,omitempty"`
+	// Unverifiable is set when the value is a dynamic reference (Secrets Manager, SSM SecureString)
+	// that the hook cannot read, and the rule is one rcfge added beyond AWS's provider schema: the
+	// OnUnverifiable knob, not OnViolation, decides it.
+	Unverifiable bool `json:"unverifiable,omitempty"`
 }
 
 // String renders the violation as "path: message".
@@ -35,11 +39,22 @@ type Unverified struct {
 	Reason string `json:"reason"`
 }
 
+// Excepted is a violation that a governed exception let through.
+type Excepted struct {
+	Violation Violation `json:"violation"`
+	// Exception is the ID of the exception that allowed it; Ticket and Expires are copied from it.
+	Exception string `json:"exception"`
+	Ticket    string `json:"ticket,omitempty"`
+	Expires   string `json:"expires,omitempty"`
+}
+
 // Verdict is the outcome of evaluating one resource against its restricted template.
 type Verdict struct {
 	TypeName   string       `json:"type"`
 	Violations []Violation  `json:"violations,omitempty"`
 	Unverified []Unverified `json:"unverified,omitempty"`
+	// Excepted are violations removed from Violations by an unexpired exception in scope.
+	Excepted []Excepted `json:"excepted,omitempty"`
 }
 
 // Approved reports whether no rule was broken.
@@ -76,6 +91,8 @@ const (
 	ClassMissingTemplate
 	// ClassEngineError: the store, the template or the deadline failed.
 	ClassEngineError
+	// ClassUnverifiable: a dynamic reference hides a value that an rcfge-own rule restricts.
+	ClassUnverifiable
 )
 
 func (c Class) String() string {
@@ -86,6 +103,8 @@ func (c Class) String() string {
 		return "missing template"
 	case ClassEngineError:
 		return "engine error"
+	case ClassUnverifiable:
+		return "unverifiable value"
 	}
 	return "unknown"
 }
@@ -95,6 +114,7 @@ type Policy struct {
 	OnViolation       Mode `json:"onViolation,omitempty"`
 	OnMissingTemplate Mode `json:"onMissingTemplate,omitempty"`
 	OnEngineError     Mode `json:"onEngineError,omitempty"`
+	OnUnverifiable    Mode `json:"onUnverifiable,omitempty"`
 }
 
 // Mode returns the knob for a class; anything unset or unknown is FAIL.
@@ -107,6 +127,8 @@ func (p Policy) Mode(c Class) Mode {
 		m = p.OnMissingTemplate
 	case ClassEngineError:
 		m = p.OnEngineError
+	case ClassUnverifiable:
+		m = p.OnUnverifiable
 	}
 	if m == Warn {
 		return Warn

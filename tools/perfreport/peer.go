@@ -198,7 +198,7 @@ func comparePeer(ctx context.Context, python, schemasDir string, minTime time.Du
 		for i, inst := range c.Instances {
 			inst = roundTrip(inst)
 			cc.instances = append(cc.instances, inst)
-			vs, err := s.Validate(inst, schema.Options{})
+			vs, err := s.Validate(context.Background(), inst, schema.Options{})
 			switch {
 			case err != nil:
 				return f, fmt.Errorf("%s instance %d: %w", c.Name, i, err)
@@ -217,7 +217,7 @@ func comparePeer(ctx context.Context, python, schemasDir string, minTime time.Du
 		for time.Since(start) < minTime {
 			for _, c := range run {
 				for _, inst := range c.instances {
-					if _, err := c.s.Validate(inst, schema.Options{}); err != nil {
+					if _, err := c.s.Validate(context.Background(), inst, schema.Options{}); err != nil {
 						return 0, err
 					}
 					n++

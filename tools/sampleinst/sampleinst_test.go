@@ -1,6 +1,7 @@
 package sampleinst_test
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"os"
@@ -60,7 +61,7 @@ func checkProperty(t *testing.T, name string, doc any, seeds int, opts ...sample
 		if err != nil {
 			t.Fatalf("seed %d: Valid: %v", seed, err)
 		}
-		vs, err := s.Validate(roundTrip(t, v), schema.Options{})
+		vs, err := s.Validate(context.Background(), roundTrip(t, v), schema.Options{})
 		if err != nil {
 			t.Fatalf("seed %d: %v", seed, err)
 		}
@@ -72,7 +73,7 @@ func checkProperty(t *testing.T, name string, doc any, seeds int, opts ...sample
 		if err != nil {
 			t.Fatalf("seed %d: Invalid: %v", seed, err)
 		}
-		vs, err = s.Validate(roundTrip(t, inv), schema.Options{})
+		vs, err = s.Validate(context.Background(), roundTrip(t, inv), schema.Options{})
 		if err != nil {
 			t.Fatalf("seed %d: %v", seed, err)
 		}

@@ -1,6 +1,7 @@
 package schemagen_test
 
 import (
+	"context"
 	"errors"
 	"os"
 	"strings"
@@ -106,7 +107,7 @@ func TestGenerateRules(t *testing.T) {
 		{name: "allOf object gated on the union", props: `{` + base + `, "Both": {"B": 1, "C": 1}}`, wantPath: "/Both/C"},
 		{name: "allOf branch constraints kept", props: `{` + base + `, "Both": {"A": "a"}}`, wantPath: "/Both"},
 		{name: "dropped patternProperties key keeps the value schema", props: `{` + base + `, "Labels": {"aws:x": "v"}}`},
-		{name: "kept patternProperties value schema", props: `{` + base + `, "Labels": {"k": 1}}`, wantPath: "/Labels/k"},
+		{name: "kept patternProperties value schema", props: `{` + base + `, "Labels": {"k": [1]}}`, wantPath: "/Labels/k"},
 		{name: "overlay removed property", props: `{` + base + `, "Policy": {}}`, wantPath: "/Policy"},
 		{name: "overlay narrowed enum", props: `{"Name": "abc", "Settings": {"Mode": "B"}}`, wantPath: "/Settings/Mode"},
 		{name: "overlay required", props: `{"Name": "abc"}`, wantPath: ""},
@@ -119,7 +120,7 @@ func TestGenerateRules(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			vs, err := s.Validate(v, schema.Options{})
+			vs, err := s.Validate(context.Background(), v, schema.Options{})
 			if err != nil {
 				t.Fatal(err)
 			}
