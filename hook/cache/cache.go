@@ -8,18 +8,23 @@ import (
 	"sync"
 )
 
-// LRU holds at most Max values, evicting the least recently used.
+// LRU holds at most max values (and, when sized, at most maxBytes of them), evicting the least
+// recently used.
 type LRU[V any] struct {
-	mu    sync.Mutex
-	max   int
-	ll    *list.List
+	mu       sync.Mutex
+	max      int
+	maxBytes int64
+	size     func(V) int64
+	bytes    int64
+	ll       *list.List
 	items map[string]*list.Element
 	calls map[string]*call[V]
 }
 
 type entry[V any] struct {
-	key string
-	val V
+	key  string
+	val  V
+	size int64
 }
 
 type call[V any] struct {
@@ -34,6 +39,14 @@ func New[V any](max int) *LRU[V] {
 		max = 1
 	}
 	return &LRU[V]{max: max, ll: list.New(), items: map[string]*list.Element{}, calls: map[string]*call[V]{}}
+}
+
+// NewSized returns an LRU bounded to maxEntries values and maxBytes in all, each value weighing
+// size(v) bytes. A value heavier than maxBytes is returned to its loader's callers but not kept.
+func NewSized[V any](maxEntries int, maxBytes int64, size func(V) int64) *LRU[V] {
+	c := New[V](maxEntries)
+	c.maxBytes, c.size = maxBytes, size
+	return c
 }
 
 // Get returns the value for key and marks it recently used.
@@ -118,16 +131,25 @@ func (c *LRU[V]) Add(key string, v V) {
 }
 
 func (c *LRU[V]) add(key string, v V) {
-	if el, ok := c.items[key]; ok {
-		el.Value.(*entry[V]).val = v
-		c.ll.MoveToFront(el)
-		return
+	var n int64
+	if c.size != nil {
+		n = c.size(v)
+		if n > c.maxBytes {
+			c.remove(key)
+			return
+		}
 	}
-	c.items[key] = c.ll.PushFront(&entry[V]{key: key, val: v})
-	for c.ll.Len() > c.max {
-		last := c.ll.Back()
-		c.ll.Remove(last)
-		delete(c.items, last.Value.(*entry[V]).key)
+	if el, ok := c.items[key]; ok {
+		e := el.Value.(*entry[V])
+		c.bytes += n - e.size
+		e.val, e.size = v, n
+		c.ll.MoveToFront(el)
+	} else {
+		c.items[key] = c.ll.PushFront(&entry[V]{key: key, val: v, size: n})
+		c.bytes += n
+	}
+	for c.ll.Len() > c.max || (c.size != nil && c.bytes > c.maxBytes) {
+		c.remove(c.ll.Back().Value.(*entry[V]).key)
 	}
 }
 
@@ -135,9 +157,14 @@ func (c *LRU[V]) add(key string, v V) {
 func (c *LRU[V]) Remove(key string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	c.remove(key)
+}
+
+func (c *LRU[V]) remove(key string) {
 	if el, ok := c.items[key]; ok {
 		c.ll.Remove(el)
 		delete(c.items, key)
+		c.bytes -= el.Value.(*entry[V]).size
 	}
 }
 
@@ -146,4 +173,11 @@ func (c *LRU[V]) Len() int {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.ll.Len()
+}
+
+// Bytes returns the total weight of the cached values (0 unless sized).
+func (c *LRU[V]) Bytes() int64 {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.bytes
 }

@@ -174,3 +174,31 @@ func TestWaiterOfPanickingLoaderGetsError(t *testing.T) {
 		t.Errorf("the panicking load was cached (Len %d)", c.Len())
 	}
 }
+
+func TestSizedEvictsByBytes(t *testing.T) {
+	c := NewSized[string](10, 10, func(s string) int64 { return int64(len(s)) })
+	c.Add("a", "12345")
+	c.Add("b", "12345")
+	if c.Len() != 2 || c.Bytes() != 10 {
+		t.Fatalf("len %d bytes %d, want 2 and 10", c.Len(), c.Bytes())
+	}
+	c.Add("c", "123")
+	if _, ok := c.Get("a"); ok {
+		t.Error("least recently used a kept over the byte bound")
+	}
+	if c.Bytes() != 8 {
+		t.Errorf("bytes %d, want 8", c.Bytes())
+	}
+	c.Add("big", "12345678901")
+	if _, ok := c.Get("big"); ok {
+		t.Error("a value over the byte bound was kept")
+	}
+	c.Add("c", "1")
+	if c.Bytes() != 6 {
+		t.Errorf("bytes after replacing c: %d, want 6", c.Bytes())
+	}
+	c.Remove("b")
+	if c.Bytes() != 1 || c.Len() != 1 {
+		t.Errorf("after Remove: len %d bytes %d, want 1 and 1", c.Len(), c.Bytes())
+	}
+}

@@ -60,3 +60,10 @@ func TypeName(fileName string) (typeName string, ok bool) {
 	}
 	return t, true
 }
+
+// FileStore is implemented by stores that also hold named files beside the templates, such as
+// the governed exceptions file (exceptions.json). accountID selects a per-account override where
+// the store supports one. A missing file is ErrNotFound.
+type FileStore interface {
+	GetFile(ctx context.Context, name, accountID string) (Template, error)
+}
