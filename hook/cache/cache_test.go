@@ -176,7 +176,7 @@ func TestWaiterOfPanickingLoaderGetsError(t *testing.T) {
 }
 
 func TestSizedEvictsByBytes(t *testing.T) {
-	c := NewSized[string](10, 10, func(s string) int64 { return int64(len(s)) })
+	c := cache.NewSized[string](10, 10, func(s string) int64 { return int64(len(s)) })
 	c.Add("a", "12345")
 	c.Add("b", "12345")
 	if c.Len() != 2 || c.Bytes() != 10 {
