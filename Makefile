@@ -16,10 +16,14 @@ export RCFGE_DATA := $(DATA)
 
 all: build
 
+# VERSION is what `rcfge --version` and SARIF logs report; without git, the binary's build info.
+VERSION    ?= $(shell git describe --tags --always --dirty 2>/dev/null)
+LDFLAGS    := $(if $(VERSION),-X github.com/rcfge/rcfge/tools/buildinfo.version=$(VERSION))
+
 ## build: the CLI at bin/rcfge
 build:
 	@mkdir -p $(BIN)
-	$(GO) build -trimpath -o $(BIN)/rcfge ./tools/rcfge
+	$(GO) build -trimpath -ldflags "$(LDFLAGS)" -o $(BIN)/rcfge ./tools/rcfge
 
 ## demo: build, then validate the shipped examples (the main job)
 demo: build
