@@ -271,6 +271,14 @@ func (f FileResult) findings(res ResourceResult) []finding {
 	return out
 }
 
+// text is the finding's message, after the property path when it concerns one.
+func (x finding) text() string {
+	if x.ptr == "" && (x.rule == RuleApprovedType || x.rule == RuleEngineError || x.rule == RuleInputError) {
+		return x.message
+	}
+	return pathOrRoot(x.ptr) + ": " + x.message
+}
+
 func (x finding) where() string {
 	switch {
 	case x.line > 0 && x.col > 0:
@@ -326,11 +334,7 @@ func (r Report) WriteText(w io.Writer) error {
 			n.unverified += len(res.Unverified)
 			n.excepted += len(res.Excepted)
 			for _, x := range f.findings(res) {
-				msg := x.message
-				if x.ptr != "" || x.rule != RuleApprovedType && x.rule != RuleEngineError {
-					msg = pathOrRoot(x.ptr) + ": " + msg
-				}
-				fmt.Fprintf(&b, "%s: %s: %s: %s [%s]", x.where(), x.level, head, msg, x.rule)
+				fmt.Fprintf(&b, "%s: %s: %s: %s [%s]", x.where(), x.level, head, x.text(), x.rule)
 				if x.excepted != nil {
 					fmt.Fprintf(&b, " (%s)", exceptionText(x.excepted))
 				}
@@ -449,13 +453,13 @@ func (r Report) SARIFReport() *sarif.Report {
 	for _, x := range all {
 		text := x.message
 		if x.logicalID != "" {
-			text = fmt.Sprintf("%s (%s) %s: %s", x.logicalID, x.typ, pathOrRoot(x.ptr), x.message)
+			text = fmt.Sprintf("%s (%s) %s", x.logicalID, x.typ, x.text())
 		}
 		res := run.CreateResultForRule(x.rule).
 			WithLevel(x.level).
 			WithMessage(sarif.NewTextMessage(text)).
 			AddLocation(render.Location(artifactURI(x.file), x.line, x.col)).
-			AddPartialFingerprint("rcfgeFinding/v1", x.fingerprint())
+			WithPartialFingerprints(map[string]string{"rcfgeFinding/v1": x.fingerprint()})
 		if x.logicalID != "" {
 			pb := sarif.NewPropertyBag().Add("logicalId", x.logicalID).Add("type", x.typ).Add("path", pathOrRoot(x.ptr))
 			res.WithProperties(pb)
@@ -496,7 +500,7 @@ func (r Report) JUnit() junit.Testsuites {
 			c := junit.Testcase{Name: res.LogicalID + " (" + res.Type + ")", Classname: f.File}
 			var text strings.Builder
 			for _, x := range f.findings(res) {
-				fmt.Fprintf(&text, "%s: %s: %s [%s]\n", x.where(), pathOrRoot(x.ptr), x.message, x.rule)
+				fmt.Fprintf(&text, "%s: %s [%s]\n", x.where(), x.text(), x.rule)
 			}
 			switch res.outcome() {
 			case OutcomeNonCompliant:

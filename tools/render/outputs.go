@@ -86,8 +86,11 @@ func ResolveOutputs(outs []Output, output string) ([]Output, error) {
 				n++
 			}
 		}
-		if n == 0 {
+		switch {
+		case n == 0:
 			return nil, errors.New("--output: every --format already names its file")
+		case n > 1:
+			return nil, errors.New("--output: more than one --format without =FILE; name each file with --format FORMAT=FILE")
 		}
 	}
 	seen := map[string]Format{}

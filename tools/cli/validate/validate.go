@@ -320,9 +320,8 @@ func fileError(name string, err error) cfntemplate.FileResult {
 	fr := cfntemplate.FileResult{File: name, Error: err.Error()}
 	var ce *cfntemplate.Error
 	if errors.As(err, &ce) {
-		fr.ErrorLine = ce.Line
-		// The error names the file already; the report puts it first.
-		fr.Error = strings.TrimPrefix(strings.TrimPrefix(fr.Error, name+":"), " ")
+		// The report puts the file and line first.
+		fr.ErrorLine, fr.Error = ce.Line, ce.Err.Error()
 	}
 	return fr
 }
@@ -367,7 +366,7 @@ func templateStore(ctx context.Context, opts *ValidateOptions) (store.Store, err
 var builtinFlags = map[string]string{
 	"accountID": "--account",
 	"region":    "--region",
-	"partition": "--partition (or --region)",
+	"partition": "--region (or --partition)",
 	"stackName": "--stack-name",
 }
 
