@@ -102,4 +102,3 @@ func TestNewCmdValidateFlags(t *testing.T) {
 		})
 	}
 }
-
