@@ -37,7 +37,9 @@ type Markdowner interface{ WriteMarkdown(w io.Writer) error }
 // SARIFReporter returns the report as a SARIF 2.1.0 log built with the SARIF library.
 type SARIFReporter interface{ SARIFReport() *sarif.Report }
 
-// SARIFer returns the report in the older SARIFLog shape; prefer SARIFReporter.
+// SARIFer returns the report in the older SARIFLog shape.
+//
+// Deprecated: implement SARIFReporter.
 type SARIFer interface{ SARIF() SARIFLog }
 
 // JUniter returns the report as JUnit test suites.
@@ -61,7 +63,7 @@ func Write(w io.Writer, f Format, report any) error {
 		case SARIFReporter:
 			return writeSARIF(w, r.SARIFReport())
 		case SARIFer:
-			return writeSARIF(w, r.SARIF().Report())
+			return writeJSON(w, r.SARIF())
 		}
 	case JUnit:
 		if r, ok := report.(JUniter); ok {

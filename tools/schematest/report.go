@@ -80,6 +80,9 @@ func (r *Report) count() {
 // HasFindings reports whether any case failed or errored, or any suite was invalid.
 func (r Report) HasFindings() bool { return r.Failed > 0 || r.Errored > 0 }
 
+// Ran is the number of cases that ran: passed, failed or errored, not skipped or filtered out.
+func (r Report) Ran() int { return r.Passed + r.Failed + r.Errored }
+
 func (s SuiteResult) failed() bool {
 	if s.Error != "" {
 		return true
