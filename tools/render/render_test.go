@@ -23,8 +23,14 @@ type full struct {
 	Name string `json:"name"`
 }
 
-func (f full) WriteText(w io.Writer) error     { _, err := io.WriteString(w, "text "+f.Name+"\n"); return err }
-func (f full) WriteMarkdown(w io.Writer) error { _, err := io.WriteString(w, "# "+f.Name+"\n"); return err }
+func (f full) WriteText(w io.Writer) error {
+	_, err := io.WriteString(w, "text "+f.Name+"\n")
+	return err
+}
+func (f full) WriteMarkdown(w io.Writer) error {
+	_, err := io.WriteString(w, "# "+f.Name+"\n")
+	return err
+}
 func (f full) JUnit() junit.Testsuites {
 	var s junit.Testsuites
 	suite := junit.Testsuite{Name: f.Name}
