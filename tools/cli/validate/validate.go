@@ -57,6 +57,9 @@ type ValidateOptions struct {
 	Inputs []string
 	// Config is the .rcfge.yaml the defaults came from, if any.
 	Config string
+	// SkipNonTemplates skips named files that are not CloudFormation templates, as a folder
+	// search does (for pre-commit, which passes every changed YAML and JSON file).
+	SkipNonTemplates bool
 }
 
 var (
@@ -148,6 +151,7 @@ Exit status: 0 every resource approved (warnings included), 1 the hook would blo
 	fl.StringArrayVar(&vars, "var", nil, "template variable `k=v`, a string (repeatable)")
 	fl.StringArrayVar(&varLists, "var-list", nil, "template variable `k=a,b`, a comma-separated list (repeatable)")
 	fl.StringArrayVar(&params, "parameter", nil, "template parameter `k=v` (repeatable)")
+	fl.BoolVar(&opts.SkipNonTemplates, "skip-non-templates", false, "skip named files that are not CloudFormation templates, as a folder search does")
 	for _, k := range knobs {
 		fl.Var(k, k.name, "`fail|warn` when "+k.what+" (the hook's knob; default fail)")
 	}
@@ -275,7 +279,7 @@ func validateRun(ctx context.Context, opts *ValidateOptions) error {
 			report.Files = append(report.Files, fileError(in.name, err))
 			continue
 		}
-		if in.found && !looksLikeTemplate(data) {
+		if (in.found || opts.SkipNonTemplates) && !looksLikeTemplate(data) {
 			// A folder holds more than templates (hook requests, suites, configuration).
 			fmt.Fprintf(opts.IO.ErrOut, "rcfge: skipping %s: not a CloudFormation template\n", in.name)
 			continue
