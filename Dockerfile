@@ -8,8 +8,7 @@ COPY go.mod go.sum ./
 RUN go mod download
 COPY . .
 ARG VERSION=""
-# Static, so that it runs on distroless/static (no libc).
-ENV CGO_ENABLED=0
+# make build links statically (CGO_ENABLED=0): distroless/static has no libc.
 RUN make build VERSION="${VERSION}"
 
 FROM gcr.io/distroless/static-debian12:nonroot

@@ -20,10 +20,10 @@ all: build
 VERSION    ?= $(shell git describe --tags --always --dirty 2>/dev/null)
 LDFLAGS    := $(if $(VERSION),-X github.com/rcfge/rcfge/tools/buildinfo.version=$(VERSION))
 
-## build: the CLI at bin/rcfge
+## build: the CLI at bin/rcfge, static (no cgo) so that it runs anywhere, distroless included
 build:
 	@mkdir -p $(BIN)
-	$(GO) build -trimpath -ldflags "$(LDFLAGS)" -o $(BIN)/rcfge ./tools/rcfge
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags "$(LDFLAGS)" -o $(BIN)/rcfge ./tools/rcfge
 
 ## demo: build, then validate the shipped examples (the main job)
 demo: build
