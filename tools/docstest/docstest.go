@@ -92,10 +92,29 @@ func Extract(file string, data []byte) ([]Block, error) {
 	return out, nil
 }
 
-// Script is the block as a bash script: errexit and pipefail on, and each command marked
-// `# exit N` checked for exactly that status instead of stopping the script.
+// carry keeps the shell variables a block sets for the blocks after it on the same page, as
+// they would stay in a reader's shell: with DOCSTEST_STATE naming a file, a block starts by
+// sourcing it and, on exit, writes there every variable it did not inherit from the process.
+const carry = `if [ -n "${DOCSTEST_STATE:-}" ]; then
+  __docstest_env=" $(compgen -e | tr '\n' ' ') "
+  [ -f "$DOCSTEST_STATE" ] && . "$DOCSTEST_STATE"
+  __docstest_save() {
+    for __v in $(compgen -v); do
+      case "$__v" in __*|BASH*|COMP*|FUNCNAME|GROUPS|PIPESTATUS|DIRSTACK|EUID|PPID|SHELLOPTS|UID|RANDOM|SECONDS|LINENO|HISTCMD|EPOCH*|SRANDOM|OPT*|_) continue ;; esac
+      case "$__docstest_env" in *" $__v "*) continue ;; esac
+      declare -p "$__v" 2>/dev/null
+    done > "$DOCSTEST_STATE.new" && mv "$DOCSTEST_STATE.new" "$DOCSTEST_STATE"
+  }
+  trap __docstest_save EXIT
+fi
+`
+
+// Script is the block as a bash script: errexit and pipefail on, the page's shell variables
+// carried in (see carry), and each command marked `# exit N` checked for exactly that status
+// instead of stopping the script.
 func Script(b Block) string {
 	var s strings.Builder
+	s.WriteString(carry)
 	s.WriteString("set -eo pipefail\n")
 	for _, line := range strings.Split(strings.TrimSuffix(b.Text, "\n"), "\n") {
 		m := exitNote.FindStringSubmatch(line)
