@@ -20,6 +20,8 @@ import (
 	"github.com/rcfge/rcfge/hook/store"
 	"github.com/rcfge/rcfge/tools/drift"
 	"github.com/rcfge/rcfge/tools/schemagen"
+
+	"github.com/rcfge/rcfge/hook/jsonptr"
 )
 
 // Severity says whether a finding fails the lint.
@@ -293,7 +295,7 @@ func (l *linter) variables(file string, root map[string]any) (placeholder.Vars, 
 		}
 	case map[string]any:
 		for name, d := range v {
-			ptr := where + "/" + escape(name)
+			ptr := jsonptr.Append(where, name)
 			if !placeholder.ValidName(name) {
 				l.add(file, RuleAnnotation, Error, ptr, "variable name %q is not a valid placeholder name", name)
 				continue
@@ -315,7 +317,7 @@ func (l *linter) variables(file string, root map[string]any) (placeholder.Vars, 
 	}
 	for name := range vars {
 		if placeholder.IsBuiltin(name) {
-			l.add(file, RuleAnnotation, Error, where+"/"+escape(name), "%q is a built-in placeholder and cannot be redeclared", name)
+			l.add(file, RuleAnnotation, Error, jsonptr.Append(where, name), "%q is a built-in placeholder and cannot be redeclared", name)
 		}
 	}
 	return vars, declared
@@ -422,10 +424,10 @@ func firstUse(doc any, name string) string {
 		case map[string]any:
 			for _, k := range sortedKeys(t) {
 				if strings.Contains(k, needle) {
-					found = ptr + "/" + escape(k)
+					found = jsonptr.Append(ptr, k)
 					return true
 				}
-				if visit(t[k], ptr+"/"+escape(k)) {
+				if visit(t[k], jsonptr.Append(ptr, k)) {
 					return true
 				}
 			}
@@ -485,10 +487,6 @@ func sortedKeys(m map[string]any) []string {
 	}
 	sort.Strings(keys)
 	return keys
-}
-
-func escape(s string) string {
-	return strings.ReplaceAll(strings.ReplaceAll(s, "~", "~0"), "/", "~1")
 }
 
 // compileRE2 compiles a pattern the way the engine does.

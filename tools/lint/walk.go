@@ -3,6 +3,8 @@ package lint
 import (
 	"fmt"
 	"strings"
+
+	"github.com/rcfge/rcfge/hook/jsonptr"
 )
 
 // walk visits every subschema of a template by schema keyword, never entering data (enum, const,
@@ -34,7 +36,7 @@ func (w *walk) schema(s map[string]any, ptr string, value bool) {
 		m, _ := s[kw].(map[string]any)
 		for _, name := range sortedKeys(m) {
 			if sub, ok := m[name].(map[string]any); ok {
-				w.schema(sub, ptr+"/"+kw+"/"+escape(name), true)
+				w.schema(sub, jsonptr.Append(ptr+"/"+kw, name), true)
 			}
 		}
 	}
@@ -149,7 +151,7 @@ func (w *walk) patterns(doc any, ptr string) int {
 	if pp, ok := s["patternProperties"].(map[string]any); ok {
 		for _, k := range sortedKeys(pp) {
 			if err := compileRE2(k); err != nil {
-				w.l.add(w.file, RulePattern, Error, ptr+"/patternProperties/"+escape(k), "patternProperties key %q is not RE2 (the engine's regex syntax): %v", k, errText(err))
+				w.l.add(w.file, RulePattern, Error, jsonptr.Append(ptr+"/patternProperties", k), "patternProperties key %q is not RE2 (the engine's regex syntax): %v", k, errText(err))
 				bad++
 			}
 		}
@@ -157,7 +159,7 @@ func (w *walk) patterns(doc any, ptr string) int {
 	for _, kw := range schemaMaps {
 		m, _ := s[kw].(map[string]any)
 		for _, name := range sortedKeys(m) {
-			bad += w.patterns(m[name], ptr+"/"+kw+"/"+escape(name))
+			bad += w.patterns(m[name], jsonptr.Append(ptr+"/"+kw, name))
 		}
 	}
 	for kw := range schemaOne {

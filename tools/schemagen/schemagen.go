@@ -18,6 +18,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/rcfge/rcfge/hook/jsonptr"
 )
 
 // Draft is the $schema every generated template names: the engine compiles draft-07 and refuses
@@ -300,15 +302,6 @@ func escapePlaceholders(v any) {
 	}
 }
 
-// pointerEscape escapes one JSON Pointer reference token.
-func pointerEscape(s string) string {
-	return strings.ReplaceAll(strings.ReplaceAll(s, "~", "~0"), "/", "~1")
-}
-
-func pointerUnescape(s string) string {
-	return strings.ReplaceAll(strings.ReplaceAll(s, "~1", "/"), "~0", "~")
-}
-
 // builder rewrites the schema tree of a base template in place.
 type builder struct {
 	dropped    []DroppedPattern
@@ -357,7 +350,7 @@ func (b *builder) schema(v any, ptr string, closeIt, gate bool) {
 			continue
 		}
 		for _, name := range sortedKeys(children) {
-			b.schema(children[name], ptr+"/"+key+"/"+pointerEscape(name), true, gate)
+			b.schema(children[name], jsonptr.Append(ptr+"/"+key, name), true, gate)
 		}
 	}
 	for _, key := range []string{"additionalProperties", "additionalItems", "contains", "propertyNames"} {
@@ -425,7 +418,7 @@ func sameInstance(m map[string]any, ptr string) []located {
 	if deps, ok := m["dependencies"].(map[string]any); ok {
 		for _, name := range sortedKeys(deps) {
 			if bm, ok := deps[name].(map[string]any); ok {
-				out = append(out, located{bm, ptr + "/dependencies/" + pointerEscape(name)})
+				out = append(out, located{bm, jsonptr.Append(ptr+"/dependencies", name)})
 			}
 		}
 	}
@@ -473,7 +466,7 @@ func dropReason(err error) string {
 func (b *builder) patternProperties(m, pp map[string]any, ptr string, hasProps bool) {
 	var orphans []any
 	for _, key := range sortedKeys(pp) {
-		path := ptr + "/patternProperties/" + pointerEscape(key)
+		path := jsonptr.Append(ptr+"/patternProperties", key)
 		to, keep := b.pattern(path, key)
 		sub := pp[key]
 		delete(pp, key)
@@ -520,9 +513,9 @@ func removeReadOnly(doc map[string]any) map[string]any {
 		if !strings.HasPrefix(p, "/") {
 			continue
 		}
-		tokens := strings.Split(p[1:], "/")
-		for i := range tokens {
-			tokens[i] = pointerUnescape(tokens[i])
+		tokens, err := jsonptr.Split(p)
+		if err != nil {
+			continue
 		}
 		if sub, ok := removeLiteral(doc, tokens); ok {
 			removed["#"+p] = sub
@@ -626,16 +619,9 @@ func resolve(doc map[string]any, ref string) any {
 	if !ok {
 		return nil
 	}
-	var node any = doc
-	if p == "" {
-		return node
-	}
-	for _, t := range strings.Split(strings.TrimPrefix(p, "/"), "/") {
-		m, ok := node.(map[string]any)
-		if !ok {
-			return nil
-		}
-		node = m[pointerUnescape(t)]
+	node, ok := jsonptr.Lookup(doc, p)
+	if !ok {
+		return nil
 	}
 	return node
 }
