@@ -31,6 +31,8 @@ type Severity string
 const (
 	// Error fails the lint (exit 1).
 	Error Severity = "error"
+	// Warning is a likely mistake: shown, and never fails the lint.
+	Warning Severity = "warning"
 	// Info is listed for review and never fails the lint.
 	Info Severity = "info"
 )
@@ -53,6 +55,8 @@ const (
 	RuleUnknownProperty    Rule = "unknown-property"
 	RuleUnknownEnumValue   Rule = "unknown-enum-value"
 	RuleOverlay            Rule = "overlay"
+	// RulePlaceholderMeaning warns where a placeholder will not mean what it seems to.
+	RulePlaceholderMeaning Rule = "placeholder-meaning"
 )
 
 // Finding is one problem (or, at Info, one thing to know) in one file.
@@ -194,7 +198,7 @@ func (l *linter) template(ctx context.Context, file string, body []byte) error {
 	// Structure and names first: they do not depend on placeholders, so a malformed placeholder
 	// does not hide an open object.
 	w := &walk{file: file, l: l}
-	w.schema(root, "", true)
+	w.schema(root, "", true, false)
 	if l.opts.Source != nil && typeName != "" {
 		if err := l.upstream(ctx, file, typeName, root); err != nil {
 			return err
@@ -216,6 +220,7 @@ func (l *linter) template(ctx context.Context, file string, body []byte) error {
 		// Filled anyway, so that the rest of the template is still checked.
 		vars[n] = placeholder.String("sample")
 	}
+	l.meaning(file, doc, vars, declared)
 	for _, b := range placeholder.Builtins {
 		vars[b] = placeholder.String(builtinSample(b, typeName))
 	}
@@ -226,8 +231,17 @@ func (l *linter) template(ctx context.Context, file string, body []byte) error {
 	}
 
 	bad := w.patterns(filled, "")
-	// A pattern Go rejects also fails compilation; one finding per pattern says more than one
-	// compile error naming the first.
+	// A pattern Go rejects also fails the meta-schema (format "regex") and compilation; one
+	// finding per pattern says more. Likewise one finding per place that breaks the meta-schema
+	// says more than one compile error naming the first.
+	if bad == 0 {
+		m, _ := filled.(map[string]any)
+		n, err := l.meta(file, m)
+		if err != nil {
+			return err
+		}
+		bad += n
+	}
 	if bad == 0 {
 		if _, err := schema.Compile(file, filled); err != nil {
 			l.add(file, RuleCompile, Error, "", "%v", err)

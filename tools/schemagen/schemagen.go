@@ -50,6 +50,9 @@ type Options struct {
 	Snapshot string
 	// Overlay is the type's RFC 6902 patch; nil or empty for none.
 	Overlay []byte
+	// SkipSurfacePatches generates from the provider schema exactly as AWS wrote it, without
+	// SurfacePatches: for comparisons (what a patch changes), never for shipped templates.
+	SkipSurfacePatches bool
 }
 
 // Template is one generated restricted template.
@@ -71,7 +74,13 @@ type Annotation struct {
 	TranslatedPatterns []TranslatedPattern `json:"translatedPatterns"`
 	// OpenObjects are schema locations of free-form objects: no properties, extra keys allowed.
 	OpenObjects []string `json:"openObjects"`
-	Overlay     *Overlay `json:"overlay,omitempty"`
+	// Patches lists the surface patches applied to the provider schema (see SurfacePatches).
+	Patches []AppliedPatch `json:"patches,omitempty"`
+	Overlay *Overlay       `json:"overlay,omitempty"`
+	// Generated is always true: the template comes from a provider schema, so only the
+	// constraints listed under x-rcfge-own are rcfge's own (a hand-written template lacks it, and
+	// every constraint in it counts as own).
+	Generated bool `json:"generated"`
 }
 
 // SourceInfo identifies the provider schema a template came from.
@@ -131,17 +140,23 @@ func Generate(p Provider, opts Options) (*Template, error) {
 	}
 
 	ann := Annotation{
-		TypeName: typeName,
-		Source:   SourceInfo{Digest: Digest(p.Body), Snapshot: opts.Snapshot},
+		Generated: true,
+		TypeName:  typeName,
+		Source:    SourceInfo{Digest: Digest(p.Body), Snapshot: opts.Snapshot},
 	}
 	escapePlaceholders(doc)
+	if !opts.SkipSurfacePatches {
+		if ann.Patches, err = applySurfacePatches(doc, typeName, SurfacePatches); err != nil {
+			return nil, err
+		}
+	}
 	inlineRefs(doc, removeReadOnly(doc))
 	for k := range doc {
 		if !topKeywords[k] {
 			delete(doc, k)
 		}
 	}
-	b := &builder{}
+	b := &builder{doc: doc}
 	b.schema(doc, "", true, true)
 	doc["$schema"] = Draft
 	ann.DroppedPatterns = b.dropped
@@ -304,6 +319,8 @@ func escapePlaceholders(v any) {
 
 // builder rewrites the schema tree of a base template in place.
 type builder struct {
+	// doc is the whole base, for following $refs.
+	doc        map[string]any
 	dropped    []DroppedPattern
 	translated []TranslatedPattern
 }
@@ -389,6 +406,65 @@ func (b *builder) schema(v any, ptr string, closeIt, gate bool) {
 	if hasProps && closeIt && gate {
 		m["additionalProperties"] = false
 	}
+	if gate {
+		b.closeBareAlternatives(m)
+	}
+}
+
+// closeBareAlternatives closes a bare {"type": "object"} branch of anyOf/oneOf when a sibling
+// branch describes structured data (an object that declares properties, or an array of them):
+// the bare branch is then another spelling of that structure, and left open it would admit any
+// object, every name unapproved (DynamoDB Table KeySchema: a list of key elements, or "object").
+// A bare branch beside scalars only (a JSON value of any shape, an Iceberg type) is data, and
+// stays open and listed under openObjects.
+func (b *builder) closeBareAlternatives(m map[string]any) {
+	for _, key := range []string{"anyOf", "oneOf"} {
+		branches, _ := m[key].([]any)
+		structured := false
+		for _, br := range branches {
+			if b.structured(br, 0) {
+				structured = true
+				break
+			}
+		}
+		if !structured {
+			continue
+		}
+		for _, br := range branches {
+			if bm, ok := br.(map[string]any); ok && isBareObject(bm) {
+				bm["additionalProperties"] = false
+			}
+		}
+	}
+}
+
+// structured reports whether a schema describes an object that declares properties, or an array
+// whose items do, following local $refs.
+func (b *builder) structured(v any, depth int) bool {
+	m := deref(b.doc, v)
+	if m == nil || depth > 4 {
+		return false
+	}
+	if _, ok := m["properties"].(map[string]any); ok {
+		return true
+	}
+	if items, ok := m["items"]; ok {
+		return b.structured(items, depth+1)
+	}
+	return false
+}
+
+// isBareObject reports a schema that admits any object and says nothing else about it.
+func isBareObject(m map[string]any) bool {
+	if t, _ := m["type"].(string); t != "object" {
+		return false
+	}
+	for _, kw := range []string{"properties", "patternProperties", "additionalProperties", "propertyNames", "$ref", "enum", "const", "allOf", "anyOf", "oneOf", "not", "maxProperties"} {
+		if _, ok := m[kw]; ok {
+			return false
+		}
+	}
+	return true
 }
 
 // located is a schema node and its JSON Pointer.
