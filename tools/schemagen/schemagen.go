@@ -62,6 +62,9 @@ type Template struct {
 	Body []byte
 	// Annotation is what Body carries under x-rcfge (generator fields only).
 	Annotation Annotation
+	// Base is the unrestricted generation of the same provider schema (surface patches applied,
+	// no overlay), canonical JSON: what MarkOwnJSON compares a template narrowed later with.
+	Base []byte
 }
 
 // Annotation is the generator's part of the x-rcfge object.
@@ -170,7 +173,9 @@ func Generate(p Provider, opts Options) (*Template, error) {
 		return nil, fmt.Errorf("%s: %w", typeName, err)
 	}
 	doc[Extension] = base
+	unrestricted := doc
 	if len(opts.Overlay) > 0 {
+		// applyOverlay works on a copy: unrestricted stays the base, for MarkOwn.
 		doc, err = applyOverlay(doc, opts.Overlay)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", typeName, err)
@@ -191,11 +196,20 @@ func Generate(p Provider, opts Options) (*Template, error) {
 		return nil, fmt.Errorf("%s: %w", typeName, err)
 	}
 	doc[Extension] = ext
-	body, err := Marshal(doc)
-	if err != nil {
+	tpl := &Template{TypeName: typeName, Annotation: ann}
+	if len(opts.Overlay) > 0 {
+		MarkOwn(unrestricted, doc)
+		if tpl.Base, err = Marshal(unrestricted); err != nil {
+			return nil, fmt.Errorf("%s: %w", typeName, err)
+		}
+	}
+	if tpl.Body, err = Marshal(doc); err != nil {
 		return nil, fmt.Errorf("%s: %w", typeName, err)
 	}
-	return &Template{TypeName: typeName, Body: body, Annotation: ann}, nil
+	if tpl.Base == nil {
+		tpl.Base = tpl.Body
+	}
+	return tpl, nil
 }
 
 func sortAnnotation(a *Annotation) {
