@@ -186,6 +186,16 @@ func TestLint(t *testing.T) {
 			want: []lint.Finding{f("AWS-Demo-Group.json", lint.RuleOpenObject, E, "/properties/Target/oneOf/0")},
 		},
 		{
+			name: "own-constraint markers are lists of the subschema's keywords",
+			fsys: fstest.MapFS{"AWS-Demo-Own.json": {Data: []byte(`{"type": "object", "additionalProperties": false, "x-rcfge-own": ["required"], "required": ["A"],
+				"properties": {"A": {"type": "string", "enum": ["x"], "x-rcfge-own": ["enum", "pattern", 5]}, "B": {"type": "string", "x-rcfge-own": "enum"}}}`)}},
+			want: []lint.Finding{
+				f("AWS-Demo-Own.json", lint.RuleAnnotation, E, "/properties/A/x-rcfge-own/1"),
+				f("AWS-Demo-Own.json", lint.RuleAnnotation, E, "/properties/A/x-rcfge-own/2"),
+				f("AWS-Demo-Own.json", lint.RuleAnnotation, E, "/properties/B/x-rcfge-own"),
+			},
+		},
+		{
 			name: "placeholders that do not mean what they read as",
 			fsys: fstest.MapFS{"AWS-Demo-Keys.json": {Data: []byte(`{"type": "object", "additionalProperties": false,
 				"x-rcfge": {"variables": {"keys": {"type": "list", "example": ["k1", "k2"]}, "name": {"type": "string"}}},

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/rcfge/rcfge/hook/jsonptr"
+	"github.com/rcfge/rcfge/tools/schemagen"
 )
 
 // walk visits every subschema of a template by schema keyword, never entering data (enum, const,
@@ -38,6 +39,7 @@ var schemaLists = []string{"allOf", "anyOf", "oneOf", "items"}
 // such branches open on purpose: closed, they would reject the parent's other properties).
 func (w *walk) schema(s map[string]any, ptr string, value, gated bool) {
 	w.closed(s, ptr, value, gated)
+	w.ownMarker(s, ptr)
 	same := gated || gates(s)
 	// A branch under a gate only constrains properties its parent describes: the schemas it gives
 	// them are constraints on those values too, held by the parent's own (closed) schemas.
@@ -75,6 +77,28 @@ func (w *walk) schema(s map[string]any, ptr string, value, gated bool) {
 			if sub, ok := it.(map[string]any); ok {
 				w.schema(sub, jsonptr.AppendIndex(ptr+"/"+kw, i), kw == "items", kw != "items" && same)
 			}
+		}
+	}
+}
+
+// ownMarker checks x-rcfge-own, the generator's list of the subschema's keywords that are rcfge's
+// own: the engine reads it to decide what a dynamic reference may not skip, so a malformed one
+// must not pass silently.
+func (w *walk) ownMarker(s map[string]any, ptr string) {
+	raw, ok := s[schemagen.OwnKeyword]
+	if !ok {
+		return
+	}
+	at := jsonptr.Append(ptr, schemagen.OwnKeyword)
+	list, isList := raw.([]any)
+	if !isList {
+		w.l.add(w.file, RuleAnnotation, Error, at, "%s is a list of the keywords of this subschema that rcfge added or changed", schemagen.OwnKeyword)
+		return
+	}
+	for i, it := range list {
+		kw, _ := it.(string)
+		if _, present := s[kw]; kw == "" || !present {
+			w.l.add(w.file, RuleAnnotation, Error, jsonptr.AppendIndex(at, i), "%s names %v, which this subschema does not have", schemagen.OwnKeyword, it)
 		}
 	}
 }
