@@ -184,7 +184,7 @@ func TestValidateRunInputs(t *testing.T) {
 		wantStderr string
 	}{
 		{"examples folder", []string{examples}, cli.ExitFindings, []string{
-			"s3-bucket-new-feature.yaml:21:7: error: UploadsBucket (AWS::S3::Bucket): /NewFeature",
+			"s3-bucket-new-feature.yaml:", ": error: UploadsBucket (AWS::S3::Bucket): /NewFeature: NewFeature is not an approved property",
 			"s3-bucket-own-topic.yaml:5: ok: UploadsBucket", "3 resources in 3 files",
 		}, "skipping " + filepath.Join(examples, "hook-requests")},
 		{"glob", []string{filepath.Join(examples, "s3-bucket-*topic.yaml")}, cli.ExitFindings, []string{"2 resources in 2 files"}, ""},
