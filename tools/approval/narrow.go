@@ -167,7 +167,7 @@ func grantIndex(full map[string]any, grants []Grant) (locSet, map[string]bool, e
 	set := locSet{locs: map[string]bool{}}
 	values := map[string]bool{}
 	for _, g := range grants {
-		nodes, err := Locate(full, g.Path)
+		nodes, err := locate(full, g.Path)
 		if err != nil {
 			return locSet{}, nil, err
 		}
@@ -198,7 +198,7 @@ func grantIndex(full map[string]any, grants []Grant) (locSet, map[string]bool, e
 // Locate returns the schema nodes that define the instance path in doc, following $ref, the
 // branches of allOf/anyOf/oneOf, and "*" into items, additionalProperties and patternProperties.
 // The root path "" is the document. It fails with ErrNotInSource when nothing defines the path.
-func Locate(doc map[string]any, path string) ([]node, error) {
+func locate(doc map[string]any, path string) ([]node, error) {
 	toks, err := jsonptr.Split(path)
 	if err != nil {
 		return nil, fmt.Errorf("%q: %w", path, err)
@@ -230,6 +230,22 @@ func Locate(doc map[string]any, path string) ([]node, error) {
 		cur = next
 	}
 	return cur, nil
+}
+
+// Defines reports whether the schema doc defines the instance path (/A/*/B).
+func Defines(doc map[string]any, path string) bool {
+	_, err := locate(doc, path)
+	return err == nil
+}
+
+// EnumAt returns the enum values the schema doc admits at the instance path, as strings.
+func EnumAt(doc map[string]any, path string) []string {
+	nodes, _ := locate(doc, path)
+	var out []string
+	for _, n := range nodes {
+		out = append(out, enumOf(resolve(doc, n).s)...)
+	}
+	return out
 }
 
 // reach adds to seen the location of n and of every schema below it, through $ref.
@@ -408,7 +424,7 @@ func revoke(approved map[string]any, g Grant) error {
 	if g.Path == "" {
 		return errors.New("revoking a whole type: delete its template instead")
 	}
-	nodes, err := Locate(approved, g.Path)
+	nodes, err := locate(approved, g.Path)
 	if err != nil {
 		return fmt.Errorf("revoke %s: the template does not approve it", g.Path)
 	}
