@@ -70,6 +70,18 @@ func (r PendingReport) HasPending() bool {
 	return false
 }
 
+// WithoutNewTypes drops the source's types that have no template: for a folder that templates a
+// chosen few types, the hundreds of others are blocked anyway and not news.
+func (r PendingReport) WithoutNewTypes() PendingReport {
+	out := PendingReport{Types: []approval.Review{}}
+	for _, t := range r.Types {
+		if t.Status != approval.NewType {
+			out.Types = append(out.Types, t)
+		}
+	}
+	return out
+}
+
 // Pending regenerates every template of the folder in memory from the source and reports, per
 // type, the properties and enum values it holds back, what AWS removed, and the source's types
 // with no template. Nothing is written.

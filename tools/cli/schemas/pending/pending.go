@@ -22,6 +22,7 @@ type PendingOptions struct {
 	Source    string
 	Templates string
 	Overlays  string
+	NewTypes  bool
 	Format    render.Format
 }
 
@@ -35,7 +36,8 @@ func NewCmdPending(f *cli.Factory, runF func(*PendingOptions) error) *cobra.Comm
 --templates from --source in memory, keeps what the template approves, and lists the rest: every
 new property (as an instance path, /BucketNamePrefix or /Rules/*/NewThing; * is any array item or
 map value), every new enum value (/StorageClass=GLACIER_IR), and every type of the source that has
-no template. What AWS removed is listed too; regenerating drops it.
+no template (--new-types=false leaves those out: they are blocked anyway). What AWS removed is
+listed too; regenerating drops it.
 
 Each line is what "rcfge schemas approve" takes. Nothing is written.
 
@@ -60,6 +62,7 @@ Exit status: 0 nothing pending, 1 something pending, 2 usage or input error.`,
 	fl.StringVar(&opts.Source, "source", "", `provider schemas of the new snapshot: a folder, a .zip, or "cloudformation" (DescribeType)`)
 	fl.StringVar(&opts.Templates, "templates", "", "folder of restricted templates `DIR` (the approval record)")
 	fl.StringVar(&opts.Overlays, "overlays", "", "folder of the templates' overlays `DIR` (default: <templates>/overlays)")
+	fl.BoolVar(&opts.NewTypes, "new-types", true, "list the source's types that have no template")
 	render.AddFormatFlag(fl, &opts.Format, render.Text, render.Markdown, render.JSON)
 	return cmd
 }
@@ -73,6 +76,9 @@ func pendingRun(ctx context.Context, opts *PendingOptions) error {
 	rep, err := lifecycle.Pending(ctx, folder)
 	if err != nil {
 		return shared.DecisionError("pending", opts.Templates, err)
+	}
+	if !opts.NewTypes {
+		rep = rep.WithoutNewTypes()
 	}
 	if err := render.Write(opts.IO.Out, opts.Format, rep); err != nil {
 		return fmt.Errorf("write report: %w", err)
