@@ -11,6 +11,7 @@ import (
 	"github.com/rcfge/rcfge/tools/cli/schemas/lint"
 	"github.com/rcfge/rcfge/tools/cli/schemas/pending"
 	"github.com/rcfge/rcfge/tools/cli/schemas/revoke"
+	"github.com/rcfge/rcfge/tools/cli/schemas/suggest"
 	"github.com/rcfge/rcfge/tools/cli/schemas/test"
 )
 
@@ -24,5 +25,6 @@ func NewCmdSchemas(f *cli.Factory) *cobra.Command {
 	cmd.AddCommand(generate.NewCmdGenerate(f, nil))
 	cmd.AddCommand(drift.NewCmdDrift(f, nil), lint.NewCmdLint(f, nil), test.NewCmdTest(f, nil))
 	cmd.AddCommand(pending.NewCmdPending(f, nil), approve.NewCmdApprove(f, nil), revoke.NewCmdRevoke(f, nil))
+	cmd.AddCommand(suggest.NewCmdSuggest(f, nil))
 	return cmd
 }
