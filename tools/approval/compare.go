@@ -32,6 +32,9 @@ const (
 	// RemovedEnumValues: the snapshot's enum admits values the provider schema's no longer does
 	// (withdrawn upstream, or a typo in an overlay's narrowing).
 	RemovedEnumValues Kind = "removed-enum-values"
+	// OpenedEnum: the snapshot's enum restricted the values and upstream no longer does, so any
+	// value would pass. Values are the snapshot's.
+	OpenedEnum Kind = "opened-enum"
 )
 
 // Change is one difference, located in the resource's properties.
@@ -213,6 +216,15 @@ func (c *comparer) comparePatterns(u, s node, path string) []pair {
 func (c *comparer) compareEnum(u, s node, path string) {
 	ue, uok := u.s["enum"].([]any)
 	se, sok := s.s["enum"].([]any)
+	if _, isConst := u.s["const"]; !uok && sok && !isConst && !c.dec.Narrowed[s.loc] {
+		values := make([]string, 0, len(se))
+		for _, v := range se {
+			values = append(values, enumString(v))
+		}
+		// Locations holds the snapshot's enum: Narrow puts it back.
+		c.changes = append(c.changes, Change{Kind: OpenedEnum, Path: path, SchemaLocation: u.loc + "/enum", Values: values, Locations: []string{s.loc + "/enum"}})
+		return
+	}
 	if !uok || !sok {
 		return
 	}
@@ -418,6 +430,8 @@ func (c Change) Detail() string {
 		return "  removed upstream (or misspelt in the template)"
 	case RemovedEnumValues:
 		return "  enum - " + strings.Join(quoteAll(c.Values), ", ") + " (withdrawn upstream, or misspelt in the template)"
+	case OpenedEnum:
+		return "  enum lifted upstream: any value, where the template admits only " + strings.Join(quoteAll(c.Values), ", ")
 	}
 	return ""
 }

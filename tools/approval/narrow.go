@@ -87,6 +87,11 @@ func Narrow(full, approved map[string]any, grants, revokes []Grant) (Result, err
 				res.Granted = append(res.Granted, c)
 				continue
 			}
+		case OpenedEnum:
+			if granted.any(c.Path, strings.TrimSuffix(c.SchemaLocation, "/enum")) {
+				res.Granted = append(res.Granted, c)
+				continue
+			}
 		case NewEnumValues:
 			var keep, cut []string
 			for _, v := range c.Values {
@@ -124,6 +129,8 @@ func Narrow(full, approved map[string]any, grants, revokes []Grant) (Result, err
 			}
 		case NewEnumValues:
 			cutEnum(full, c.SchemaLocation, c.Values)
+		case OpenedEnum:
+			restoreEnum(full, approved, c.SchemaLocation, c.Locations[0])
 		}
 	}
 	dropBranches(full, drops)
@@ -416,6 +423,19 @@ func cutEnum(doc map[string]any, loc string, values []string) {
 		}
 	}
 	owner["enum"] = out
+}
+
+// restoreEnum puts the approved template's enum (at from) back where upstream lifted it (at to).
+func restoreEnum(full, approved map[string]any, to, from string) {
+	v, ok := jsonptr.Lookup(approved, from)
+	if !ok {
+		return
+	}
+	ownerLoc, _ := jsonptr.Parent(to)
+	o, _ := jsonptr.Lookup(full, ownerLoc)
+	if owner, ok := o.(map[string]any); ok {
+		owner["enum"] = v
+	}
 }
 
 // revoke takes a grant out of an approved template: the property at every location that defines

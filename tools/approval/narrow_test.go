@@ -130,6 +130,15 @@ func TestNarrow(t *testing.T) {
 			granted:  []string{"new-enum-values /S=NEW2"},
 		},
 		{
+			name:     "an enum lifted upstream stays as the template approved it",
+			full:     `{"properties": {"S": {"type": "string"}, "T": {"type": "string"}}}`,
+			approved: `{"properties": {"S": {"type": "string", "enum": ["a", 1]}, "T": {"enum": ["x"]}}}`,
+			grants:   []string{"/T"},
+			want:     `{"properties": {"S": {"type": "string", "enum": ["a", 1]}, "T": {"type": "string"}}}`,
+			pending:  []string{"opened-enum /S=a,1"},
+			granted:  []string{"opened-enum /T=x"},
+		},
+		{
 			name:     "removed upstream drops out and is reported",
 			full:     `{"properties": {"A": {"enum": ["x"]}}}`,
 			approved: `{"properties": {"A": {"enum": ["x", "y"]}, "Gone": {}}}`,

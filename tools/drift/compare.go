@@ -21,6 +21,7 @@ const (
 	NewEnumValues     = approval.NewEnumValues
 	RemovedProperty   = approval.RemovedProperty
 	RemovedEnumValues = approval.RemovedEnumValues
+	OpenedEnum        = approval.OpenedEnum
 )
 
 // Compare reports what upstream has that snapshot does not, and the reverse (approval.Compare).

@@ -14,7 +14,7 @@ func Items(r approval.Review) []string {
 	var out []string
 	for _, c := range r.Pending {
 		switch c.Kind {
-		case approval.NewProperty:
+		case approval.NewProperty, approval.OpenedEnum:
 			out = append(out, displayPath(c.Path))
 		case approval.NewEnumValues:
 			for _, v := range c.Values {
