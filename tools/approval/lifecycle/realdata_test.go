@@ -11,9 +11,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/rcfge/rcfge/hook/store"
 	"github.com/rcfge/rcfge/tools/approval"
 	"github.com/rcfge/rcfge/tools/approval/lifecycle"
+	"github.com/rcfge/rcfge/tools/drift"
 	"github.com/rcfge/rcfge/tools/schemagen"
 )
 
@@ -166,6 +169,24 @@ func TestRealPendingAndApproveAll(t *testing.T) {
 		}
 	}
 	t.Logf("pending: %v", got)
+
+	// One notion of "what is new": drift, comparing the raw provider schemas with the same
+	// templates, reports the same additions.
+	drifted, err := drift.Run(ctx, drift.Options{Source: newSrc, Templates: os.DirFS(dir)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fromDrift := map[string][]string{}
+	for _, td := range drifted.Types {
+		for _, c := range td.Changes {
+			if c.Kind == drift.NewProperty || c.Kind == drift.NewEnumValues {
+				fromDrift[td.TypeName] = append(fromDrift[td.TypeName], c.Path)
+			}
+		}
+	}
+	if diff := cmp.Diff(got, fromDrift); diff != "" {
+		t.Errorf("pending and drift disagree (-pending +drift):\n%s", diff)
+	}
 
 	// Approve everything pending, type by type, as the command would.
 	for _, r := range rep.Types {
