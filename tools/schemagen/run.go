@@ -146,15 +146,24 @@ func generateOne(ctx context.Context, req Request, typeName string, overlay []by
 		return tpl, rev, nil
 	}
 	prev, err := readTemplate(req.Approved, tpl.TypeName)
+	first := errors.Is(err, fs.ErrNotExist)
+	grants := byType(req.Grants, tpl.TypeName)
 	switch {
-	case errors.Is(err, fs.ErrNotExist):
+	case first && len(grants) == 0:
 		rev.Status = approval.FirstApproval
 		return tpl, rev, nil
+	case first:
+		// A first approval of chosen properties only: the record starts as a template that
+		// approves no property, and the grants add theirs.
+		prev = map[string]any{"properties": map[string]any{}}
 	case err != nil:
 		return nil, rev, err
 	}
-	if rev, err = narrowTemplate(tpl, prev, byType(req.Grants, tpl.TypeName), byType(req.Revokes, tpl.TypeName)); err != nil {
+	if rev, err = narrowTemplate(tpl, prev, grants, byType(req.Revokes, tpl.TypeName)); err != nil {
 		return nil, rev, fmt.Errorf("%s: %w", tpl.TypeName, err)
+	}
+	if first {
+		rev.Status = approval.FirstApproval
 	}
 	return tpl, rev, nil
 }

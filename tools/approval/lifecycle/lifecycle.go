@@ -163,6 +163,7 @@ func decide(ctx context.Context, f Folder, d Decision, action approval.Action) (
 	}
 	req := f.request()
 	req.Types = []string{d.Type}
+
 	grants := d.Grants
 	if len(grants) == 0 {
 		grants = []approval.Grant{{Path: ""}}
@@ -271,3 +272,4 @@ func sourceDigest(body []byte) string {
 	}
 	return doc.X.Source.Digest
 }
+

@@ -102,9 +102,20 @@ func TestApproveRevoke(t *testing.T) {
 	if again := approve("Test::Widget::Thing", "CHG-1", "/NamePrefix"); again.Changed || len(again.Recorded) != 0 {
 		t.Errorf("approving again: %+v, want no change and no record", again)
 	}
-	// The whole new type.
-	if out := approve("Test::Widget::Other", "CHG-2"); !out.Changed || out.Review.Status != approval.FirstApproval || out.Recorded[0].Path != "" {
+	// A first approval of one property of a type with no template: only that property.
+	otherTpl := filepath.Join(f.Dir, "Test-Widget-Other.json")
+	if part := approve("Test::Widget::Other", "CHG-5", "/Size"); !part.Changed || part.Review.Status != approval.FirstApproval {
+		t.Errorf("partial first approval: %+v", part)
+	}
+	if body, _ := os.ReadFile(otherTpl); !strings.Contains(string(body), "Size") || strings.Contains(string(body), "Color") {
+		t.Errorf("partial first approval wrote:\n%s", body)
+	}
+	// The whole type: everything its provider schema has.
+	if out := approve("Test::Widget::Other", "CHG-2"); !out.Changed || out.Recorded[0].Path != "" {
 		t.Errorf("whole-type approval: %+v", out)
+	}
+	if body, _ := os.ReadFile(otherTpl); !strings.Contains(string(body), "Color") {
+		t.Errorf("whole-type approval wrote:\n%s", body)
 	}
 
 	// Revoke the enum value: the template goes back to what it was before approving it.
@@ -138,6 +149,7 @@ func TestApproveRevoke(t *testing.T) {
 	want := []string{
 		"approve Test::Widget::Thing /NamePrefix CHG-1 ann",
 		"approve Test::Widget::Thing /Config/Mode=C CHG-1 ann",
+		"approve Test::Widget::Other /Size CHG-5 ann",
 		"approve Test::Widget::Other  CHG-2 ann",
 		"revoke Test::Widget::Thing /Config/Mode=C CHG-3 bob",
 		"revoke Test::Widget::Other  CHG-4 bob",

@@ -40,7 +40,9 @@ func NewCmdApprove(f *cli.Factory, runF func(*ApproveOptions) error) *cobra.Comm
 
   PATH         a property with everything below it: /BucketNamePrefix, /Rules/*/NewThing
   PATH=VALUE   one enum value: /LifecycleConfiguration/Rules/*/Transitions/*/StorageClass=GLACIER_IR
-  (nothing)    the whole type: its first template, everything its provider schema has
+  (nothing)    the whole type: everything its provider schema has
+
+A type with no template yet gets one holding only the paths given (or everything, with none).
 
 The template is regenerated from --source with exactly what a full generation has for that
 sub-tree (overlays still apply on top), and each decision is appended to
