@@ -202,7 +202,7 @@ func grantIndex(full map[string]any, grants []Grant) (locSet, map[string]bool, e
 	return set, values, nil
 }
 
-// Locate returns the schema nodes that define the instance path in doc, following $ref, the
+// locate returns the schema nodes that define the instance path in doc, following $ref, the
 // branches of allOf/anyOf/oneOf, and "*" into items, additionalProperties and patternProperties.
 // The root path "" is the document. It fails with ErrNotInSource when nothing defines the path.
 func locate(doc map[string]any, path string) ([]node, error) {

@@ -272,4 +272,3 @@ func sourceDigest(body []byte) string {
 	}
 	return doc.X.Source.Digest
 }
-
