@@ -35,6 +35,9 @@ const (
 	// OpenedEnum: the snapshot's enum restricted the values and upstream no longer does, so any
 	// value would pass. Values are the snapshot's.
 	OpenedEnum Kind = "opened-enum"
+	// NewBranch: an anyOf or oneOf upstream has an alternative the snapshot's lacks, a new way to
+	// combine the properties. Values holds the keyword and the alternative's outline.
+	NewBranch Kind = "new-branch"
 )
 
 // Change is one difference, located in the resource's properties.
@@ -131,6 +134,7 @@ func (c *comparer) run() {
 func (c *comparer) compareNode(u, s node, path string) []pair {
 	var next []pair
 	c.compareEnum(u, s, path)
+	c.compareBranches(u, s, path)
 	up, sp := properties(c.up, u), properties(c.snap, s)
 	for _, name := range slices.Sorted(maps.Keys(up)) {
 		child := jsonptr.Append(path, name)
@@ -178,6 +182,54 @@ func (c *comparer) compareNode(u, s node, path string) []pair {
 		}
 	}
 	return append(next, c.comparePatterns(u, s, path)...)
+}
+
+// compareBranches reports the anyOf/oneOf alternatives upstream has and the snapshot does not, by
+// outline (see outline). A keyword the snapshot lacks altogether is a new constraint, not a new
+// alternative; allOf branches only ever constrain.
+func (c *comparer) compareBranches(u, s node, path string) {
+	for _, kw := range []string{"anyOf", "oneOf"} {
+		ub, _ := u.s[kw].([]any)
+		sb, ok := s.s[kw].([]any)
+		if !ok {
+			continue
+		}
+		known := map[string]bool{}
+		for _, b := range sb {
+			known[outline(c.snap, b)] = true
+		}
+		var locs, values []string
+		for i, b := range ub {
+			if o := outline(c.up, b); !known[o] {
+				locs = append(locs, jsonptr.AppendIndex(u.loc+"/"+kw, i))
+				values = append(values, kw+" "+o)
+			}
+		}
+		if len(locs) > 0 {
+			c.changes = append(c.changes, Change{Kind: NewBranch, Path: path, SchemaLocation: u.loc + "/" + kw, Values: values, Locations: locs})
+		}
+	}
+}
+
+// outline is what an alternative says about its object beyond the names of its properties, as
+// canonical JSON: its keywords (required, type, not, ...), with the prose left out and a local
+// $ref followed. Property names are compared on their own (new-property), so an alternative
+// that only gained a property is not new; one that requires, or forbids, something else is.
+func outline(root map[string]any, v any) string {
+	m, ok := v.(map[string]any)
+	if !ok {
+		return enumString(v)
+	}
+	m = resolve(root, node{m, ""}).s
+	out := make(map[string]any, len(m))
+	for k, x := range m {
+		switch k {
+		case "description", "title", "$comment", "examples", "default", "$ref", "properties", "patternProperties":
+		default:
+			out[k] = x
+		}
+	}
+	return enumString(out)
 }
 
 // comparePatterns pairs the patternProperties of both sides by key. A key only upstream admits a
@@ -430,6 +482,8 @@ func (c Change) Detail() string {
 		return "  removed upstream (or misspelt in the template)"
 	case RemovedEnumValues:
 		return "  enum - " + strings.Join(quoteAll(c.Values), ", ") + " (withdrawn upstream, or misspelt in the template)"
+	case NewBranch:
+		return "  new alternative: " + strings.Join(c.Values, "; ")
 	case OpenedEnum:
 		return "  enum lifted upstream: any value, where the template admits only " + strings.Join(quoteAll(c.Values), ", ")
 	}

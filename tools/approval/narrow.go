@@ -6,6 +6,7 @@ import (
 	"maps"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/rcfge/rcfge/hook/jsonptr"
@@ -33,8 +34,12 @@ func (g Grant) String() string {
 // ErrBadGrant means a command-line approval is not /Path or /Path=Value.
 var ErrBadGrant = errors.New("want an instance path /Name[/...] or /Path=VALUE")
 
-// ParseGrant reads /Path or /Path=Value. Property names never hold "=", so the first one splits.
+// ParseGrant reads /Path or /Path=Value; "/" alone is the whole type (no CloudFormation property
+// has an empty name). Property names never hold "=", so the first one splits.
 func ParseGrant(s string) (Grant, error) {
+	if s == "/" {
+		return Grant{}, nil
+	}
 	p, v, isEnum := strings.Cut(s, "=")
 	if !strings.HasPrefix(p, "/") || strings.HasSuffix(p, "/") {
 		return Grant{}, fmt.Errorf("%q: %w", s, ErrBadGrant)
@@ -87,6 +92,11 @@ func Narrow(full, approved map[string]any, grants, revokes []Grant) (Result, err
 				res.Granted = append(res.Granted, c)
 				continue
 			}
+		case NewBranch:
+			if granted.any(c.Path, c.Locations...) {
+				res.Granted = append(res.Granted, c)
+				continue
+			}
 		case OpenedEnum:
 			if granted.any(c.Path, strings.TrimSuffix(c.SchemaLocation, "/enum")) {
 				res.Granted = append(res.Granted, c)
@@ -131,6 +141,13 @@ func Narrow(full, approved map[string]any, grants, revokes []Grant) (Result, err
 			cutEnum(full, c.SchemaLocation, c.Values)
 		case OpenedEnum:
 			restoreEnum(full, approved, c.SchemaLocation, c.Locations[0])
+		case NewBranch:
+			for _, loc := range c.Locations {
+				kwLoc, idx := jsonptr.Parent(loc)
+				owner, kw := jsonptr.Parent(kwLoc)
+				i, _ := strconv.Atoi(idx)
+				drops = append(drops, branchRef{owner, kw, i})
+			}
 		}
 	}
 	dropBranches(full, drops)
@@ -378,8 +395,9 @@ func cutProperty(doc map[string]any, loc string) []branchRef {
 	return drops
 }
 
-// dropBranches removes the branches, highest index first so that the others keep their place; a
-// keyword left with no branch goes, a oneOf or anyOf left with one branch stays as it is.
+// dropBranches removes the branches, highest index first so that the others keep their place. An
+// allOf left empty goes; an anyOf or oneOf left with no approved alternative admits nothing
+// ({"not": {}}), since dropping the keyword would admit every combination.
 func dropBranches(doc map[string]any, drops []branchRef) {
 	sort.Slice(drops, func(i, j int) bool {
 		a, b := drops[i], drops[j]
@@ -399,10 +417,13 @@ func dropBranches(doc map[string]any, drops []branchRef) {
 			continue
 		}
 		list = slices.Delete(list, d.index, d.index+1)
-		if len(list) == 0 {
-			delete(owner, d.kw)
-		} else {
+		switch {
+		case len(list) > 0:
 			owner[d.kw] = list
+		case d.kw == "allOf":
+			delete(owner, d.kw)
+		default:
+			owner[d.kw] = []any{map[string]any{"not": map[string]any{}}}
 		}
 	}
 }

@@ -9,12 +9,13 @@ import (
 )
 
 // Items lists a review's pending decisions as the approve command takes them: /Path for a
-// property, /Path=VALUE for each enum value.
+// property (and for a new alternative or a lifted enum, the object or value that has it; "/" is
+// the whole type), /Path=VALUE for each enum value. Paths repeat when several changes share one.
 func Items(r approval.Review) []string {
 	var out []string
 	for _, c := range r.Pending {
 		switch c.Kind {
-		case approval.NewProperty, approval.OpenedEnum:
+		case approval.NewProperty, approval.OpenedEnum, approval.NewBranch:
 			out = append(out, displayPath(c.Path))
 		case approval.NewEnumValues:
 			for _, v := range c.Values {
