@@ -224,7 +224,8 @@ func outline(root map[string]any, v any) string {
 	out := make(map[string]any, len(m))
 	for k, x := range m {
 		switch k {
-		case "description", "title", "$comment", "examples", "default", "$ref", "properties", "patternProperties":
+		case "description", "title", "$comment", "examples", "default", "$ref", "properties", "patternProperties",
+			"x-rcfge-own": // rcfge's own bookkeeping, recomputed at every generation
 		default:
 			out[k] = x
 		}

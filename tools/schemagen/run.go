@@ -197,9 +197,13 @@ func narrowTemplate(tpl *Template, prev map[string]any, grants, revokes []approv
 	if err := mergeAnnotation(ext, ann); err != nil {
 		return rev, err
 	}
-	// TODO(gensurface): call schemagen.MarkOwn(base, doc) here, after the approval narrowing, so
-	// that enum values held back count as rcfge's own narrowing (x-rcfge-own). base is the
-	// generated template before the overlay; Generate would have to return it.
+	// After the approval narrowing, so that enum values held back count as rcfge's own
+	// narrowing, and markers on what was cut go with it.
+	base, err := decodeObject(tpl.Base)
+	if err != nil {
+		return rev, fmt.Errorf("unrestricted base: %w", err)
+	}
+	MarkOwn(base, doc)
 	body, err := Marshal(doc)
 	if err != nil {
 		return rev, err

@@ -3,6 +3,7 @@ package lifecycle_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
@@ -126,6 +127,18 @@ func TestApproveRevoke(t *testing.T) {
 	body, _ = os.ReadFile(tpl)
 	if strings.Contains(string(body), `"C"`) || !strings.Contains(string(body), `"NamePrefix"`) {
 		t.Errorf("template after revoking /Config/Mode=C:\n%s", body)
+	}
+	// The enum approval holds narrower than AWS's is rcfge's own constraint, marked as such.
+	var tdoc struct {
+		Properties map[string]struct {
+			Properties map[string]map[string]any `json:"properties"`
+		} `json:"properties"`
+	}
+	if err := json.Unmarshal(body, &tdoc); err != nil {
+		t.Fatal(err)
+	}
+	if own := tdoc.Properties["Config"].Properties["Mode"]["x-rcfge-own"]; !cmp.Equal(own, []any{"enum"}) {
+		t.Errorf("Mode narrowed by approval: x-rcfge-own = %v, want [enum]", own)
 	}
 	if _, err := lifecycle.Revoke(ctx, f, lifecycle.Decision{Type: "Test::Widget::Other", Reason: "CHG-4", By: "bob"}); err != nil {
 		t.Fatal(err)
