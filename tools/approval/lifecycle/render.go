@@ -40,14 +40,15 @@ func (r PendingReport) WriteText(w io.Writer) error {
 			types++
 		}
 		ew.printf("%s:\n", t.TypeName)
+		pending += len(Items(t))
 		for _, c := range t.Pending {
-			pending++
 			ew.printf("  pending %s%s\n", displayPath(c.Path), c.Detail())
 		}
 		for _, c := range t.Removed {
 			ew.printf("  removed %s%s\n", displayPath(c.Path), c.Detail())
 		}
 	}
+	// Counted as approve takes them: each enum value is one decision.
 	ew.printf("%d pending in %d types, %d new types without a template\n", pending, types, newTypes)
 	return ew.err
 }
