@@ -244,6 +244,10 @@ func decodeJSON(data []byte) (any, error) {
 		err = errors.New("invalid character after top-level value")
 	}
 	if err != nil {
+		// The decoder says "unexpected EOF" where Unmarshal gives the offset: ask Unmarshal.
+		if uerr := json.Unmarshal(data, new(any)); uerr != nil {
+			err = uerr
+		}
 		var se *json.SyntaxError
 		if errors.As(err, &se) {
 			return nil, fmt.Errorf("%w: line %d: %v", ErrSyntax, 1+bytes.Count(data[:min(int(se.Offset), len(data))], []byte("\n")), err)

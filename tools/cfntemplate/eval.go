@@ -436,6 +436,18 @@ func (e *evaluator) getAtt(arg any) (any, error) {
 func (e *evaluator) sub(arg any) (any, error) {
 	var tmpl string
 	local := map[string]any{}
+	if m, ok := arg.(map[string]any); ok {
+		if _, _, isFn := intrinsic(m); isFn {
+			v, err := e.eval(m, e.path)
+			if err != nil {
+				return nil, err
+			}
+			if u, ok := v.(*unknown); ok {
+				return u, nil
+			}
+			arg = v
+		}
+	}
 	switch x := arg.(type) {
 	case string:
 		tmpl = x
