@@ -1,19 +1,22 @@
 // Package cfntemplate is rcfge's CloudFormation template front end: it reads a JSON or YAML
-// template, resolves its intrinsic functions through goformation's intrinsics package on raw maps
-// (so properties the typed structs do not know survive), and returns each resource with its raw
-// properties, the JSON Pointers of values that cannot be known before deployment, and the line it
-// starts on. Validate then runs the resources through the engine and builds a Report.
+// template and evaluates it as CloudFormation would for the given parameters — parameters as
+// strings, conditions in three values (true, false, undecided), intrinsic functions resolved on
+// raw values (so properties no typed model knows survive), AWS::LanguageExtensions applied — and
+// returns each resource with its properties, the JSON Pointers of values that cannot be known
+// before deployment, and the line it starts on. A resource whose condition is false is skipped;
+// one whose properties depend on undecided conditions gets a variant per assignment. Validate
+// then runs every variant through the engine and decides as the hook would.
 package cfntemplate
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"maps"
 	"math"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -344,22 +347,16 @@ func checkResources(resources map[string]any, lines map[string]int) error {
 
 // order returns the logical IDs in file order when lines are known, else sorted.
 func order(resources map[string]any, lines map[string]int) []string {
-	ids := make([]string, 0, len(resources))
-	for id := range resources {
-		ids = append(ids, id)
-	}
-	sort.Slice(ids, func(i, j int) bool {
-		li, lj := lines[ids[i]], lines[ids[j]]
-		if li != lj {
-			return li < lj
+	return slices.SortedFunc(maps.Keys(resources), func(a, b string) int {
+		if la, lb := lines[a], lines[b]; la != lb {
+			return cmp.Compare(la, lb)
 		}
-		return ids[i] < ids[j]
+		return strings.Compare(a, b)
 	})
-	return ids
 }
 
-// checkConditionCycles refuses conditions that refer to each other in a loop: goformation
-// evaluates {"Condition": name} recursively and would never return.
+// checkConditionCycles refuses conditions that refer to each other in a loop, and references to
+// undefined conditions, whether or not a resource uses them: CloudFormation validates them all.
 func checkConditionCycles(conds any) error {
 	m, ok := conds.(map[string]any)
 	if !ok {
@@ -395,12 +392,7 @@ func checkConditionCycles(conds any) error {
 		state[n] = done
 		return nil
 	}
-	names := make([]string, 0, len(m))
-	for n := range m {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for _, n := range names {
+	for _, n := range slices.Sorted(maps.Keys(m)) {
 		if err := visit(n); err != nil {
 			return err
 		}
@@ -441,6 +433,10 @@ func kindOf(v any) string {
 		return "a list"
 	case map[string]any:
 		return "an object"
+	case *unknown:
+		return "a value known only at deployment"
+	case *noValueT:
+		return "AWS::NoValue"
 	}
 	return fmt.Sprintf("%T", v)
 }
