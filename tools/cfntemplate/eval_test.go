@@ -177,11 +177,19 @@ func TestParameterTyping(t *testing.T) {
 // dropped; beyond, each condition is tried alone beside the all-unknown properties.
 func TestVariantBound(t *testing.T) {
 	t.Parallel()
-	build := func(n int, correlated bool) string {
+	build := func(n int, correlated, sameParam bool) string {
 		var b strings.Builder
-		b.WriteString("Parameters:\n  P: {Type: String}\nConditions:\n")
+		b.WriteString("Parameters:\n")
 		for i := range n {
-			b.WriteString("  C" + string(rune('a'+i)) + ": !Equals [!Ref P, '" + string(rune('a'+i)) + "']\n")
+			b.WriteString("  P" + string(rune('a'+i)) + ": {Type: String}\n")
+		}
+		b.WriteString("Conditions:\n")
+		for i := range n {
+			p := "P" + string(rune('a'+i))
+			if sameParam {
+				p = "Pa"
+			}
+			b.WriteString("  C" + string(rune('a'+i)) + ": !Equals [!Ref " + p + ", '" + string(rune('a'+i)) + "']\n")
 		}
 		if correlated {
 			b.WriteString("  NotCa: !Not [{Condition: Ca}]\n")
@@ -200,17 +208,19 @@ func TestVariantBound(t *testing.T) {
 		name         string
 		n            int
 		correlated   bool
+		sameParam    bool
 		wantVariants int
 	}{
-		{"two enumerated", 2, false, 4},
-		{"six enumerated", 6, false, 64},
-		{"correlated pair drops contradictions", 1, true, 2},
-		{"eight: each alone plus all unknown", 8, false, 1 + 16},
+		{"two enumerated", 2, false, false, 4},
+		{"six enumerated", 6, false, false, 64},
+		{"correlated pair drops contradictions", 1, true, false, 2},
+		{"eight: each alone plus all unknown", 8, false, false, 1 + 16},
+		{"one parameter cannot equal two values", 3, false, true, 4},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			tmpl, err := cfntemplate.Parse("t.yaml", []byte(build(tt.n, tt.correlated)), testOptions)
+			tmpl, err := cfntemplate.Parse("t.yaml", []byte(build(tt.n, tt.correlated, tt.sameParam)), testOptions)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -136,8 +136,34 @@ func (e *evaluator) resource(id string, raw map[string]any) (Resource, error) {
 }
 
 // consistent reports whether no assumed condition contradicts what the others decide for it
-// (HasX assumed true makes NoX = !Not [{Condition: HasX}] false).
+// (HasX assumed true makes NoX = !Not [{Condition: HasX}] false). An assumed-true
+// Fn::Equals [!Ref P, literal] on a parameter without a value binds P to the literal for the
+// check, so IsProd and IsDev (Env = prod, Env = dev) are never both assumed true.
 func (e *evaluator) consistent(a map[string]bool) bool {
+	bound := map[string]string{}
+	for _, n := range slices.Sorted(maps.Keys(a)) {
+		if !a[n] {
+			continue
+		}
+		p, lit, ok := e.equalsParam(n)
+		if !ok {
+			continue
+		}
+		if prev, dup := bound[p]; dup && prev != lit {
+			return false
+		}
+		bound[p] = lit
+	}
+	saved := map[string]any{}
+	for p, lit := range bound {
+		saved[p] = e.params[p]
+		e.params[p] = lit
+	}
+	defer func() {
+		for p, v := range saved {
+			e.params[p] = v
+		}
+	}()
 	for n, want := range a {
 		e.assume = maps.Clone(a)
 		delete(e.assume, n)
@@ -147,6 +173,32 @@ func (e *evaluator) consistent(a map[string]bool) bool {
 		}
 	}
 	return true
+}
+
+// equalsParam recognises a condition that is Fn::Equals of a parameter without a known value and
+// a literal, in either order.
+func (e *evaluator) equalsParam(name string) (string, string, bool) {
+	m, _ := e.conditions[name].(map[string]any)
+	fn, arg, ok := intrinsic(m)
+	x, isList := arg.([]any)
+	if !ok || fn != "Fn::Equals" || !isList || len(x) != 2 {
+		return "", "", false
+	}
+	for i := range 2 {
+		ref, _ := x[i].(map[string]any)
+		rn, rarg, isFn := intrinsic(ref)
+		p, isStr := rarg.(string)
+		if !isFn || rn != "Ref" || !isStr {
+			continue
+		}
+		if _, unknownParam := e.params[p].(*unknown); !unknownParam {
+			continue
+		}
+		if lit, ok := scalarString(x[1-i]); ok {
+			return p, lit, true
+		}
+	}
+	return "", "", false
 }
 
 // variant evaluates the properties under one assignment.
