@@ -216,7 +216,7 @@ func Parse(name string, data []byte, opts Options) (t *Template, err error) {
 	// Every condition is evaluated once, as CloudFormation validates them all, so an error in
 	// one that no resource uses is still reported.
 	for _, c := range slices.Sorted(maps.Keys(e.conditions)) {
-		e.assume = nil
+		e.setAssume(nil)
 		if _, _, err := e.cond(c); err != nil {
 			return nil, &Error{File: name, Err: err}
 		}

@@ -51,6 +51,36 @@ type evaluator struct {
 	findings []verdict.Violation
 	path     string // JSON Pointer of the value being evaluated, for findings
 	depth    int
+	// steps counts evaluation work across the whole template; see maxSteps.
+	steps int
+	// memo holds decided conditions for the current assumptions (reset when they change), so a
+	// lattice of conditions referring to each other is evaluated once, not once per path.
+	memo map[string]condResult
+}
+
+type condResult struct {
+	t   tri
+	why string
+}
+
+// maxSteps bounds the work one template may cause (function calls, condition evaluations, loop
+// items): a hostile template of a few kilobytes must not keep the CLI busy for minutes.
+const maxSteps = 2_000_000
+
+// step counts one unit of work and fails once the budget is spent.
+func (e *evaluator) step() error {
+	e.steps++
+	if e.steps > maxSteps {
+		return fmt.Errorf("%w: the template needs more than %d evaluation steps", ErrUnsupported, maxSteps)
+	}
+	return nil
+}
+
+// setAssume fixes the undecided conditions for what follows and forgets decisions made under
+// other assumptions.
+func (e *evaluator) setAssume(a map[string]bool) {
+	e.assume = a
+	e.memo = nil
 }
 
 // maxEvalDepth bounds recursion through nested functions, beyond the YAML nesting bound.
@@ -155,6 +185,9 @@ func intrinsic(m map[string]any) (string, any, bool) {
 func (e *evaluator) eval(v any, path string) (any, error) {
 	if e.depth > maxEvalDepth {
 		return nil, intrinsicErr("functions nested deeper than %d levels", maxEvalDepth)
+	}
+	if err := e.step(); err != nil {
+		return nil, err
 	}
 	e.depth++
 	defer func() { e.depth-- }()
@@ -724,6 +757,12 @@ func (e *evaluator) cond(name string) (tri, string, error) {
 		}
 		return triFalse, "", nil
 	}
+	if r, ok := e.memo[name]; ok {
+		return r.t, r.why, nil
+	}
+	if err := e.step(); err != nil {
+		return triUnknown, "", err
+	}
 	expr, ok := e.conditions[name]
 	if !ok {
 		return triUnknown, "", intrinsicErr("condition %s is not defined", name)
@@ -740,6 +779,10 @@ func (e *evaluator) cond(name string) (tri, string, error) {
 	if t == triUnknown && !strings.HasPrefix(why, "condition ") {
 		why = "condition " + name + " cannot be decided: " + why
 	}
+	if e.memo == nil {
+		e.memo = map[string]condResult{}
+	}
+	e.memo[name] = condResult{t, why}
 	return t, why, nil
 }
 

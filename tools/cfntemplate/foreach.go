@@ -69,6 +69,9 @@ func (e *evaluator) expandForEach(m map[string]any, lines map[string]int, depth 
 				return nil, intrinsicErr("%s: collection item is %s, not a string", k, kindOf(it))
 			}
 			for _, ok := range slices.Sorted(maps.Keys(frag)) {
+				if err := e.step(); err != nil {
+					return nil, err
+				}
 				key := substituteIdent(ok, ident, item)
 				val := replaceIdent(frag[ok], ident, item)
 				expanded, err := e.expandForEach(map[string]any{key: val}, nil, depth+1)

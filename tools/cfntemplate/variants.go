@@ -44,7 +44,7 @@ func (e *evaluator) resource(id string, raw map[string]any) (Resource, error) {
 			return res, fmt.Errorf("%w: %s: Condition is %s, not a condition name", ErrResource, id, kindOf(c))
 		}
 		res.Condition = name
-		e.assume = nil
+		e.setAssume(nil)
 		t, _, err := e.cond(name)
 		if err != nil {
 			return res, err
@@ -64,7 +64,7 @@ func (e *evaluator) resource(id string, raw map[string]any) (Resource, error) {
 	names := map[string]bool{}
 	ifConditions(props, names)
 	var undecided []string
-	e.assume = base
+	e.setAssume(base)
 	for _, n := range slices.Sorted(maps.Keys(names)) {
 		if _, fixed := base[n]; fixed {
 			continue
@@ -163,10 +163,12 @@ func (e *evaluator) consistent(a map[string]bool) bool {
 		for p, v := range saved {
 			e.params[p] = v
 		}
+		e.memo = nil
 	}()
 	for n, want := range a {
-		e.assume = maps.Clone(a)
-		delete(e.assume, n)
+		others := maps.Clone(a)
+		delete(others, n)
+		e.setAssume(others)
 		t, _, err := e.cond(n)
 		if err == nil && t != triUnknown && (t == triTrue) != want {
 			return false
@@ -210,7 +212,8 @@ func (e *evaluator) variant(typeName string, props any, assume map[string]bool, 
 	if props == nil {
 		return v, nil
 	}
-	e.assume, e.findings = assume, nil
+	e.setAssume(assume)
+	e.findings = nil
 	val, err := e.eval(props, "")
 	if err != nil {
 		return v, err
