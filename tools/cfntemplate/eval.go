@@ -63,9 +63,10 @@ type condResult struct {
 	why string
 }
 
-// maxSteps bounds the work one template may cause (function calls, condition evaluations, loop
-// items): a hostile template of a few kilobytes must not keep the CLI busy for minutes.
-const maxSteps = 2_000_000
+// maxSteps bounds the work one template may cause (values evaluated, conditions, loop outputs):
+// a hostile template of a few kilobytes must not keep the CLI busy for minutes. The largest real
+// template measured (TestRealCorpus) takes about 1,000.
+const maxSteps = 500_000
 
 // step counts one unit of work and fails once the budget is spent.
 func (e *evaluator) step() error {

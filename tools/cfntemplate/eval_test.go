@@ -2,6 +2,8 @@ package cfntemplate_test
 
 import (
 	"encoding/json"
+	"errors"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -228,5 +230,46 @@ func TestVariantBound(t *testing.T) {
 				t.Errorf("%d variants, want %d", got, tt.wantVariants)
 			}
 		})
+	}
+}
+
+// TestEvalBounds: work is bounded per template, and conditions that refer to each other in a
+// lattice are evaluated once each (2^40 paths would never finish).
+func TestEvalBounds(t *testing.T) {
+	t.Parallel()
+	var lattice strings.Builder
+	lattice.WriteString("Parameters:\n  P: {Type: String, Default: a}\nConditions:\n  C0: !Equals [!Ref P, a]\n")
+	for i := 1; i <= 40; i++ {
+		prev := "C" + strconv.Itoa(i-1)
+		lattice.WriteString("  C" + strconv.Itoa(i) + ": !And [{Condition: " + prev + "}, !Not [!Not [{Condition: " + prev + "}]]]\n")
+	}
+	lattice.WriteString("Resources:\n  B:\n    Type: AWS::S3::Bucket\n    Properties:\n      V: !If [C40, x, y]\n")
+
+	items := make([]string, 200)
+	for i := range items {
+		items[i] = "i" + strconv.Itoa(i)
+	}
+	list := "[" + strings.Join(items, ", ") + "]"
+	loops := "Transform: AWS::LanguageExtensions\nResources:\n  Fn::ForEach::A:\n    - A\n    - " + list +
+		"\n    - Fn::ForEach::B:\n        - B\n        - " + list +
+		"\n        - Fn::ForEach::C:\n            - C\n            - " + list +
+		"\n            - R${A}${B}${C}:\n                Type: AWS::S3::Bucket\n"
+	unknownColl := "Transform: AWS::LanguageExtensions\nParameters:\n  L: {Type: CommaDelimitedList}\nResources:\n  Fn::ForEach::A:\n    - A\n    - !Ref L\n    - R${A}:\n        Type: AWS::S3::Bucket\n"
+
+	tmpl, err := cfntemplate.Parse("lattice.yaml", []byte(lattice.String()), testOptions)
+	if err != nil {
+		t.Fatalf("lattice: %v", err)
+	}
+	if got, _ := valueAt(t, tmpl, "B", "/V"); got != "x" {
+		t.Errorf("lattice: V = %v, want x", got)
+	}
+	for _, tt := range []struct{ name, data, wantMsg string }{
+		{"8 million resources", loops, "more than 500000 evaluation steps"},
+		{"collection known only at deployment", unknownColl, "the collection is not known before deployment"},
+	} {
+		_, err := cfntemplate.Parse("t.yaml", []byte(tt.data), testOptions)
+		if !errors.Is(err, cfntemplate.ErrUnsupported) || !strings.Contains(err.Error(), tt.wantMsg) {
+			t.Errorf("%s: error %v, want ErrUnsupported with %q", tt.name, err, tt.wantMsg)
+		}
 	}
 }

@@ -79,6 +79,10 @@ func (e *evaluator) expandForEach(m map[string]any, lines map[string]int, depth 
 					return nil, err
 				}
 				for ek, ev := range expanded {
+					// Copying what inner loops produced is work too.
+					if err := e.step(); err != nil {
+						return nil, err
+					}
 					if _, dup := out[ek]; dup || m[ek] != nil {
 						return nil, intrinsicErr("%s: key %s produced twice", k, ek)
 					}
