@@ -112,6 +112,17 @@ schemas: build
 schemas-check: build
 	./bin/rcfge schemas generate --check $(SCHEMAGEN_ARGS)
 
+## hardening: regenerate the opt-in hardened templates (hardening/<Type>.json) from hardening/overlays
+HARDENED_TYPES = $(subst -,::,$(patsubst hardening/overlays/%.json,%,$(wildcard hardening/overlays/*.json)))
+HARDENING_ARGS = --source $(DATA)/cfn-schemas/us-east-1 $(foreach t,$(HARDENED_TYPES),--type $(t)) --overlays hardening/overlays --out hardening/
+.PHONY: hardening hardening-check
+hardening: build
+	./bin/rcfge schemas generate $(HARDENING_ARGS)
+
+## hardening-check: fail if regenerating the hardened templates would change them
+hardening-check: build
+	./bin/rcfge schemas generate --check $(HARDENING_ARGS)
+
 ## scp: recompile the SCPs (scp/rcfge-scp-*.json, scp/manifest.json) from scp/rcfge.yaml and schemas/
 SCP_SERVICE_REFERENCE ?= $(DATA)/service-reference/2026-08-22
 .PHONY: scp scp-check
