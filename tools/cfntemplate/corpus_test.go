@@ -271,6 +271,11 @@ func TestRealCorpusInjected(t *testing.T) {
 					}
 					schemas[r.Type] = sch
 				}
+				if providerDefined(sch) && !inj.nested {
+					// A custom resource's own properties are its provider's to define: the
+					// template admits any name there (docs/templates.md, surface patches).
+					continue
+				}
 				ptr, ok := inject(r, sch, inj)
 				if !ok {
 					noNested++
@@ -424,4 +429,12 @@ func closed(node map[string]any) bool {
 		}
 	}
 	return hasProps && node["additionalProperties"] == false
+}
+
+// providerDefined reports whether the template admits every top-level property name (the
+// custom-resource surface patch).
+func providerDefined(sch map[string]any) bool {
+	pats, _ := sch["patternProperties"].(map[string]any)
+	_, ok := pats["^.+$"]
+	return ok
 }
