@@ -90,10 +90,8 @@ type Position struct {
 	Column int `json:"column,omitempty"`
 }
 
-// The rule IDs that are not JSON Schema keywords.
+// The rule IDs that are not JSON Schema keywords, besides RuleApprovedType.
 const (
-	// RuleApprovedType: the resource's type has no restricted template.
-	RuleApprovedType = "approved-type"
 	// RuleUnverified: the value is not known before deployment; its constraints were skipped.
 	RuleUnverified = "unverified"
 	// RuleEngineError: the engine could not decide for the resource.
@@ -101,6 +99,41 @@ const (
 	// RuleInputError: the file could not be read or parsed.
 	RuleInputError = "input-error"
 )
+
+// NewFileResult turns Check's outcome into the report's form: a skipped resource names its
+// condition, the approved-type finding becomes Unapproved, the engine failure Error, and the
+// findings a WARN knob or shadow mode lets through stay findings, which Decide then marks as
+// warnings with the same policy Check used.
+func NewFileResult(ch Checked) FileResult {
+	fr := FileResult{File: ch.File, Resources: make([]ResourceResult, 0, len(ch.Resources))}
+	for _, cr := range ch.Resources {
+		rr := cr.ResourceResult
+		rr.Violations = nil
+		if cr.Status == StatusSkipped {
+			rr.Skipped, rr.Condition = true, cr.SkippedBy
+		}
+		rr.Error = cr.EngineError
+		all := slices.Clone(cr.Violations)
+		for _, w := range cr.Warnings {
+			switch w.Knob {
+			case "shadow":
+				rr.Shadow = true
+			case "OnEngineError":
+				continue // the engine failure, already in Error
+			}
+			all = append(all, w.Violation)
+		}
+		for _, v := range all {
+			if v.Keyword == RuleApprovedType {
+				rr.Unapproved = true
+				continue
+			}
+			rr.Violations = append(rr.Violations, v)
+		}
+		fr.Resources = append(fr.Resources, rr)
+	}
+	return fr
+}
 
 // Approved reports whether the resource broke no rule and had no error (the knobs aside).
 func (r ResourceResult) Approved() bool {

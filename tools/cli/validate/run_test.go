@@ -64,6 +64,8 @@ func TestValidateRunFormats(t *testing.T) {
 		{"engine error warned", []string{"--on-engine-error", "warn", "testdata/input/invalid-type.yaml"}, cli.ExitOK},
 		{"broken file beside a good one", []string{"testdata/input/violations.json", "testdata/input/syntax.yaml", "testdata/input/nope.yaml"}, cli.ExitError},
 		{"input errors junit", []string{"--format", "junit", "testdata/input/syntax.yaml", "testdata/input/unknown-type.yaml"}, cli.ExitError},
+		{"condition false skips a resource", []string{"--on-violation", "warn", "testdata/input/conditional.yaml"}, cli.ExitOK},
+		{"condition true checks it", []string{"--on-violation", "warn", "--parameter", "Env=prod", "testdata/input/conditional.yaml"}, cli.ExitFindings},
 		{"input errors sarif", []string{"--format", "sarif", "testdata/input/not-template.yaml", "testdata/input/unknown-type.yaml"}, cli.ExitError},
 	}
 	for _, tt := range tests {

@@ -290,16 +290,17 @@ func validateRun(ctx context.Context, opts *ValidateOptions) error {
 			continue
 		}
 		ev.reset()
-		fr, err := cfntemplate.Validate(ctx, ev, t, ectx, opts.Vars)
+		ch, err := cfntemplate.Check(ctx, ev, t, ectx, opts.Vars, cfntemplate.WithPolicy(opts.Policy))
 		if err != nil {
+			// Engine failures are in the results, per resource; these stop the run.
 			if herr := hint(err); herr != nil {
 				return herr
 			}
 			if ctx.Err() != nil {
 				return err
 			}
-			fr.Error = err.Error()
 		}
+		fr := cfntemplate.NewFileResult(ch)
 		ev.fill(&fr)
 		fr.Locate(data)
 		report.Files = append(report.Files, fr)
