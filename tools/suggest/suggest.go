@@ -153,7 +153,7 @@ func suggestType(typeName string, body []byte, obs []Observation, opts Options) 
 	var removed []string
 	props, after := d.properties(func(p property) bool {
 		n := u.props[p.loc]
-		if n >= opts.MinCount || p.required || frozen(p.loc) {
+		if n >= opts.MinCount || p.required || frozen(p.loc) || d.admitsByPattern(p.parent, p.name) {
 			return false
 		}
 		if keptPath(keep, p.path) {
@@ -201,6 +201,20 @@ func suggestType(typeName string, body []byte, obs []Observation, opts Options) 
 	}
 	ts.Narrowed = narrowed
 	return ts, nil
+}
+
+// admitsByPattern reports whether the object at loc admits name through patternProperties, in
+// which case removing the declared property would gate nothing (a custom resource's
+// provider-defined properties, say).
+func (d schemaDoc) admitsByPattern(loc, name string) bool {
+	n, _ := d.node(loc)
+	pats, _ := n["patternProperties"].(map[string]any)
+	for p := range pats {
+		if re, err := regexp.Compile(p); err == nil && re.MatchString(name) {
+			return true
+		}
+	}
+	return false
 }
 
 // pathFor names a schema node by the instance path of the property that holds it; ok is false
