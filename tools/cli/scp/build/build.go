@@ -27,8 +27,6 @@ type BuildOptions struct {
 	MaxChars    int
 	MaxPolicies int
 	Format      render.Format
-	// Context is the command's context; cancellation comes from it.
-	Context context.Context
 }
 
 // NewCmdBuild returns `rcfge scp build`; runF replaces the run function in tests.
@@ -58,7 +56,6 @@ the same bytes. Exit status: 0 built, 2 usage or input error.`,
       --service-reference DIR --schemas-source DIR --strict`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			opts.Context = cmd.Context()
 			if opts.ServiceReference == "" || opts.SchemasSource == "" {
 				return cli.FlagErrorf("--service-reference and --schemas-source are required")
 			}
@@ -68,7 +65,7 @@ the same bytes. Exit status: 0 built, 2 usage or input error.`,
 			if runF != nil {
 				return runF(opts)
 			}
-			return buildRun(opts)
+			return buildRun(cmd.Context(), opts)
 		},
 	}
 	fl := cmd.Flags()
@@ -84,11 +81,7 @@ the same bytes. Exit status: 0 built, 2 usage or input error.`,
 	return cmd
 }
 
-func buildRun(opts *BuildOptions) error {
-	ctx := opts.Context
-	if ctx == nil {
-		ctx = context.Background()
-	}
+func buildRun(ctx context.Context, opts *BuildOptions) error {
 	cfg, err := scpgen.LoadConfigFile(opts.Config)
 	if err != nil {
 		return err

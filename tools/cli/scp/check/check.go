@@ -23,8 +23,6 @@ type CheckOptions struct {
 	MaxChars    int
 	MaxPolicies int
 	Format      render.Format
-	// Context is the command's context; cancellation comes from it.
-	Context context.Context
 }
 
 // NewCmdCheck returns `rcfge scp check`; runF replaces the run function in tests.
@@ -50,7 +48,6 @@ Quotas come from --max-chars/--max-policies, else DIR/manifest.json, else the AW
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Dir = args[0]
-			opts.Context = cmd.Context()
 			if opts.ServiceReference == "" {
 				return cli.FlagErrorf("--service-reference is required")
 			}
@@ -60,7 +57,7 @@ Quotas come from --max-chars/--max-policies, else DIR/manifest.json, else the AW
 			if runF != nil {
 				return runF(opts)
 			}
-			return checkRun(opts)
+			return checkRun(cmd.Context(), opts)
 		},
 	}
 	fl := cmd.Flags()
@@ -71,11 +68,7 @@ Quotas come from --max-chars/--max-policies, else DIR/manifest.json, else the AW
 	return cmd
 }
 
-func checkRun(opts *CheckOptions) error {
-	ctx := opts.Context
-	if ctx == nil {
-		ctx = context.Background()
-	}
+func checkRun(ctx context.Context, opts *CheckOptions) error {
 	if st, err := os.Stat(opts.Dir); err != nil || !st.IsDir() {
 		return cli.FlagErrorf("%s: not a folder", opts.Dir)
 	}

@@ -52,7 +52,7 @@ func TestNewCmdCheckFlags(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			got.IO, got.Context = nil, nil
+			got.IO = nil
 			if diff := cmp.Diff(tt.want, *got); diff != "" {
 				t.Errorf("options (-want +got):\n%s", diff)
 			}
@@ -92,7 +92,7 @@ func TestCheckRun(t *testing.T) {
 			ios, _, out, _ := cli.Test()
 			opts := &CheckOptions{IO: ios, Dir: filepath.Join("testdata", tt.dir), ServiceReference: svcRef,
 				MaxChars: tt.maxChars, Format: render.Format(tt.format)}
-			err := checkRun(opts)
+			err := checkRun(t.Context(), opts)
 			if tt.wantErrMsg != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.wantErrMsg) {
 					t.Fatalf("err = %v, want %q", err, tt.wantErrMsg)
