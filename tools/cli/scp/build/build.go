@@ -41,9 +41,17 @@ The approved types are the <Type>.json templates at the top level of --templates
 schemas' create, update and delete handler permissions become AllowedListActions and, for write,
 permissions and tagging actions, ProvisionResourcesViaCloudFormationOnly (denied unless called via
 CloudFormation). ProtectRCFGEResources, ProtectStackSetExecutionRole, ProtectRCFGEHookConfiguration
-and ProtectRCFGETemplates are built from the names in --config. Every action list is replaced by
-the shortest wildcard patterns matching exactly the same actions in the service reference, proven
-by expanding both; the statements are packed into as few policies as the quotas allow.
+and ProtectRCFGETemplates are built from the names in --config.
+
+Allow statements name exact actions, so that an action AWS adds later is never allowed by a
+policy built before it existed; if they do not fit the quotas the build fails and says how many
+characters are missing. allowWildcards: true in --config opts into minimised Allow lists (recorded
+in the manifest; 'rcfge scp check --service-reference NEW' reports what they widen to). Deny
+statements, which a wider pattern only makes deny more, are replaced by the shortest wildcard
+patterns matching exactly the same actions in the service reference, proven by expanding both.
+The statements are packed into as few policies as the quotas allow (quotas in --config, up to
+10240 characters and 10 policies per target; FullAWSAccess and AWS Control Tower's SCPs attached
+to the same target count against the same number).
 
 Handler permissions the service reference lacks are warnings on stderr and in the manifest, and
 stay out of the SCPs; --strict makes them errors. Unknown actions in --config are always errors.

@@ -127,7 +127,7 @@ func TestBuildRunErrors(t *testing.T) {
 		{name: "count quota", edit: func(o *BuildOptions) {
 			o.Templates = filepath.Join(fixtures, "templates", "wide")
 			o.MaxChars, o.MaxPolicies = 1000, 2
-		}, wantMsg: "6 policies of at most 1000 characters needed, 2 allowed per target"},
+		}, wantErr: scpgen.ErrQuotas, wantMsg: "characters missing (8 policies of at most 1000 characters needed, 2 allowed per target)"},
 		{name: "no config", edit: func(o *BuildOptions) { o.Config = "absent.yaml" }, wantErr: fs.ErrNotExist},
 		{name: "no schemas folder", edit: func(o *BuildOptions) { o.SchemasSource = "absent" }, wantMsg: "--schemas-source absent: not a folder"},
 		{name: "no templates folder", edit: func(o *BuildOptions) { o.Templates = "absent" }, wantMsg: "--templates absent: not a folder"},
