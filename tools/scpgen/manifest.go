@@ -23,11 +23,11 @@ type Manifest struct {
 	// AllowWildcards records the configuration's opt-in to minimised Allow lists; false means
 	// every Allow statement names exact actions and cannot widen when AWS adds actions.
 	AllowWildcards bool             `json:"allowWildcards"`
-	Inputs     Inputs           `json:"inputs"`
-	Policies   []PolicyEntry    `json:"policies"`
-	Statements []StatementEntry `json:"statements"`
-	Types      []TypeEntry      `json:"types"`
-	Warnings   []Warning        `json:"warnings"`
+	Inputs         Inputs           `json:"inputs"`
+	Policies       []PolicyEntry    `json:"policies"`
+	Statements     []StatementEntry `json:"statements"`
+	Types          []TypeEntry      `json:"types"`
+	Warnings       []Warning        `json:"warnings"`
 }
 
 // Inputs are digests of the build's inputs.
