@@ -272,7 +272,9 @@ func TestKnobsWiredAlike(t *testing.T) {
 				continue
 			}
 			var cfg struct {
-				CloudFormationConfiguration struct{ HookConfiguration struct{ Properties map[string]any } }
+				CloudFormationConfiguration struct {
+					HookConfiguration struct{ Properties map[string]any }
+				}
 			}
 			if err := json.Unmarshal([]byte(fmt.Sprint(r.Resources["HookTypeConfig"].Properties["Configuration"])), &cfg); err != nil {
 				t.Fatal(err)

@@ -238,7 +238,7 @@ func TestBuildErrors(t *testing.T) {
 				"or set allowWildcards: true"}},
 		{name: "minimised patterns do not fit either", config: "allow-wildcards.yaml", templates: "wide",
 			quotas: &pack.Quotas{MaxChars: 1200, MaxPolicies: 3}, wantErr: scpgen.ErrQuotas,
-			wantMsg: []string{"2387 characters missing (6 policies of at most 1200 characters needed, 3 allowed per target)"}},
+			wantMsg: []string{"2378 characters missing (6 policies of at most 1200 characters needed, 3 allowed per target)"}},
 		{name: "statement too large even alone", config: "basic.yaml", templates: "basic",
 			quotas: &pack.Quotas{MaxChars: 300, MaxPolicies: 5}, wantErr: pack.ErrStatementTooLarge, wantMsg: []string{"ProtectRCFGEResources"}},
 		{name: "no approved types", config: "basic.yaml", templates: "empty", wantErr: scpgen.ErrNoApprovedTypes},

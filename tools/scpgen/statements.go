@@ -184,7 +184,7 @@ func (b *builder) statements(prov map[string]bool) ([]logical, error) {
 		actions: taggedWrites,
 	})
 	add(logical{
-		why:  "nobody but the pipeline and the StackSets execution role removes the " + ManagedTag + " tag, which the previous statement relies on",
+		why: "nobody but the pipeline and the StackSets execution role removes the " + ManagedTag + " tag, which the previous statement relies on",
 		stmt: policy.Statement{Sid: SidProtectRCFGEManagedTag, Effect: "Deny", Resource: policy.List{"*"},
 			Condition: policy.Condition{
 				"ForAnyValue:StringEquals": {"aws:TagKeys": {ManagedTag}},
