@@ -96,7 +96,9 @@ func Check(ctx context.Context, fsys fs.FS, cat policy.Catalog, q *pack.Quotas) 
 		}
 		pr := PolicyReport{File: e.Name()}
 		pr.Problems = policy.Check(data, cat)
-		if m != nil && cat != nil && len(pr.Problems) == 0 {
+		// Re-proved even when the file has problems (an action AWS removed, say): a widening
+		// must not hide behind another finding.
+		if m != nil && cat != nil {
 			w, d := reprove(e.Name(), data, m, cat)
 			r.Widened = append(r.Widened, w...)
 			r.DeniesMore = append(r.DeniesMore, d...)
