@@ -46,13 +46,3 @@ func BenchmarkValidateS3(b *testing.B) {
 		}
 	}
 }
-
-// BenchmarkCoerceS3 is the schema-directed coercion walk alone.
-func BenchmarkCoerceS3(b *testing.B) {
-	s := s3Schema(b)
-	v := mustDecode(b, s3Example)
-	b.ReportAllocs()
-	for b.Loop() {
-		_ = s.Coerce(v)
-	}
-}
