@@ -252,22 +252,24 @@ func (c *checker) keyword(k string, v any, loc, kl string) {
 	}
 }
 
-// loops refuses a cycle of in-place references ({"$ref":"#"} at the root, a definition whose allOf
-// refers back to itself): validating it would never consume the instance.
+// loops refuses a reachable cycle of in-place references ({"$ref":"#"} at the root, a definition
+// whose allOf refers back to itself): validating it would never consume the instance. A cycle in a
+// definition nothing uses is harmless, as for other validators, and is let through.
 func (c *checker) loops() {
 	const (
 		visiting = 1
 		done     = 2
 	)
 	state := map[string]int{}
+	var cycles [][]string
 	var visit func(loc string, path []string)
 	visit = func(loc string, path []string) {
-		if c.err != nil || state[loc] == done {
+		if state[loc] == done {
 			return
 		}
 		if state[loc] == visiting {
 			i := slices.Index(path, loc)
-			c.fail(loc, "reference loop: %s", strings.Join(append(path[i:], loc), " → "))
+			cycles = append(cycles, append(slices.Clone(path[i:]), loc))
 			return
 		}
 		state[loc] = visiting
@@ -278,6 +280,56 @@ func (c *checker) loops() {
 	}
 	for _, loc := range sortedKeys(c.edges) {
 		visit(loc, nil)
+	}
+	if len(cycles) == 0 {
+		return
+	}
+	reach := map[string]bool{}
+	c.reach(c.s.doc, "#", reach)
+	for _, cy := range cycles {
+		if reach[cy[0]] {
+			c.fail(cy[0], "reference loop: %s", strings.Join(cy, " → "))
+			return
+		}
+	}
+}
+
+// reach marks every schema location validation can reach from loc, following $ref.
+func (c *checker) reach(raw any, loc string, seen map[string]bool) {
+	if seen[loc] {
+		return
+	}
+	seen[loc] = true
+	m, ok := raw.(map[string]any)
+	if !ok {
+		return
+	}
+	if r, ok := m["$ref"].(string); ok {
+		if t, tl, err := c.s.resolve(r); err == nil {
+			c.reach(t, tl, seen)
+		}
+		return
+	}
+	for k, v := range m {
+		kl := loc + "/" + k
+		switch k {
+		case "items", "allOf", "anyOf", "oneOf":
+			if l, ok := v.([]any); ok {
+				for i, e := range l {
+					c.reach(e, fmt.Sprintf("%s/%d", kl, i), seen)
+				}
+			} else {
+				c.reach(v, kl, seen)
+			}
+		case "additionalItems", "contains", "additionalProperties", "propertyNames", "not":
+			c.reach(v, kl, seen)
+		case "properties", "patternProperties", "dependencies":
+			if sub, ok := v.(map[string]any); ok {
+				for name, e := range sub {
+					c.reach(e, kl+"/"+escapeFragment(name), seen)
+				}
+			}
+		}
 	}
 }
 
