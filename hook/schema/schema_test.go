@@ -185,15 +185,25 @@ func TestCompileErrors(t *testing.T) {
 	}
 }
 
+// TestCompileDrafts: the drafts a template may name compile, and the result still enforces the
+// template (not only "it compiled").
 func TestCompileDrafts(t *testing.T) {
 	t.Parallel()
-	for _, s := range []string{
-		`{"$schema":"http://json-schema.org/draft-07/schema#","type":"object"}`,
-		`{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object"}`,
-		`{"$schema":"https://schema.cloudformation.us-east-1.amazonaws.com/provider.definition.schema.v1.json","type":"object"}`,
+	for _, d := range []string{
+		"http://json-schema.org/draft-07/schema#",
+		"https://json-schema.org/draft-07/schema",
+		"http://json-schema.org/draft-06/schema#",
+		"https://schema.cloudformation.us-east-1.amazonaws.com/provider.definition.schema.v1.json",
+		"https://raw.githubusercontent.com/aws-cloudformation/cloudformation-resource-schema/master/src/main/resources/schema/provider.definition.schema.v1.json",
 	} {
-		if _, err := schema.Compile("t.json", mustDecode(t, s)); err != nil {
-			t.Errorf("Compile(%s): %v", s, err)
+		s, err := schema.Compile("t.json", mustDecode(t, `{"$schema":"`+d+`","type":"object","additionalProperties":false,"properties":{"A":{"type":"integer"}}}`))
+		if err != nil {
+			t.Errorf("Compile(%s): %v", d, err)
+			continue
+		}
+		got, err := s.Validate(context.Background(), mustDecode(t, `{"A":"x","B":1}`), schema.Options{})
+		if err != nil || len(got) != 2 || got[0].Keyword != "type" || got[1].Keyword != "additionalProperties" {
+			t.Errorf("%s: compiled schema does not enforce: %v %v", d, got, err)
 		}
 	}
 }

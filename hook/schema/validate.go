@@ -138,6 +138,7 @@ type walker struct {
 	out   []verdict.Violation
 	probe int // >0: deciding a combinator; stop at the first failure and build no message
 	held  int // >0: collecting a combinator's branches; no compaction
+	exact bool // no coercion: choosing among oneOf branches that all pass once coerced
 	steps int
 	err   error
 	stop  bool
@@ -291,7 +292,7 @@ func (w *walker) node(n *node, v any, m *marks, st state) flags {
 	if len(w.path) > maxDepth {
 		return w.report("depth", n.loc, "", fmt.Sprintf("value is nested more than %d levels deep, beyond what rcfge checks", maxDepth))
 	}
-	if c.conj != 0 {
+	if c.conj != 0 && !w.exact {
 		v = coerce(v, c.conj)
 	}
 	var num decimal
@@ -539,6 +540,9 @@ func (w *walker) object(n *node, c *compiled, obj map[string]any, m *marks) flag
 	// The property-name gate first, in name order, so the unapproved names are reported even when
 	// the walk stops early.
 	for k, val := range obj {
+		if !w.tick() {
+			return f
+		}
 		cm, cst := descend(m, known, k)
 		w.path = append(w.path, seg{key: k, idx: -1})
 		matched := false
@@ -727,6 +731,9 @@ func (w *walker) alternatives(n *node, kw string, branches []*node, v any, m *ma
 	switch {
 	case kw == "anyOf" && sure > 0, kw == "oneOf" && sure == 1 && maybe == 0:
 		return 0
+	case kw == "oneOf" && sure > 1 && w.exactlyOne(branches, v, m):
+		// "5" for oneOf [string, integer]: the branch the value matches as given is the one meant.
+		return 0
 	case kw == "oneOf" && sure > 1:
 		return w.report("oneOf", n.loc+"/oneOf", "", fmt.Sprintf("valid against schemas at indexes %d and %d", first, second))
 	case sure+maybe > 0:
@@ -776,6 +783,24 @@ func (w *walker) alternatives(n *node, kw string, branches []*node, v any, m *ma
 		}
 	}
 	return w.report(kw, n.loc+"/"+kw, "", "matches none of the allowed alternatives ("+strings.Join(reasons, "; ")+")")
+}
+
+// exactlyOne reports whether exactly one branch accepts v without coercion.
+func (w *walker) exactlyOne(branches []*node, v any, m *marks) bool {
+	if w.exact {
+		return false
+	}
+	w.probe++
+	w.exact = true
+	n := 0
+	for _, b := range branches {
+		if w.node(b, v, m, known) == 0 {
+			n++
+		}
+	}
+	w.exact = false
+	w.probe--
+	return n == 1
 }
 
 // structural reports whether violations show the value does not have the alternative's shape.
