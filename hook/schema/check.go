@@ -6,6 +6,7 @@ import (
 	"regexp/syntax"
 	"slices"
 	"strings"
+	"sync"
 )
 
 // constraints are the draft-07 keywords rcfge's validator enforces.
@@ -46,8 +47,9 @@ var refusedFormats = map[string]bool{
 // checker validates a whole template once, at Compile: keyword names and value shapes, regular
 // expressions, $ref targets, and the absence of loops made only of in-place references.
 type checker struct {
-	s     *Schema
-	err   error
+	s      *Schema
+	err    error
+	sorted bool // walk keys in order: the re-run that names the first error deterministically
 	edges map[string][]string // schema location → in-place subschemas ($ref, allOf, anyOf, oneOf, not)
 }
 
@@ -68,20 +70,19 @@ func (c *checker) schema(raw any, loc string, root bool) {
 		}
 		return
 	}
-	for _, k := range sortedKeys(m) {
+	for _, k := range c.keys(m) {
 		v := m[k]
-		kl := loc + "/" + escapeFragment(k)
 		switch {
 		case constraints[k]:
-			c.keyword(k, v, loc, kl)
+			c.keyword(k, v, loc)
 		case annotations[k], strings.HasPrefix(k, "x-"):
 			if k == "x-rcfge-own" {
-				c.own(v, kl)
+				c.own(v, loc+"/"+k)
 			}
 		case k == "$id" && root:
 			// The root's own identifier: references stay local ("#/...") whatever it says.
 		default:
-			c.fail(kl, "keyword %q is not supported by rcfge's validator (draft-07 subset); remove it or ask for support", k)
+			c.fail(loc+"/"+escapeFragment(k), "keyword %q is not supported by rcfge's validator (draft-07 subset); remove it or ask for support", k)
 		}
 		if c.err != nil {
 			return
@@ -103,7 +104,8 @@ func (c *checker) own(v any, loc string) {
 	}
 }
 
-func (c *checker) keyword(k string, v any, loc, kl string) {
+func (c *checker) keyword(k string, v any, loc string) {
+	kl := loc + "/" + k // keyword names need no escaping
 	switch k {
 	case "type":
 		switch t := v.(type) {
@@ -134,7 +136,7 @@ func (c *checker) keyword(k string, v any, loc, kl string) {
 				c.fail(kl, "definitions must be an object")
 				return
 			}
-			for _, name := range sortedKeys(m) {
+			for _, name := range c.keys(m) {
 				c.schema(m[name], kl+"/"+escapeFragment(name), false)
 			}
 		}
@@ -151,7 +153,7 @@ func (c *checker) keyword(k string, v any, loc, kl string) {
 			c.fail(kl, "pattern must be a string")
 			return
 		}
-		if _, err := syntax.Parse(p, syntax.Perl); err != nil {
+		if err := checkRegexp(p); err != nil {
 			c.fail(kl, "invalid regular expression (Go RE2 syntax): %v", err)
 		}
 	case "minLength", "maxLength", "minItems", "maxItems", "minProperties", "maxProperties":
@@ -199,9 +201,9 @@ func (c *checker) keyword(k string, v any, loc, kl string) {
 			c.fail(kl, "%s must be an object", k)
 			return
 		}
-		for _, name := range sortedKeys(m) {
+		for _, name := range c.keys(m) {
 			if k == "patternProperties" {
-				if _, err := syntax.Parse(name, syntax.Perl); err != nil {
+				if err := checkRegexp(name); err != nil {
 					c.fail(kl, "invalid regular expression %q (Go RE2 syntax): %v", name, err)
 					return
 				}
@@ -214,7 +216,7 @@ func (c *checker) keyword(k string, v any, loc, kl string) {
 			c.fail(kl, "dependencies must be an object")
 			return
 		}
-		for _, name := range sortedKeys(m) {
+		for _, name := range c.keys(m) {
 			dl := kl + "/" + escapeFragment(name)
 			if l, ok := m[name].([]any); ok {
 				for _, e := range l {
@@ -331,6 +333,38 @@ func (c *checker) reach(raw any, loc string, seen map[string]bool) {
 			}
 		}
 	}
+}
+
+// keys lists an object's keys: in map order normally, sorted on the re-run after an error.
+func (c *checker) keys(m map[string]any) []string {
+	if c.sorted {
+		return sortedKeys(m)
+	}
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	return out
+}
+
+// checkRegexp parses a pattern as Go's regexp does. Patterns recur across templates (AWS uses the
+// same ARN and name patterns everywhere), so the ones already compiled are not parsed again.
+var parsed sync.Map
+
+func checkRegexp(p string) error {
+	if _, ok := regexps.Load(p); ok {
+		return nil
+	}
+	if _, ok := parsed.Load(p); ok {
+		return nil
+	}
+	if _, err := syntax.Parse(p, syntax.Perl); err != nil {
+		return err
+	}
+	if cached.Add(1) <= maxCached {
+		parsed.Store(p, true)
+	}
+	return nil
 }
 
 func count(v any) (int, bool) {

@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"sync/atomic"
 )
 
 // typeMask is a set of JSON Schema types.
@@ -304,8 +305,14 @@ func conjTypes(s *Schema, m map[string]any, depth int) typeMask {
 }
 
 // regexps is shared by every template in the process: the same AWS patterns recur across types,
-// and a compiled *regexp.Regexp is safe for concurrent use.
-var regexps sync.Map
+// and a compiled *regexp.Regexp is safe for concurrent use. It stops growing at maxCached patterns
+// (templates come from the approved store, so that is a bound never met in practice).
+var (
+	regexps sync.Map
+	cached  atomic.Int64
+)
+
+const maxCached = 1 << 14
 
 func compileRegexp(p string) (*regexp.Regexp, error) {
 	if re, ok := regexps.Load(p); ok {
@@ -315,7 +322,9 @@ func compileRegexp(p string) (*regexp.Regexp, error) {
 	if err != nil {
 		return nil, fmt.Errorf("invalid regular expression %q: %w", p, err)
 	}
-	regexps.Store(p, re)
+	if cached.Add(1) <= maxCached {
+		regexps.Store(p, re)
+	}
 	return re, nil
 }
 

@@ -76,6 +76,11 @@ func Compile(name string, doc any) (*Schema, error) {
 	s := &Schema{name: name, doc: root}
 	c := checker{s: s, edges: map[string][]string{}}
 	c.schema(root, "#", true)
+	if c.err != nil {
+		// Again in key order, so the error named is the same on every run.
+		c = checker{s: s, edges: map[string][]string{}, sorted: true}
+		c.schema(root, "#", true)
+	}
 	if c.err == nil {
 		c.loops()
 	}
