@@ -3,6 +3,7 @@ package schema
 import (
 	"net"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -90,17 +91,9 @@ func isIPv4(s string) bool {
 		return false
 	}
 	for _, g := range groups {
-		if g == "" || len(g) > 3 || (len(g) > 1 && g[0] == '0') {
-			return false
-		}
-		n := 0
-		for i := 0; i < len(g); i++ {
-			if g[i] < '0' || g[i] > '9' {
-				return false
-			}
-			n = n*10 + int(g[i]-'0')
-		}
-		if n > 255 {
+		// As the standard validators read it: a decimal group 0-255 (leading zeros allowed).
+		n, err := strconv.Atoi(g)
+		if err != nil || n < 0 || n > 255 {
 			return false
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"math/big"
 	"os"
 	"path/filepath"
 	"strings"
@@ -141,4 +142,84 @@ func FuzzCompile(f *testing.F) {
 		// endless $ref loop) is allowed here, the engine reports it as an invalid template.
 		_, _ = s.Validate(context.Background(), map[string]any{"A": "x"}, schema.Options{})
 	})
+}
+
+// FuzzNumbers feeds arbitrary JSON number literals and sizes to the validator, against every
+// numeric keyword: each literal is either exact (the verdict matches big.Rat arithmetic on small
+// literals) or a violation at its path, never a panic and never an error.
+func FuzzNumbers(f *testing.F) {
+	s, err := schema.Compile("n.json", mustDecodeF(f, `{"type":"object","properties":{
+		"I":{"type":"integer","minimum":-5,"maximum":1e3,"multipleOf":0.5},
+		"N":{"type":"number","exclusiveMinimum":-1e-3,"exclusiveMaximum":1e999999},
+		"S":{"type":"string","maxLength":3},
+		"L":{"type":"array","uniqueItems":true,"items":{"type":"number","multipleOf":3}}}}`))
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, seed := range []string{"0", "-0", "1e999999999", "1e-999999999", "1.5", "12345678901234567890123456789", "9e99999999999999999999", "-7e-3", "010", "1e3", " 1"} {
+		f.Add(seed, uint16(3))
+	}
+	f.Fuzz(func(t *testing.T, lit string, n uint16) {
+		items := make([]any, int(n%2000))
+		for i := range items {
+			items[i] = json.Number(lit)
+		}
+		for _, v := range []any{json.Number(lit), lit} {
+			in := map[string]any{"I": v, "N": v, "S": v, "L": items}
+			vs, err := s.Validate(context.Background(), in, schema.Options{MaxViolations: 10})
+			if err != nil {
+				t.Fatalf("Validate(%q): %v", lit, err)
+			}
+			if len(vs) > 11 {
+				t.Fatalf("%d violations over MaxViolations+1", len(vs))
+			}
+			for _, x := range vs {
+				if x.Path == "" || x.Keyword == "" || x.Message == "" {
+					t.Fatalf("incomplete violation %+v", x)
+				}
+			}
+			if want, ok := oracleI(lit); ok && v == any(json.Number(lit)) {
+				var got []string
+				for _, x := range vs {
+					if x.Path == "/I" {
+						got = append(got, x.Keyword)
+					}
+				}
+				if strings.Join(got, " ") != want {
+					t.Fatalf("I = %q: keywords %q, exact arithmetic says %q", lit, got, want)
+				}
+			}
+		}
+	})
+}
+
+// oracleI is what exact arithmetic says of a JSON number literal for property I (integer,
+// minimum -5, maximum 1e3, multipleOf 0.5), for literals big.Rat can hold cheaply.
+func oracleI(lit string) (string, bool) {
+	if len(lit) > 40 || !json.Valid([]byte(lit)) || strings.ContainsAny(lit, " \t\n\r\"") {
+		return "", false
+	}
+	r, ok := new(big.Rat).SetString(lit)
+	if !ok {
+		return "", false
+	}
+	if !r.IsInt() {
+		return "type", true
+	}
+	var kws []string
+	if r.Cmp(big.NewRat(1000, 1)) > 0 {
+		kws = append(kws, "maximum")
+	}
+	if r.Cmp(big.NewRat(-5, 1)) < 0 {
+		kws = append(kws, "minimum")
+	}
+	return strings.Join(kws, " "), true
+}
+
+func mustDecodeF(f *testing.F, s string) any {
+	v, err := schema.Decode([]byte(s))
+	if err != nil {
+		f.Fatal(err)
+	}
+	return v
 }
