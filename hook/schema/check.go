@@ -1,12 +1,14 @@
 package schema
 
 import (
-	"encoding/json"
 	"fmt"
+	"maps"
 	"regexp/syntax"
 	"slices"
 	"strings"
 	"sync"
+
+	"github.com/rcfge/rcfge/hook/jsonptr"
 )
 
 // constraints are the draft-07 keywords rcfge's validator enforces.
@@ -49,8 +51,8 @@ var refusedFormats = map[string]bool{
 type checker struct {
 	s      *Schema
 	err    error
-	sorted bool // walk keys in order: the re-run that names the first error deterministically
-	edges map[string][]string // schema location → in-place subschemas ($ref, allOf, anyOf, oneOf, not)
+	sorted bool                // walk keys in order: the re-run that names the first error deterministically
+	edges  map[string][]string // schema location → in-place subschemas ($ref, allOf, anyOf, oneOf, not)
 }
 
 func (c *checker) fail(loc, format string, a ...any) {
@@ -82,7 +84,7 @@ func (c *checker) schema(raw any, loc string, root bool) {
 		case k == "$id" && root:
 			// The root's own identifier: references stay local ("#/...") whatever it says.
 		default:
-			c.fail(loc+"/"+escapeFragment(k), "keyword %q is not supported by rcfge's validator (draft-07 subset); remove it or ask for support", k)
+			c.fail(loc+"/"+jsonptr.Escape(k), "keyword %q is not supported by rcfge's validator (draft-07 subset); remove it or ask for support", k)
 		}
 		if c.err != nil {
 			return
@@ -137,7 +139,7 @@ func (c *checker) keyword(k string, v any, loc string) {
 				return
 			}
 			for _, name := range c.keys(m) {
-				c.schema(m[name], kl+"/"+escapeFragment(name), false)
+				c.schema(m[name], kl+"/"+jsonptr.Escape(name), false)
 			}
 		}
 	case "format":
@@ -208,7 +210,7 @@ func (c *checker) keyword(k string, v any, loc string) {
 					return
 				}
 			}
-			c.schema(m[name], kl+"/"+escapeFragment(name), false)
+			c.schema(m[name], kl+"/"+jsonptr.Escape(name), false)
 		}
 	case "dependencies":
 		m, ok := v.(map[string]any)
@@ -217,7 +219,7 @@ func (c *checker) keyword(k string, v any, loc string) {
 			return
 		}
 		for _, name := range c.keys(m) {
-			dl := kl + "/" + escapeFragment(name)
+			dl := kl + "/" + jsonptr.Escape(name)
 			if l, ok := m[name].([]any); ok {
 				for _, e := range l {
 					if _, ok := e.(string); !ok {
@@ -280,7 +282,7 @@ func (c *checker) loops() {
 		}
 		state[loc] = done
 	}
-	for _, loc := range sortedKeys(c.edges) {
+	for _, loc := range slices.Sorted(maps.Keys(c.edges)) {
 		visit(loc, nil)
 	}
 	if len(cycles) == 0 {
@@ -328,7 +330,7 @@ func (c *checker) reach(raw any, loc string, seen map[string]bool) {
 		case "properties", "patternProperties", "dependencies":
 			if sub, ok := v.(map[string]any); ok {
 				for name, e := range sub {
-					c.reach(e, kl+"/"+escapeFragment(name), seen)
+					c.reach(e, kl+"/"+jsonptr.Escape(name), seen)
 				}
 			}
 		}
@@ -338,7 +340,7 @@ func (c *checker) reach(raw any, loc string, seen map[string]bool) {
 // keys lists an object's keys: in map order normally, sorted on the re-run after an error.
 func (c *checker) keys(m map[string]any) []string {
 	if c.sorted {
-		return sortedKeys(m)
+		return slices.Sorted(maps.Keys(m))
 	}
 	out := make([]string, 0, len(m))
 	for k := range m {
@@ -388,21 +390,4 @@ func count(v any) (int, bool) {
 	return n, true
 }
 
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
-}
 
-// escapeFragment escapes a property name as a JSON Pointer token inside a "#..." location.
-func escapeFragment(s string) string {
-	if !strings.ContainsAny(s, "~/") {
-		return s
-	}
-	return strings.ReplaceAll(strings.ReplaceAll(s, "~", "~0"), "/", "~1")
-}
-
-var _ = json.Number("")

@@ -2,10 +2,13 @@ package schema
 
 import (
 	"fmt"
+	"maps"
 	"regexp"
-	"strings"
+	"slices"
 	"sync"
 	"sync/atomic"
+
+	"github.com/rcfge/rcfge/hook/jsonptr"
 )
 
 // typeMask is a set of JSON Schema types.
@@ -214,16 +217,16 @@ func (n *node) compile() *compiled {
 			pm := v.(map[string]any)
 			c.props = make(map[string]*node, len(pm))
 			for name, sub := range pm {
-				c.props[name] = n.child(sub, at(k)+"/"+escapeFragment(name))
+				c.props[name] = n.child(sub, at(k)+"/"+jsonptr.Escape(name))
 			}
 		case "patternProperties":
-			for _, p := range sortedKeys(v.(map[string]any)) {
+			for _, p := range slices.Sorted(maps.Keys(v.(map[string]any))) {
 				re, err := compileRegexp(p)
 				if err != nil {
 					c.err = fmt.Errorf("%s: %w", at(k), err)
 					return c
 				}
-				c.patternProps = append(c.patternProps, patternProp{re: re, node: n.child(v.(map[string]any)[p], at(k)+"/"+escapeFragment(p))})
+				c.patternProps = append(c.patternProps, patternProp{re: re, node: n.child(v.(map[string]any)[p], at(k)+"/"+jsonptr.Escape(p))})
 			}
 		case "additionalProperties":
 			c.additional = n.child(v, at(k))
@@ -231,14 +234,14 @@ func (n *node) compile() *compiled {
 			c.propertyNames = n.child(v, at(k))
 		case "dependencies":
 			dm := v.(map[string]any)
-			for _, name := range sortedKeys(dm) {
+			for _, name := range slices.Sorted(maps.Keys(dm)) {
 				d := dependency{name: name}
 				if l, ok := dm[name].([]any); ok {
 					for _, e := range l {
 						d.required = append(d.required, e.(string))
 					}
 				} else {
-					d.node = n.child(dm[name], at(k)+"/"+escapeFragment(name))
+					d.node = n.child(dm[name], at(k)+"/"+jsonptr.Escape(name))
 				}
 				c.deps = append(c.deps, d)
 			}
@@ -331,4 +334,3 @@ func compileRegexp(p string) (*regexp.Regexp, error) {
 // isOwn reports whether a keyword of this subschema is rcfge's own rule.
 func (c *compiled) isOwn(k string) bool { return c.ownAll || c.own[k] }
 
-var _ = strings.Contains

@@ -14,6 +14,8 @@ import (
 	"io"
 	"strings"
 	"sync"
+
+	"github.com/rcfge/rcfge/hook/jsonptr"
 )
 
 // Decode parses one JSON value with numbers as json.Number, as the validator wants, in one pass.
@@ -187,7 +189,7 @@ func unescapeFragment(tok string) string {
 		}
 		tok = b.String()
 	}
-	return strings.ReplaceAll(strings.ReplaceAll(tok, "~1", "/"), "~0", "~")
+	return jsonptr.Unescape(tok)
 }
 
 func isHex(c byte) bool {

@@ -136,8 +136,8 @@ type walker struct {
 	marks *marks
 	path  []seg
 	out   []verdict.Violation
-	probe int // >0: deciding a combinator; stop at the first failure and build no message
-	held  int // >0: collecting a combinator's branches; no compaction
+	probe int  // >0: deciding a combinator; stop at the first failure and build no message
+	held  int  // >0: collecting a combinator's branches; no compaction
 	exact bool // no coercion: choosing among oneOf branches that all pass once coerced
 	steps int
 	err   error
@@ -524,7 +524,7 @@ func (w *walker) object(n *node, c *compiled, obj map[string]any, m *marks) flag
 		}
 		for _, r := range d.required {
 			if _, ok := obj[r]; !ok {
-				f |= w.report("dependencies", n.loc+"/dependencies/"+escapeFragment(d.name), "", fmt.Sprintf("property '%s' is required, if '%s' property exists", r, d.name))
+				f |= w.report("dependencies", n.loc+"/dependencies/"+jsonptr.Escape(d.name), "", fmt.Sprintf("property '%s' is required, if '%s' property exists", r, d.name))
 			}
 		}
 		if d.node != nil {
