@@ -389,5 +389,3 @@ func count(v any) (int, bool) {
 	}
 	return n, true
 }
-
-

@@ -333,4 +333,3 @@ func compileRegexp(p string) (*regexp.Regexp, error) {
 
 // isOwn reports whether a keyword of this subschema is rcfge's own rule.
 func (c *compiled) isOwn(k string) bool { return c.ownAll || c.own[k] }
-
