@@ -20,6 +20,7 @@ var constraints = map[string]bool{
 	"properties": true, "patternProperties": true, "additionalProperties": true, "required": true,
 	"minProperties": true, "maxProperties": true, "dependencies": true, "propertyNames": true,
 	"allOf": true, "anyOf": true, "oneOf": true, "not": true, "$ref": true, "definitions": true,
+	"if": true, "then": true, "else": true,
 }
 
 // annotations never constrain a value: JSON Schema's own and those of CloudFormation's provider
@@ -78,29 +79,14 @@ func (c *checker) schema(raw any, loc string, root bool) {
 		case constraints[k]:
 			c.keyword(k, v, loc)
 		case annotations[k], strings.HasPrefix(k, "x-"):
-			if k == "x-rcfge-own" {
-				c.own(v, loc+"/"+k)
-			}
+			// x-rcfge-own is read leniently (entries that are not keyword names are ignored):
+			// lint reports a malformed marker, and a marker only ever adds checks.
 		case k == "$id" && root:
 			// The root's own identifier: references stay local ("#/...") whatever it says.
 		default:
 			c.fail(loc+"/"+jsonptr.Escape(k), "keyword %q is not supported by rcfge's validator (draft-07 subset); remove it or ask for support", k)
 		}
 		if c.err != nil {
-			return
-		}
-	}
-}
-
-func (c *checker) own(v any, loc string) {
-	l, ok := v.([]any)
-	if !ok {
-		c.fail(loc, "x-rcfge-own must be an array of keyword names")
-		return
-	}
-	for _, e := range l {
-		if s, ok := e.(string); !ok || s == "" {
-			c.fail(loc, "x-rcfge-own must be an array of keyword names")
 			return
 		}
 	}
@@ -194,7 +180,7 @@ func (c *checker) keyword(k string, v any, loc string) {
 		c.schema(v, kl, false)
 	case "additionalItems", "contains", "additionalProperties", "propertyNames":
 		c.schema(v, kl, false)
-	case "not":
+	case "not", "if", "then", "else":
 		c.schema(v, kl, false)
 		c.edges[loc] = append(c.edges[loc], kl)
 	case "properties", "patternProperties":
@@ -325,7 +311,7 @@ func (c *checker) reach(raw any, loc string, seen map[string]bool) {
 			} else {
 				c.reach(v, kl, seen)
 			}
-		case "additionalItems", "contains", "additionalProperties", "propertyNames", "not":
+		case "additionalItems", "contains", "additionalProperties", "propertyNames", "not", "if", "then", "else":
 			c.reach(v, kl, seen)
 		case "properties", "patternProperties", "dependencies":
 			if sub, ok := v.(map[string]any); ok {

@@ -110,6 +110,7 @@ type compiled struct {
 
 	allOf, anyOf, oneOf []*node
 	not                 *node
+	ifNode, then, els   *node
 
 	own    map[string]bool // x-rcfge-own: keywords rcfge added beyond AWS's provider schema
 	ownAll bool            // a hand-written template: every constraint is rcfge's own
@@ -260,6 +261,12 @@ func (n *node) compile() *compiled {
 			}
 		case "not":
 			c.not = n.child(v, at(k))
+		case "if":
+			c.ifNode = n.child(v, at(k))
+		case "then":
+			c.then = n.child(v, at(k))
+		case "else":
+			c.els = n.child(v, at(k))
 		case "x-rcfge-own":
 			c.own = map[string]bool{}
 			for _, e := range v.([]any) {

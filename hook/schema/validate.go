@@ -362,7 +362,43 @@ func (w *walker) node(n *node, v any, m *marks, st state) flags {
 			f |= w.report("not", n.loc+"/not", "", "value matches a schema it must not match (not)")
 		}
 	}
+	if c.ifNode != nil && (c.then != nil || c.els != nil) && !done() {
+		f |= w.conditional(c, v, m, st)
+	}
 	return f
+}
+
+// conditional applies if/then/else. When the if depends on an unknown value, the value is reported
+// only if it fails whichever branch applies.
+func (w *walker) conditional(c *compiled, v any, m *marks, st state) flags {
+	w.probe++
+	r := w.node(c.ifNode, v, m, st)
+	w.probe--
+	switch {
+	case r == 0:
+		if c.then != nil {
+			return w.node(c.then, v, m, st)
+		}
+	case r&failed != 0:
+		if c.els != nil {
+			return w.node(c.els, v, m, st)
+		}
+	default:
+		w.probe++
+		var rt, re flags = 0, 0
+		if c.then != nil {
+			rt = w.node(c.then, v, m, st)
+		}
+		if c.els != nil {
+			re = w.node(c.els, v, m, st)
+		}
+		w.probe--
+		if rt&failed != 0 && re&failed != 0 {
+			return w.node(c.then, v, m, st)
+		}
+		return unsure
+	}
+	return 0
 }
 
 // notAllowed reports a value under a false schema: an unapproved property, or an item or value
@@ -404,8 +440,9 @@ func (w *walker) referenced(n *node, c *compiled) flags {
 	own("anyOf", c.anyOf != nil)
 	own("oneOf", c.oneOf != nil)
 	own("not", c.not != nil)
+	own("if", c.ifNode != nil)
 	// Rules inside combinators apply to the same value: an own rule in any branch cannot be verified.
-	for _, l := range [][]*node{c.allOf, c.anyOf, c.oneOf, {c.not}} {
+	for _, l := range [][]*node{c.allOf, c.anyOf, c.oneOf, {c.not, c.then, c.els}} {
 		for _, sub := range l {
 			if sub != nil {
 				f |= w.node(sub, nil, nil, reference)
