@@ -20,6 +20,7 @@ import (
 	"math/rand/v2"
 	"regexp"
 	"regexp/syntax"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -464,6 +465,17 @@ func (r *run) object(node map[string]any, m *merged, ptr string, depth int) (any
 			}
 			if !m.excluded[k] {
 				include[k] = true
+			}
+		}
+	}
+	// maxProperties drops optional properties (required ones stay: the schema asks for both).
+	if maxP, ok := intOf(node["maxProperties"]); ok {
+		for _, k := range names {
+			if countTrue(include) <= maxP {
+				break
+			}
+			if include[k] && !slices.Contains(m.required, k) {
+				delete(include, k)
 			}
 		}
 	}
