@@ -50,7 +50,8 @@ func (s *Schema) Validate(ctx context.Context, v any, opts Options) ([]verdict.V
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("validation against %s not started: %w", s.name, err)
 	}
-	w := walker{s: s, ctx: ctx, opts: &opts}
+	w := &walker{s: s, ctx: ctx, opts: opts}
+	w.path = w.pathBuf[:0]
 	w.marks = buildMarks(opts.Unknown, opts.References)
 	st := known
 	if w.marks != nil {
@@ -130,18 +131,19 @@ type seg struct {
 }
 
 type walker struct {
-	s     *Schema
-	ctx   context.Context
-	opts  *Options
-	marks *marks
-	path  []seg
-	out   []verdict.Violation
-	probe int  // >0: deciding a combinator; stop at the first failure and build no message
-	held  int  // >0: collecting a combinator's branches; no compaction
-	exact bool // no coercion: choosing among oneOf branches that all pass once coerced
-	steps int
-	err   error
-	stop  bool
+	s       *Schema
+	ctx     context.Context
+	opts    Options
+	marks   *marks
+	path    []seg
+	pathBuf [24]seg // the path's first levels, inside the walker's own allocation
+	out     []verdict.Violation
+	probe   int  // >0: deciding a combinator; stop at the first failure and build no message
+	held    int  // >0: collecting a combinator's branches; no compaction
+	exact   bool // no coercion: choosing among oneOf branches that all pass once coerced
+	steps   int
+	err     error
+	stop    bool
 }
 
 func (w *walker) pointer() string {
