@@ -101,16 +101,23 @@ publish: build
 clean:
 	rm -rf $(BIN) dist bench.out
 
-## schemas: regenerate the shipped templates (schemas/<Type>.json) from the provider schemas and overlays
+## schemas: regenerate the shipped templates (schemas/<Type>.json) from the provider schemas and
+## overlays. schemas/ is the approval record: what SCHEMAS_SOURCE adds stays pending (make
+## schemas-pending; rcfge schemas approve), only what the templates approve is refreshed.
+SCHEMAS_SOURCE ?= $(DATA)/cfn-schemas/us-east-1
 SHIPPED_TYPES = $(subst -,::,$(patsubst schemas/overlays/%.json,%,$(wildcard schemas/overlays/*.json)))
-SCHEMAGEN_ARGS = --source $(DATA)/cfn-schemas/us-east-1 $(foreach t,$(SHIPPED_TYPES),--type $(t)) --overlays schemas/overlays --out schemas/
-.PHONY: schemas schemas-check
+SCHEMAGEN_ARGS = --source $(SCHEMAS_SOURCE) $(foreach t,$(SHIPPED_TYPES),--type $(t)) --overlays schemas/overlays --out schemas/
+.PHONY: schemas schemas-check schemas-pending
 schemas: build
 	./bin/rcfge schemas generate $(SCHEMAGEN_ARGS)
 
 ## schemas-check: fail if regenerating the shipped templates would change them
 schemas-check: build
 	./bin/rcfge schemas generate --check $(SCHEMAGEN_ARGS)
+
+## schemas-pending: what SCHEMAS_SOURCE has that the shipped templates do not approve (exit 1 if any)
+schemas-pending: build
+	./bin/rcfge schemas pending --source $(SCHEMAS_SOURCE) --templates schemas/ --overlays schemas/overlays --new-types=false
 
 ## hardening: regenerate the opt-in hardened templates (hardening/<Type>.json) from hardening/overlays
 HARDENED_TYPES = $(subst -,::,$(patsubst hardening/overlays/%.json,%,$(wildcard hardening/overlays/*.json)))

@@ -26,6 +26,12 @@ type SurfacePatch struct {
 	// Drop lists value keywords removed from the subschema (a pattern stricter than what
 	// CloudFormation deploys, a type too narrow). Never a name keyword: see nameKeywords.
 	Drop []string
+	// ProviderDefined admits, beside the properties AWS defines, every other property name with
+	// any value: the one case where names are not AWS's to define. A custom resource passes its
+	// properties to the provider its ServiceToken names (the account's own function or topic), so
+	// they gate no AWS feature; ServiceToken itself keeps its rules. Only custom resource types
+	// may carry it (TestProviderDefinedOnlyOnCustomResources).
+	ProviderDefined bool
 	// Why says what is false about the constraint, in one line.
 	Why string
 	// Evidence names a template CloudFormation deploys, or the CloudFormation documentation.
@@ -49,6 +55,23 @@ var SurfacePatches = []SurfacePatch{
 			"aws-quickstart/quickstart-microsoft-activedirectory templates/ad-1.template.yaml",
 	},
 }
+
+// providerDefinedKey is the patternProperties key a ProviderDefined patch adds.
+const providerDefinedKey = "^.+$"
+
+// customResourcePatch admits the provider-defined properties of AWS::CloudFormation::CustomResource.
+var customResourcePatch = SurfacePatch{
+	TypeName:        "AWS::CloudFormation::CustomResource",
+	At:              "",
+	ProviderDefined: true,
+	Why:             "only ServiceToken is defined by AWS; every other property is defined by the custom resource's provider and passed to it as is",
+	Evidence: "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudformation-customresource.html " +
+		"(\"Only one property is defined by AWS for a custom resource: ServiceToken. All other properties are defined by the service provider.\"); " +
+		"shared/data/real-templates: quickstart-enterprise-accelerator-pci templates/copy-zips.template.yaml (DestBucket, SourceBucket, Objects) " +
+		"and two quickstart-datalake-foundation templates",
+}
+
+func init() { SurfacePatches = append(SurfacePatches, customResourcePatch) }
 
 // AppliedPatch records one surface patch under x-rcfge.patches of the template it changed.
 type AppliedPatch struct {
@@ -88,6 +111,20 @@ func applySurfacePatches(doc map[string]any, typeName string, patches []SurfaceP
 			}
 			delete(node, kw)
 			applied = append(applied, AppliedPatch{Path: jsonptr.Append(p.At, kw), Change: "removed", Why: p.Why})
+		}
+		if p.ProviderDefined {
+			if !strings.HasPrefix(p.TypeName, "AWS::CloudFormation::CustomResource") {
+				return nil, fmt.Errorf("surface patch %s: only a custom resource's properties are provider-defined", p.TypeName)
+			}
+			pats, _ := node["patternProperties"].(map[string]any)
+			if pats == nil {
+				pats = map[string]any{}
+				node["patternProperties"] = pats
+			}
+			if _, has := pats[providerDefinedKey]; !has {
+				pats[providerDefinedKey] = map[string]any{}
+				applied = append(applied, AppliedPatch{Path: jsonptr.Append(jsonptr.Append(p.At, "patternProperties"), providerDefinedKey), Change: "provider-defined properties admitted", Why: p.Why})
+			}
 		}
 	}
 	return applied, nil

@@ -75,6 +75,10 @@ func TestSurfacePatchesKeepPropertyNames(t *testing.T) {
 			gw, gwo := map[string]string{}, map[string]string{}
 			nameGates(docWith, "", gw)
 			nameGates(docWithout, "", gwo)
+			if p.ProviderDefined {
+				// AWS's own names keep their gates; the one key added admits provider-defined names.
+				delete(gw, jsonptr.Append(jsonptr.Append(p.At, "patternProperties"), "^.+$"))
+			}
 			if diff := cmp.Diff(gwo, gw); diff != "" {
 				t.Errorf("the patch changed which property names are approved (-without +with):\n%s", diff)
 			}
@@ -139,5 +143,48 @@ func TestStackPatchInTheEngine(t *testing.T) {
 				t.Errorf("approved = %v, want %v (%s)", got, tt.approved, fmt.Sprint(vs))
 			}
 		})
+	}
+}
+
+// TestProviderDefinedOnlyOnCustomResources: the one patch that admits names is confined to custom
+// resources, and in the engine it admits the provider's properties while ServiceToken keeps its
+// type rule.
+func TestProviderDefinedOnlyOnCustomResources(t *testing.T) {
+	for _, p := range schemagen.SurfacePatches {
+		if p.ProviderDefined && p.TypeName != "AWS::CloudFormation::CustomResource" {
+			t.Errorf("%s: provider-defined properties are only for custom resources", p.TypeName)
+		}
+	}
+	src := schemagen.NewFSSource(os.DirFS(dataDir(t, "cfn-schemas/us-east-1")))
+	prov, err := src.Get(context.Background(), "AWS::CloudFormation::CustomResource")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tpl, err := schemagen.Generate(prov, schemagen.Options{Snapshot: "2026-08-03"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, _ := schema.Decode(tpl.Body)
+	s, err := schema.Compile("custom", doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		props    string
+		approved bool
+	}{
+		{`{"ServiceToken": "arn:aws:lambda:us-east-1:111122223333:function:copy", "SourceBucket": "b", "Objects": ["a.zip"]}`, true},
+		{`{"ServiceToken": {"not": "a string"}, "SourceBucket": "b"}`, false},
+		{`{"SourceBucket": "b"}`, false},
+	}
+	for _, tt := range tests {
+		inst, _ := schema.Decode([]byte(tt.props))
+		vs, err := s.Validate(context.Background(), inst, schema.Options{TypeName: "AWS::CloudFormation::CustomResource"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := len(vs) == 0; got != tt.approved {
+			t.Errorf("%s: approved = %v, want %v (%v)", tt.props, got, tt.approved, vs)
+		}
 	}
 }

@@ -126,8 +126,16 @@ func suggestType(typeName string, body []byte, obs []Observation, opts Options) 
 	}
 	d := schemaDoc{root: root}
 	u := newUsage()
+	// Variants of one resource share its count: a property set in any of them is set by it.
+	var seen map[string]bool
+	last := ""
 	for _, o := range obs {
-		d.observe(u, o)
+		if o.resource == "" || o.resource != last {
+			u.resources++
+			seen = map[string]bool{}
+		}
+		last = o.resource
+		d.observe(u, o, seen)
 	}
 	_, before := d.properties(nil)
 	ts := &TypeSuggestion{Type: typeName, Resources: u.resources, PathsBefore: before}
