@@ -106,6 +106,10 @@ func (g *Generator) Invalid(seed uint64) (any, string, error) {
 	if err != nil {
 		return nil, "", err
 	}
+	// An object whose patternProperties admit any name is not closed to an extra property.
+	r.closed = slices.DeleteFunc(r.closed, func(c closedObject) bool {
+		return c.allowed(ExtraProperty) && c.allowed(ExtraProperty+"2") && c.allowed("~"+ExtraProperty)
+	})
 	if len(r.closed) == 0 {
 		return nil, "", ErrNoClosedObject
 	}
@@ -124,6 +128,9 @@ func (g *Generator) Invalid(seed uint64) (any, string, error) {
 	c := at[r.rnd.IntN(len(at))]
 	name := ExtraProperty
 	for i := 2; c.allowed(name) || c.value[name] != nil; i++ {
+		if i > 1000 {
+			return nil, "", ErrNoClosedObject // the patterns admit every name tried
+		}
 		name = ExtraProperty + strconv.Itoa(i)
 	}
 	c.value[name] = "unapproved"
