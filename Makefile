@@ -58,11 +58,11 @@ mutate-ci: $(GREMLINS)
 ## code, the rest without it, integration against versitygw, the shipped templates' lint and unit
 ## tests, and a short run of every fuzz target.
 # CI fuzzes, briefly, what takes bytes from outside: both hook protocols' request decoder,
-# placeholder substitution, scalar coercion, the validate front end, the service-reference reader
+# placeholder substitution, the validator (numbers, and against jsonschema v5), the validate front end, the service-reference reader
 # and the SCP compiler's input. Every target's seed corpus runs in the Go tests anyway;
 # `make fuzz` fuzzes all of them.
 CI_FUZZTIME ?= 4s
-CI_FUZZ_PKGS ?= hook/wire hook/placeholder hook/schema tools/cfntemplate tools/svcref tools/scpgen
+CI_FUZZ_PKGS ?= hook/wire hook/placeholder hook/schema tools/schemadiff tools/cfntemplate tools/svcref tools/scpgen
 test: tools build
 	RCFGE_REQUIRE_S3=1 ./scripts/test.sh
 	./bin/rcfge schemas lint schemas/
