@@ -17,7 +17,8 @@
 #            the stack parameters (MemberTemplateUrl, HookCodeKey, ...) to use.
 #
 # Environment (defaults in brackets; bucket and prefix come from scp/rcfge.yaml's names block):
-#   BUCKET [templatesBucketName]  PREFIX [templatesPrefix]  TEMPLATES_DIR [schemas] (paths are
+#   BUCKET [<templatesBucketName>-<ACCOUNT>: the admin account's own bucket, whose name no other
+#   account can register first]  PREFIX [templatesPrefix]  TEMPLATES_DIR [schemas] (paths are
 #   relative to the repository root)
 #   RCFGE [bin/rcfge]  ENDPOINT_URL [] (an S3-compatible endpoint)  DRY_RUN [] (1: print only)
 #   REGIONS [] (artifacts: space or comma separated, the admin stack's HomeRegion first)
@@ -87,7 +88,14 @@ manifest_entry() {
 }
 
 publish_templates() {
-	local bucket=${BUCKET:-$(name templatesBucketName)} prefix=${PREFIX:-$(name templatesPrefix)}
+	local bucket=${BUCKET:-} prefix=${PREFIX:-$(name templatesPrefix)}
+	if [[ -z $bucket ]]; then
+		local account=${ACCOUNT:-}
+		if [[ -z $account ]]; then
+			account=$(aws sts get-caller-identity --query Account --output text) || die "cannot tell the account; set ACCOUNT or BUCKET"
+		fi
+		bucket=$(name templatesBucketName)-$account
+	fi
 	local dir=${TEMPLATES_DIR:-schemas} rcfge=${RCFGE:-bin/rcfge}
 	prefix=${prefix%/}
 	[[ -d $dir ]] || die "templates folder $dir does not exist"

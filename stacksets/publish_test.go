@@ -49,7 +49,7 @@ func TestPublishTemplates(t *testing.T) {
 		t.Fatal(err)
 	}
 	const bucket = "rcfge-publish-test"
-	for _, b := range []string{bucket, names.TemplatesBucketName} {
+	for _, b := range []string{bucket, names.TemplatesBucketName + "-999988887777"} {
 		if err := srv.CreateBucket(ctx, b); err != nil {
 			t.Fatal(err)
 		}
@@ -201,16 +201,16 @@ func TestPublishTemplates(t *testing.T) {
 		})
 	}
 
-	t.Run("bucket and prefix default to scp/rcfge.yaml", func(t *testing.T) {
-		out, err := publish(t, "TEMPLATES_DIR="+abs, "DRY_RUN=1")
+	t.Run("bucket and prefix default to scp/rcfge.yaml and the admin account", func(t *testing.T) {
+		out, err := publish(t, "TEMPLATES_DIR="+abs, "DRY_RUN=1", "ACCOUNT=999988887777")
 		if err != nil {
 			t.Fatalf("publish: %v\n%s", err, out)
 		}
-		want := "s3://" + names.TemplatesBucketName + "/" + names.TemplatesPrefix + "/AWS-SNS-Topic.json"
+		want := "s3://" + names.TemplatesBucketName + "-999988887777/" + names.TemplatesPrefix + "/AWS-SNS-Topic.json"
 		if !strings.Contains(out, want) {
 			t.Errorf("dry run does not target %s:\n%s", want, out)
 		}
-		if got := keys(t, names.TemplatesBucketName); len(got) != 0 {
+		if got := keys(t, names.TemplatesBucketName+"-999988887777"); len(got) != 0 {
 			t.Errorf("dry run wrote %v", got)
 		}
 	})
