@@ -105,26 +105,9 @@ var knownBroken = []struct {
 	file, contains, why string
 	run                 bool
 }{
-	{"docs/actions.md", "rcfge actions fetch  [--endpoint URL]", "a synopsis in an sh block: make it a text block (scp)", true},
 	{"docs/hook.md", "aws cloudformation register-type", "needs AWS, unmarked (front)", false},
 	{"docs/hook.md", "aws lambda create-function", "needs AWS, unmarked (front)", false},
 	{"docs/hook.md", "rcfge hook replay --templates ./schemas examples/hook-requests/*.json", "s3:// and req.json need AWS and a file the repo lacks (front)", true},
-	{"docs/rollout.md", "aws organizations register-delegated-administrator", "needs AWS, unmarked (scp)", false},
-	{"docs/rollout.md", "--stack-name rcfge-admin \\\n    --template-file stacksets/admin.yaml \\\n    --parameter-overrides OrganizationId=\"$ORG_ID\" HomeRegion=\"$HOME_REGION\"\ndone", "needs AWS, unmarked (scp)", false},
-	{"docs/rollout.md", "make publish\naws s3api head-object", "needs AWS, unmarked (scp)", false},
-	{"docs/rollout.md", "./scripts/publish.sh artifacts", "needs AWS, unmarked (scp)", false},
-	{"docs/rollout.md", "MemberTemplateUrl=\"$MEMBER_TEMPLATE_URL\"", "needs AWS, unmarked (scp)", false},
-	{"docs/rollout.md", "list-stack-set-operations", "needs AWS, unmarked (scp)", false},
-	{"docs/rollout.md", "rcfge-smoke", "needs AWS, unmarked (scp)", false},
-	{"docs/rollout.md", "--stack-name rcfge-member \\\n    --template-file stacksets/member.yaml", "needs AWS, unmarked (scp)", false},
-	{"docs/rollout.md", "--stack-name rcfge-svcref-job", "needs AWS, unmarked (scp)", false},
-	{"docs/rollout.md", "describe-compliance-by-config-rule", "needs AWS, unmarked (scp)", false},
-	{"docs/rollout.md", "update-stack-instances", "needs AWS, unmarked (scp)", false},
-	{"docs/scp.md", "rcfge scp check scp/", "scp check scp/ fails as written (scp)", true},
-	{"docs/templates.md", "rcfge schemas drift --source CloudformationSchema.zip", "a synopsis in an sh block: make it a text block (lifecycle)", true},
-	{"docs/templates.md", "rcfge validate --templates hardening/ --account 111122223333", "exits 1 as the text says, without `# exit 1` on the line (gensurface)", true},
-	{"docs/templates.md", "rcfge schemas lint schemas/ [--source", "a synopsis in an sh block: make it a text block (gensurface)", true},
-	{"docs/templates.md", "rcfge schemas test schemas/ [--run REGEX]", "a synopsis in an sh block: make it a text block (gensurface)", true},
 }
 
 // TestDocs runs every shell block of README.md and docs/*.md in a copy of the repository.
