@@ -3,8 +3,11 @@ package lint
 import (
 	"fmt"
 	"io"
+	"maps"
 	"path"
-	"sort"
+	"slices"
+
+	"github.com/owenrumney/go-sarif/v3/pkg/report/v210/sarif"
 
 	"github.com/rcfge/rcfge/tools/render"
 )
@@ -86,13 +89,18 @@ var ruleText = map[Rule]string{
 	RulePlaceholderMeaning: "A placeholder means what it seems to: a list in a pattern is anchored, $$< is meant as a literal.",
 }
 
-// SARIF returns one result per finding (error, warning, or note for free-form objects), located at its
-// line, with one rule per check.
-func (r Report) SARIF() render.SARIFLog {
+// SARIFReport returns one result per finding (error, warning, or note for free-form objects),
+// located at its line, with one rule per check, through the SARIF library like every report.
+func (r Report) SARIFReport() *sarif.Report {
+	run := render.NewSARIFRun()
 	used := map[Rule]bool{}
-	results := make([]render.SARIFResult, 0, len(r.Findings))
 	for _, f := range r.Findings {
 		used[f.Rule] = true
+	}
+	for _, rule := range slices.Sorted(maps.Keys(used)) {
+		run.AddRule(string(rule)).WithDescription(ruleText[rule])
+	}
+	for _, f := range r.Findings {
 		level := "error"
 		switch f.Severity {
 		case Info:
@@ -100,20 +108,13 @@ func (r Report) SARIF() render.SARIFLog {
 		case Warning:
 			level = "warning"
 		}
-		loc := render.SARIFLocation{PhysicalLocation: render.SARIFPhysicalLocation{ArtifactLocation: render.SARIFArtifactLocation{URI: r.file(f)}}}
-		if f.Line > 0 {
-			loc.PhysicalLocation.Region = &render.SARIFRegion{StartLine: f.Line}
-		}
-		res := render.SARIFResult{RuleID: string(f.Rule), Level: level, Message: render.SARIFMessage{Text: f.Message}, Locations: []render.SARIFLocation{loc}}
+		res := run.CreateResultForRule(string(f.Rule)).
+			WithLevel(level).
+			WithMessage(sarif.NewTextMessage(f.Message)).
+			AddLocation(render.Location(r.file(f), f.Line, 0))
 		if f.Path != "" {
-			res.Properties = map[string]any{"pointer": f.Path}
+			res.WithProperties(sarif.NewPropertyBag().Add("pointer", f.Path))
 		}
-		results = append(results, res)
 	}
-	var rules []render.SARIFRule
-	for rule := range used {
-		rules = append(rules, render.SARIFRule{ID: string(rule), ShortDescription: render.SARIFMessage{Text: ruleText[rule]}})
-	}
-	sort.Slice(rules, func(i, j int) bool { return rules[i].ID < rules[j].ID })
-	return render.NewSARIF(rules, results)
+	return render.NewSARIFReport(run)
 }

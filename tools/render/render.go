@@ -37,10 +37,6 @@ type Markdowner interface{ WriteMarkdown(w io.Writer) error }
 // SARIFReporter returns the report as a SARIF 2.1.0 log built with the SARIF library.
 type SARIFReporter interface{ SARIFReport() *sarif.Report }
 
-// SARIFer returns the report in the older SARIFLog shape.
-//
-// Deprecated: implement SARIFReporter.
-type SARIFer interface{ SARIF() SARIFLog }
 
 // JUniter returns the report as JUnit test suites.
 type JUniter interface{ JUnit() junit.Testsuites }
@@ -62,8 +58,6 @@ func Write(w io.Writer, f Format, report any) error {
 		switch r := report.(type) {
 		case SARIFReporter:
 			return writeSARIF(w, r.SARIFReport())
-		case SARIFer:
-			return writeJSON(w, r.SARIF())
 		}
 	case JUnit:
 		if r, ok := report.(JUniter); ok {

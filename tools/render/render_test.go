@@ -45,12 +45,8 @@ func (f full) SARIFReport() *sarif.Report {
 	return render.NewSARIFReport(run)
 }
 
-// legacy implements only the deprecated SARIF shape.
-type legacy struct{}
-
-func (legacy) SARIF() render.SARIFLog {
-	return render.NewSARIF([]render.SARIFRule{{ID: "r"}}, []render.SARIFResult{{RuleID: "r", Level: "error", Message: render.SARIFMessage{Text: "m"}}})
-}
+// jsonOnly supports no format but JSON.
+type jsonOnly struct{}
 
 func TestWrite(t *testing.T) {
 	t.Parallel()
@@ -66,10 +62,10 @@ func TestWrite(t *testing.T) {
 		{"json", render.JSON, full{"x<y"}, []string{`"name": "x<y"`}, ""},
 		{"markdown", render.Markdown, full{"x"}, []string{"# x\n"}, ""},
 		{"sarif", render.SARIF, full{"x"}, []string{`"version": "2.1.0"`, `"name": "rcfge"`, `"startLine": 3`, `"startColumn": 7`, `"ruleId": "r"`}, ""},
-		{"legacy sarif", render.SARIF, legacy{}, []string{`"ruleId": "r"`}, ""},
+		{"sarif unsupported", render.SARIF, jsonOnly{}, nil, `output format "sarif" is not supported here`},
 		{"junit", render.JUnit, full{"x"}, []string{`<?xml version="1.0" encoding="UTF-8"?>`, `<testsuites tests="1" failures="1">`, `<failure message="broke">`}, ""},
-		{"text unsupported", render.Text, legacy{}, nil, `output format "text" is not supported here`},
-		{"junit unsupported", render.JUnit, legacy{}, nil, `output format "junit" is not supported here`},
+		{"text unsupported", render.Text, jsonOnly{}, nil, `output format "text" is not supported here`},
+		{"junit unsupported", render.JUnit, jsonOnly{}, nil, `output format "junit" is not supported here`},
 		{"unknown format", render.Format("xml"), full{"x"}, nil, `output format "xml" is not supported here`},
 	}
 	for _, tt := range tests {
@@ -205,7 +201,7 @@ func TestWriteOutputs(t *testing.T) {
 	// Every output is attempted: the unwritable one does not stop the others.
 	stdout.Reset()
 	outs = []render.Output{{Format: render.JSON, Path: filepath.Join(dir, "missing", "r.json")}, {Format: render.Text}, {Format: render.JUnit, Path: filepath.Join(dir, "r.xml")}}
-	err = render.WriteOutputs(&stdout, outs, legacy{})
+	err = render.WriteOutputs(&stdout, outs, jsonOnly{})
 	if !errors.Is(err, os.ErrNotExist) || !strings.Contains(err.Error(), `output format "text" is not supported here`) {
 		t.Errorf("error %v: want both the missing folder and the unsupported formats", err)
 	}
