@@ -43,9 +43,9 @@ const (
 	// EnvPayloadHosts lists extra hosts (host or host:port, comma-separated) that STACK and
 	// CHANGE_SET payload URLs may point at, besides the S3 endpoints of the request's partition.
 	EnvPayloadHosts = "RCFGE_PAYLOAD_HOSTS"
-	EnvVariables         = "RCFGE_VARIABLES"
-	EnvCacheTTL          = "RCFGE_CACHE_TTL"
-	EnvTimeout           = "RCFGE_TIMEOUT"
+	EnvVariables    = "RCFGE_VARIABLES"
+	EnvCacheTTL     = "RCFGE_CACHE_TTL"
+	EnvTimeout      = "RCFGE_TIMEOUT"
 )
 
 // The hookModel (type configuration) property names of the registered hook.
