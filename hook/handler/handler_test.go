@@ -92,11 +92,13 @@ func TestHandleFixtures(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	n := 0
 	for _, f := range files {
 		proto := filepath.Base(filepath.Dir(f))
 		if proto == "payloads" {
 			continue
 		}
+		n++
 		name := proto + "-" + strings.TrimSuffix(filepath.Base(f), ".json")
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
@@ -110,6 +112,11 @@ func TestHandleFixtures(t *testing.T) {
 				t.Errorf("token not echoed: %q", resp.ClientRequestToken)
 			}
 		})
+	}
+	// Ten requests per protocol: create, update and delete, typed and stringified, and the
+	// STACK and CHANGE_SET targets.
+	if n != 20 {
+		t.Errorf("%d wire fixtures, want 20", n)
 	}
 }
 
@@ -220,6 +227,9 @@ func TestDecisions(t *testing.T) {
 			wantStatus: wire.StatusFailed, wantCode: wire.CodeNonCompliant, wantMsg: []string{"1 already present before this update", "(already present before this update)"}, wantAnn: 1},
 		{name: "update new violation", raw: req{point: "UPDATE_PRE_PROVISION", props: `{"BucketName":"x"}`, prev: good}.JSON(),
 			wantStatus: wire.StatusFailed, wantCode: wire.CodeNonCompliant, wantAnn: 1},
+		{name: "stack name, region and partition from the stack ARN", raw: req{target: "AWS::Logs::LogGroup", props: `{"LogGroupName":"/aws/eu-west-1/app/LogsBucket"}`}.JSON(), wantStatus: wire.StatusSuccess},
+		{name: "stack name placeholder is not empty", raw: req{target: "AWS::Logs::LogGroup", props: `{"LogGroupName":"/aws/eu-west-1//LogsBucket"}`}.JSON(), wantStatus: wire.StatusFailed, wantCode: wire.CodeNonCompliant, wantAnn: 1},
+		{name: "no targetModel", raw: bytes.Replace(req{props: good}.JSON(), []byte(`"targetModel"`), []byte(`"targetModelX"`), 1), wantStatus: wire.StatusFailed, wantCode: wire.CodeInvalidRequest, wantMsg: []string{"requestData.targetModel is missing or null"}},
 		{name: "account override", raw: req{account: "444455556666", props: `{"BucketName":"special"}`}.JSON(), wantStatus: wire.StatusSuccess, wantMsg: []string{"accounts/444455556666"}},
 		{name: "missing template", raw: req{target: "AWS::SNS::Topic", props: `{}`}.JSON(), wantStatus: wire.StatusFailed, wantCode: wire.CodeNonCompliant, wantMsg: []string{"AWS::SNS::Topic LogsBucket", "not an approved resource type"}},
 		{name: "missing template warned", raw: req{model: warnAll, target: "AWS::SNS::Topic"}.JSON(), wantStatus: wire.StatusSuccess, wantMsg: []string{"OnMissingTemplate=WARN"}},
@@ -489,5 +499,28 @@ func TestLambdaEnvironmentCredentials(t *testing.T) {
 	}
 	if !strings.Contains(auth, "Credential=AKIDFROMENV/") || !strings.Contains(auth, "/eu-central-1/s3/") {
 		t.Errorf("Authorization = %q, want the environment's key and region", auth)
+	}
+}
+
+// TestLimitAnswers: each request limit answers FAILED InvalidRequest naming the limit, with the token.
+func TestLimitAnswers(t *testing.T) {
+	t.Parallel()
+	var logs bytes.Buffer
+	h := newHandler(t, &logs, handler.WithLimits(wire.Limits{MaxBytes: 2000, MaxValues: 30, MaxDepth: 8}))
+	tests := []struct {
+		props, want string
+	}{
+		{`{"BucketName":"` + strings.Repeat("x", 2000) + `"}`, "request size limit: more than 2000 bytes"},
+		{`{"Tags":[` + strings.TrimSuffix(strings.Repeat(`"t",`, 40), ",") + `]}`, "property count limit: more than 30 properties and list items"},
+		{strings.Repeat(`{"A":`, 8) + "1" + strings.Repeat("}", 8), "nesting depth limit: more than 8 levels"},
+	}
+	for _, tt := range tests {
+		got := h.Handle(t.Context(), req{props: tt.props}.JSON())
+		if got.HookStatus != wire.StatusFailed || got.ErrorCode != wire.CodeInvalidRequest || !strings.Contains(got.Message, tt.want) || got.ClientRequestToken != "tok" {
+			t.Errorf("got %s/%s %q (token %q), want FAILED/InvalidRequest naming %q", got.HookStatus, got.ErrorCode, got.Message, got.ClientRequestToken, tt.want)
+		}
+	}
+	if n := strings.Count(logs.String(), `"msg":"rcfge hook decision"`); n != len(tests) {
+		t.Errorf("%d decision lines for %d requests", n, len(tests))
 	}
 }
