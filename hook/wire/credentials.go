@@ -93,7 +93,7 @@ func (s Secret) Present() bool { return s.obj != nil || len(bytes.TrimSpace(s.ra
 func (s Secret) Credentials(encrypted bool) (Credentials, error) {
 	obj := s.obj
 	if obj == nil {
-		if err := unmarshalObject(s.raw, &obj); err != nil || obj == nil {
+		if err := unmarshalObject(s.raw, &obj); err != nil {
 			obj = nil
 		}
 	}

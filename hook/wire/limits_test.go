@@ -158,3 +158,60 @@ func TestFit(t *testing.T) {
 		})
 	}
 }
+
+func TestLimitsEdges(t *testing.T) {
+	t.Parallel()
+	base := request(`{"A":"\"{{{{{{{{{{:,:,:,:,:,:,:,:,:,:,:,:,:,:,:,:,:,:,:,:,:,:,:,:,:,:,:,:,:,:,"}`)
+	exact := wire.Limits{MaxBytes: len(base), MaxValues: 7, MaxDepth: 4}
+	if _, err := exact.Decode(base); err != nil {
+		t.Errorf("at every limit exactly (escaped quote inside a string): %v", err)
+	}
+	over := exact
+	over.MaxBytes--
+	var le *wire.LimitError
+	if _, err := over.Decode(base); !errors.As(err, &le) || le.Limit != wire.LimitRequestSize || le.Got != len(base) || le.Max != len(base)-1 {
+		t.Errorf("one byte over: %v", err)
+	}
+	over = exact
+	over.MaxValues--
+	if _, err := over.Decode(base); !errors.As(err, &le) || le.Limit != wire.LimitPropertyCount || le.Got != 7 {
+		t.Errorf("one value over: %v", err)
+	}
+	over = exact
+	over.MaxDepth--
+	if _, err := over.Decode(base); !errors.As(err, &le) || le.Limit != wire.LimitNestingDepth || le.Got != 4 {
+		t.Errorf("one level over: %v", err)
+	}
+}
+
+func TestCredentialsEdges(t *testing.T) {
+	t.Parallel()
+	for key, want := range map[string]string{"AKID": "Credentials{****}", "AKIDX": "Credentials{AKID****}", "": "Credentials{****}"} {
+		if got := (wire.Credentials{AccessKeyID: key, SecretAccessKey: "s"}).String(); got != want {
+			t.Errorf("String() for key %q = %q, want %q", key, got, want)
+		}
+	}
+	decode := func(creds, extra string) (*wire.Request, error) {
+		return wire.Decode([]byte(`{"actionInvocationPoint":"CREATE_PRE_PROVISION","requestData":{"targetName":"A::B::C","targetModel":{"resourceProperties":{}},"callerCredentials":` + creds + extra + `}}`))
+	}
+	tests := []struct {
+		name, creds, extra, wantErr string
+		encrypted                   bool
+	}{
+		{"trailing data after the object", `"{\"accessKeyId\":\"AK\",\"secretAccessKey\":\"SK\"} x"`, "", "not a JSON object", false},
+		{"key ARN without role is not encryption", `"AYADblob"`, `,"hookEncryptionKeyArn":"arn:k"`, "not a JSON object", false},
+		{"role without key ARN is not encryption", `"AYADblob"`, `,"hookEncryptionKeyRole":"arn:r"`, "not a JSON object", false},
+		{"both: encrypted", `"AYADblob"`, `,"hookEncryptionKeyArn":"arn:k","hookEncryptionKeyRole":"arn:r"`, "encrypted", true},
+		{"secret not a string", `{"accessKeyId":"AK","secretAccessKey":5}`, "", "secretAccessKey is a number", false},
+	}
+	for _, tt := range tests {
+		r, err := decode(tt.creds, tt.extra)
+		if err != nil {
+			t.Fatalf("%s: %v", tt.name, err)
+		}
+		_, ok, err := r.CallerCredentials()
+		if ok || err == nil || !strings.Contains(err.Error(), tt.wantErr) || errors.Is(err, wire.ErrEncryptedCredentials) != tt.encrypted {
+			t.Errorf("%s: ok=%v err=%v, want %q (encrypted %v)", tt.name, ok, err, tt.wantErr, tt.encrypted)
+		}
+	}
+}
