@@ -22,6 +22,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 
 	"github.com/rcfge/rcfge/hook/engine"
+	"github.com/rcfge/rcfge/hook/partition"
 	"github.com/rcfge/rcfge/hook/store"
 	"github.com/rcfge/rcfge/hook/store/s3store"
 	"github.com/rcfge/rcfge/hook/verdict"
@@ -338,7 +339,7 @@ func (h *Handler) context(req *wire.Request) engine.Context {
 		c.Region = os.Getenv("AWS_REGION")
 	}
 	if c.Partition == "" {
-		c.Partition = engine.PartitionOf(c.Region)
+		c.Partition = partition.Of(c.Region)
 	}
 	return c
 }
