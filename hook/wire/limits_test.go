@@ -215,3 +215,28 @@ func TestCredentialsEdges(t *testing.T) {
 		}
 	}
 }
+
+// TestDirectUnmarshalers: the types' own UnmarshalJSON, for callers that decode them with
+// encoding/json (a recorded request, a payload).
+func TestDirectUnmarshalers(t *testing.T) {
+	t.Parallel()
+	tt := wire.TemplateText("old")
+	if err := tt.UnmarshalJSON([]byte("null")); err != nil || tt != "" {
+		t.Errorf("TemplateText null = %q %v", tt, err)
+	}
+	for in, want := range map[string]bool{`"{\"accessKeyId\":\"A\",\"secretAccessKey\":\"S\"}"`: true, `{"accessKeyId":"A","secretAccessKey":"S"}`: true, `null`: false, `""`: false} {
+		var s wire.Secret
+		if err := json.Unmarshal([]byte(in), &s); err != nil || s.Present() != want {
+			t.Errorf("Secret %s: present=%v err=%v, want present=%v", in, s.Present(), err, want)
+		}
+		if c, err := s.Credentials(false); want && (err != nil || c.AccessKeyID != "A") {
+			t.Errorf("Secret %s: credentials %v %v", in, c, err)
+		}
+	}
+	for _, in := range []string{`5`, `[1]`, `{`} {
+		var s wire.Secret
+		if err := s.UnmarshalJSON([]byte(in)); err == nil {
+			t.Errorf("Secret %s: no error", in)
+		}
+	}
+}
