@@ -5,6 +5,8 @@ BIN        := $(CURDIR)/bin
 TOOLS_BIN  := $(CURDIR)/.tools/bin
 VERSITYGW  := $(TOOLS_BIN)/versitygw
 VERSITYGW_VERSION := v1.8.0
+GREMLINS   := $(TOOLS_BIN)/gremlins
+GREMLINS_VERSION := v0.6.0
 DATA       ?= $(abspath $(CURDIR)/../shared/data)
 FUZZTIME   ?= 30s
 LAMBDA_ARCH ?= arm64
@@ -31,6 +33,22 @@ tools: $(VERSITYGW)
 $(VERSITYGW):
 	@mkdir -p $(TOOLS_BIN)
 	GOBIN=$(TOOLS_BIN) GOFLAGS= $(GO) install github.com/versity/versitygw/cmd/versitygw@$(VERSITYGW_VERSION)
+
+$(GREMLINS):
+	@mkdir -p $(TOOLS_BIN)
+	GOBIN=$(TOOLS_BIN) GOFLAGS= $(GO) install github.com/go-gremlins/gremlins/cmd/gremlins@$(GREMLINS_VERSION)
+
+## mutate: mutation testing of every runtime package (gremlins); writes docs/mutation.md and fails
+## when a deciding package is below its target. Long (tens of minutes): on demand, like make bench.
+.PHONY: mutate mutate-ci
+mutate: $(GREMLINS)
+	$(GO) run ./tools/mutation/cmd/mutationdoc -gremlins $(GREMLINS) -out docs/mutation.md -check
+
+## mutate-ci: the bounded run CI does: the files that turn findings into SUCCESS or FAILED.
+MUTATE_CI_PKGS  ?= hook/verdict hook/handler
+MUTATE_CI_FILES ?= verdict.go,decide.go
+mutate-ci: $(GREMLINS)
+	$(GO) run ./tools/mutation/cmd/mutationdoc -gremlins $(GREMLINS) -out - -files $(MUTATE_CI_FILES) -check $(MUTATE_CI_PKGS) >/dev/null
 
 ## test: the whole suite, as CI runs it (scripts/test.sh): the race detector on the concurrent
 ## code, the rest without it, integration against versitygw, the shipped templates' lint and unit
@@ -83,16 +101,34 @@ publish: build
 clean:
 	rm -rf $(BIN) dist bench.out
 
-## schemas: regenerate the shipped templates (schemas/<Type>.json) from the provider schemas and overlays
+## schemas: regenerate the shipped templates (schemas/<Type>.json) from the provider schemas and
+## overlays. schemas/ is the approval record: what SCHEMAS_SOURCE adds stays pending (make
+## schemas-pending; rcfge schemas approve), only what the templates approve is refreshed.
+SCHEMAS_SOURCE ?= $(DATA)/cfn-schemas/us-east-1
 SHIPPED_TYPES = $(subst -,::,$(patsubst schemas/overlays/%.json,%,$(wildcard schemas/overlays/*.json)))
-SCHEMAGEN_ARGS = --source $(DATA)/cfn-schemas/us-east-1 $(foreach t,$(SHIPPED_TYPES),--type $(t)) --overlays schemas/overlays --out schemas/
-.PHONY: schemas schemas-check
+SCHEMAGEN_ARGS = --source $(SCHEMAS_SOURCE) $(foreach t,$(SHIPPED_TYPES),--type $(t)) --overlays schemas/overlays --out schemas/
+.PHONY: schemas schemas-check schemas-pending
 schemas: build
 	./bin/rcfge schemas generate $(SCHEMAGEN_ARGS)
 
 ## schemas-check: fail if regenerating the shipped templates would change them
 schemas-check: build
 	./bin/rcfge schemas generate --check $(SCHEMAGEN_ARGS)
+
+## schemas-pending: what SCHEMAS_SOURCE has that the shipped templates do not approve (exit 1 if any)
+schemas-pending: build
+	./bin/rcfge schemas pending --source $(SCHEMAS_SOURCE) --templates schemas/ --overlays schemas/overlays --new-types=false
+
+## hardening: regenerate the opt-in hardened templates (hardening/<Type>.json) from hardening/overlays
+HARDENED_TYPES = $(subst -,::,$(patsubst hardening/overlays/%.json,%,$(wildcard hardening/overlays/*.json)))
+HARDENING_ARGS = --source $(DATA)/cfn-schemas/us-east-1 $(foreach t,$(HARDENED_TYPES),--type $(t)) --overlays hardening/overlays --out hardening/
+.PHONY: hardening hardening-check
+hardening: build
+	./bin/rcfge schemas generate $(HARDENING_ARGS)
+
+## hardening-check: fail if regenerating the hardened templates would change them
+hardening-check: build
+	./bin/rcfge schemas generate --check $(HARDENING_ARGS)
 
 ## scp: recompile the SCPs (scp/rcfge-scp-*.json, scp/manifest.json) from scp/rcfge.yaml and schemas/
 SCP_SERVICE_REFERENCE ?= $(DATA)/service-reference/2026-08-22
