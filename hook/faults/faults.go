@@ -38,9 +38,10 @@ const (
 
 // Knob names, as the registered hook's type configuration spells them.
 const (
-	KnobViolation = handler.PropOnViolation
-	KnobMissing   = handler.PropOnMissingTemplate
-	KnobEngine    = handler.PropOnEngineError
+	KnobViolation    = handler.PropOnViolation
+	KnobMissing      = handler.PropOnMissingTemplate
+	KnobEngine       = handler.PropOnEngineError
+	KnobUnverifiable = handler.PropOnUnverifiable
 )
 
 // S3 is the server the matrix runs against: an endpoint and keys that can create buckets and
@@ -89,6 +90,11 @@ type Row struct {
 	// credentials from the default chain, instead of the type configuration and caller session.
 	lambda  bool
 	request func(r *requestSpec) []byte
+	// budget replaces Budget for the row (0: Budget, or SlowBudget for the slow proxy).
+	budget time.Duration
+	// Pending names the branch whose half of the fix the row waits for: Check reports the row's
+	// answer in the table but does not fail on it. Remove it once that branch is merged.
+	Pending string
 }
 
 // Result is one row played under one policy.
@@ -152,7 +158,10 @@ func play(ctx context.Context, srv Server, row Row, policy verdict.Mode, bucket 
 		keys = srv.Stranger
 	}
 	budget := Budget
-	if row.fault == faultSlow {
+	switch {
+	case row.budget > 0:
+		budget = row.budget
+	case row.fault == faultSlow:
 		budget = SlowBudget
 	}
 	env := handler.Env{Config: handler.Config{Endpoint: endpoint}, Timeout: budget}
@@ -160,7 +169,7 @@ func play(ctx context.Context, srv Server, row Row, policy verdict.Mode, bucket 
 	chain := Keys{Access: "none", Secret: "none"}
 	if row.lambda {
 		env.Config.Bucket, env.Config.Prefix = bucket, "templates"
-		env.Config.Policy = verdict.Policy{OnViolation: policy, OnMissingTemplate: policy, OnEngineError: policy}
+		env.Config.Policy = verdict.Policy{OnViolation: policy, OnMissingTemplate: policy, OnEngineError: policy, OnUnverifiable: policy}
 		chain = keys
 	}
 	h := handler.New(
@@ -211,11 +220,11 @@ func (r *requestSpec) json() []byte {
 	return fmt.Appendf(nil, `{"clientRequestToken":"faults-token","awsAccountId":"111122223333",
 "stackId":"arn:aws:cloudformation:eu-west-1:111122223333:stack/app/1a2b",
 "hookTypeName":"Rcfge::Config::Enforcer","hookTypeVersion":"00000001",
-"hookModel":{"TemplatesBucket":%q,"TemplatesPrefix":"templates","OnViolation":%q,"OnMissingTemplate":%q,"OnEngineError":%q},
+"hookModel":{"TemplatesBucket":%q,"TemplatesPrefix":"templates","OnViolation":%q,"OnMissingTemplate":%q,"OnEngineError":%q,"OnUnverifiable":%q},
 "actionInvocationPoint":%q,
 "requestData":{"targetName":"AWS::S3::Bucket","targetType":"RESOURCE","targetLogicalId":"Bucket",
 "targetModel":{"resourceProperties":%s},"callerCredentials":%q},
-"requestContext":{"invocation":1,"callbackContext":null}}`, r.bucket, p, p, p, point, r.props, string(creds))
+"requestContext":{"invocation":1,"callbackContext":null}}`, r.bucket, p, p, p, p, point, r.props, string(creds))
 }
 
 // lambdaJSON is the Lambda hook's request: the model names only the function, no credentials.
@@ -302,10 +311,27 @@ func Rows() []Row {
 			Expect:  Expect{Status: wire.StatusFailed, Code: wire.CodeNonCompliant, Knob: KnobViolation, Message: "/Tags/"}},
 		{Name: "JSON nested 10,000 deep", How: "resourceProperties holds an array nested 10,000 levels deep",
 			request: withProps(`{"Tags":` + strings.Repeat("[", 10000) + strings.Repeat("]", 10000) + `}`),
-			Expect:  Expect{Status: wire.StatusFailed, Code: wire.CodeInvalidRequest, Message: "exceeded max depth"}},
-		{Name: "JSON nested 9,990 deep", How: "just under the decoder's limit, so the engine walks it all",
-			request: withProps(`{"BucketName":"app-logs","Tags":[` + strings.Repeat("[", 9990) + strings.Repeat("]", 9990) + `]}`),
+			Expect:  Expect{Status: wire.StatusFailed, Code: wire.CodeInvalidRequest, Message: "nesting depth limit: more than 100 levels"}},
+		{Name: "JSON nested 100 deep", How: "the request at the nesting limit (100 levels), so the engine walks it all",
+			request: withProps(`{"BucketName":"app-logs","Tags":[` + strings.Repeat("[", 94) + strings.Repeat("]", 94) + `]}`),
 			Expect:  Expect{Status: wire.StatusFailed, Code: wire.CodeNonCompliant, Knob: KnobViolation, Message: "/Tags/0"}},
+		{Name: "oversize request", How: "7 MB of compliant tags: over the 6 MiB request size limit, refused before decoding",
+			request: withProps(bigProps(7 << 20)),
+			Expect:  Expect{Status: wire.StatusFailed, Code: wire.CodeInvalidRequest, Message: "request size limit: more than 6291456 bytes"}},
+		{Name: "too many properties", How: "120,000 list items: over the 100,000 property count limit",
+			request: withProps(`{"BucketName":"app-logs","Tags":[` + strings.TrimSuffix(strings.Repeat("1,", 120_000), ",") + `]}`),
+			Expect:  Expect{Status: wire.StatusFailed, Code: wire.CodeInvalidRequest, Message: "property count limit: more than 100000"}},
+		{Name: "many violations", How: "20,000 unapproved properties: one violation each, answered in 100 annotations plus a summary, under 1 MB",
+			request: withProps(manyUnapproved(20_000)),
+			Expect:  Expect{Status: wire.StatusFailed, Code: wire.CodeNonCompliant, Knob: KnobViolation, Message: "(20000 violations)"}},
+		{Name: "number bomb beside a violation", How: "an integer with a maximum given as 1e999999999 (a number no parser should expand) beside a bucket name outside the pattern",
+			template: []byte(`{"type": "object", "additionalProperties": false, "properties": {"BucketName": {"type": "string", "pattern": "^app-[a-z0-9-]{1,50}$"}, "RetentionDays": {"type": "integer", "maximum": 365}}}`),
+			request:  withProps(`{"BucketName":"Other_Name","RetentionDays":1e999999999}`),
+			Expect:   Expect{Status: wire.StatusFailed, Code: wire.CodeNonCompliant, Knob: KnobViolation, Message: "/BucketName"},
+			Pending:  "validator branch (#11 item 3: numbers never panic)"},
+		{Name: "deadline during validation", How: "10,000 compliant tags, each checked against 40 anyOf patterns; handler budget 50 ms",
+			template: slowTemplate(40), request: withProps(manyTags(10_000)), budget: 50 * time.Millisecond,
+			Expect: Expect{Status: wire.StatusFailed, Code: wire.CodeInternalFailure, Knob: KnobEngine, Message: "deadline"}},
 		{Name: "Lambda hook: compliant resource", How: "Lambda hook protocol: bucket and knobs from the environment, default credentials",
 			lambda: true,
 			Expect: Expect{Status: wire.StatusSuccess, Message: "complies with s3://"}},
@@ -355,6 +381,45 @@ func bigProps(n int) string {
 	}
 	b.WriteString(`{"Key":"Bad Key","Value":"x"}]}`)
 	return b.String()
+}
+
+// manyUnapproved is an object of n properties the template does not know.
+func manyUnapproved(n int) string {
+	var b strings.Builder
+	b.WriteString(`{"BucketName":"app-logs"`)
+	for i := range n {
+		fmt.Fprintf(&b, `,"Unapproved%05d":true`, i)
+	}
+	b.WriteString("}")
+	return b.String()
+}
+
+// manyTags is n compliant tags.
+func manyTags(n int) string {
+	var b strings.Builder
+	b.WriteString(`{"BucketName":"app-logs","Tags":[`)
+	for i := range n {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		fmt.Fprintf(&b, `{"Key":"k-%06d","Value":"v"}`, i)
+	}
+	b.WriteString(`]}`)
+	return b.String()
+}
+
+// slowTemplate checks each tag key against n patterns (anyOf), the last of which matches: work
+// that grows with the properties, so the deadline fires while validating, not while fetching.
+func slowTemplate(n int) []byte {
+	var alts []string
+	for i := range n - 1 {
+		alts = append(alts, fmt.Sprintf(`{"pattern": "^x%d-[a-z]+-[0-9]+-(a|b|c)*z$"}`, i))
+	}
+	alts = append(alts, `{"pattern": "^k-[0-9]{6}$"}`)
+	return fmt.Appendf(nil, `{"type": "object", "additionalProperties": false, "properties": {
+  "BucketName": {"type": "string"},
+  "Tags": {"type": "array", "items": {"type": "object", "properties": {"Key": {"type": "string", "anyOf": [%s]}, "Value": {"type": "string"}}}}}}`,
+		strings.Join(alts, ","))
 }
 
 // injector returns the endpoint a row's handler talks to and a function that stops it.
@@ -451,7 +516,13 @@ func Check(results []Result) error {
 }
 
 func check(r Result) error {
+	if r.Row.Pending != "" {
+		return nil
+	}
 	e, resp := r.Row.Expect, r.Resp
+	if b, err := json.Marshal(resp); err != nil || len(b) >= wire.MaxResponseBytes || len(resp.Message) >= wire.MaxMessage || len(resp.Annotations) > wire.MaxAnnotations+1 {
+		return fmt.Errorf("answer out of bounds: %d bytes, message %d, %d annotations (%v)", len(b), len(resp.Message), len(resp.Annotations), err)
+	}
 	switch {
 	case r.Panic != "":
 		return fmt.Errorf("panic escaped the handler: %s", r.Panic)
@@ -495,12 +566,21 @@ func Markdown(w io.Writer, results []Result, checkErr error) error {
 	b.WriteString("Generated by `make faults` (`go run ./hook/faults/cmd/faultsdoc`); do not edit. Every row drives\n")
 	b.WriteString("`handler.Handle` with a registered-hook request (Lambda-hook rows say so) against a real S3-compatible server (versitygw),\n")
 	b.WriteString("with a fault-injecting proxy in front where the fault is on the wire. Each row runs twice on a fresh\n")
-	b.WriteString("handler and bucket: once with all three knobs at FAIL, once with all at WARN. The same checks run\n")
+	b.WriteString("handler and bucket: once with all four knobs at FAIL, once with all at WARN. The same checks run\n")
 	fmt.Fprintf(&b, "in CI (`go test ./hook/faults`). Handler budget: %s (slow row: %s); SDK retries off, so each row shows the first failure.\n\n", Budget, SlowBudget)
 	if checkErr != nil {
 		fmt.Fprintf(&b, "**CHECK FAILED:** %s\n\n", strings.ReplaceAll(checkErr.Error(), "\n", "; "))
 	} else {
 		b.WriteString("Result: every row gives its configured answer; no SUCCESS by accident, no panic.\n\n")
+	}
+	var pending []string
+	for _, name := range order {
+		if p := byRow[name]["FAIL"].Row.Pending; p != "" {
+			pending = append(pending, fmt.Sprintf("%q (%s)", name, p))
+		}
+	}
+	if len(pending) > 0 {
+		fmt.Fprintf(&b, "**Not checked yet:** %s: the row shows today's answer until that branch is merged.\n\n", strings.Join(pending, ", "))
 	}
 	b.WriteString("| # | Fault | How | Knob | All FAIL | All WARN | ms (FAIL) | Checked reason | Message (FAIL) |\n")
 	b.WriteString("|---|---|---|---|---|---|---|---|---|\n")
@@ -509,6 +589,9 @@ func Markdown(w io.Writer, results []Result, checkErr error) error {
 		knob := f.Row.Expect.Knob
 		if knob == "" {
 			knob = "none"
+		}
+		if f.Row.Pending != "" {
+			knob += " (pending)"
 		}
 		fmt.Fprintf(&b, "| %d | %s | %s | %s | %s | %s | %d | `%s` | %s |\n", i+1, cell(name), cell(f.Row.How), knob,
 			status(f.Resp), status(wn.Resp), f.Elapsed.Milliseconds(), cell(f.Row.Expect.Message),

@@ -24,7 +24,7 @@ type Config struct {
 	Region string
 	// Endpoint points the S3 client at an S3-compatible server (tests, replays).
 	Endpoint string
-	// Policy holds the three failure knobs.
+	// Policy holds the four failure knobs.
 	Policy verdict.Policy
 	// Vars are the user variables for template placeholders.
 	Vars placeholder.Vars
@@ -39,9 +39,13 @@ const (
 	EnvOnViolation       = "RCFGE_ON_VIOLATION"
 	EnvOnMissingTemplate = "RCFGE_ON_MISSING_TEMPLATE"
 	EnvOnEngineError     = "RCFGE_ON_ENGINE_ERROR"
-	EnvVariables         = "RCFGE_VARIABLES"
-	EnvCacheTTL          = "RCFGE_CACHE_TTL"
-	EnvTimeout           = "RCFGE_TIMEOUT"
+	EnvOnUnverifiable    = "RCFGE_ON_UNVERIFIABLE"
+	// EnvPayloadHosts lists extra hosts (host or host:port, comma-separated) that STACK and
+	// CHANGE_SET payload URLs may point at, besides the S3 endpoints of the request's partition.
+	EnvPayloadHosts = "RCFGE_PAYLOAD_HOSTS"
+	EnvVariables    = "RCFGE_VARIABLES"
+	EnvCacheTTL     = "RCFGE_CACHE_TTL"
+	EnvTimeout      = "RCFGE_TIMEOUT"
 )
 
 // The hookModel (type configuration) property names of the registered hook.
@@ -52,6 +56,7 @@ const (
 	PropOnViolation       = "OnViolation"
 	PropOnMissingTemplate = "OnMissingTemplate"
 	PropOnEngineError     = "OnEngineError"
+	PropOnUnverifiable    = "OnUnverifiable"
 	PropVariables         = "Variables"
 )
 
@@ -62,6 +67,8 @@ type Env struct {
 	CacheTTL time.Duration
 	// Timeout is the evaluation budget of one request.
 	Timeout time.Duration
+	// PayloadHosts are hosts payload URLs may use besides the partition's S3 endpoints.
+	PayloadHosts []string
 }
 
 // FromEnv reads the configuration from environment variables (getenv is os.Getenv in the Lambda).
@@ -76,13 +83,22 @@ func FromEnv(getenv func(string) string) (Env, error) {
 	knobs := []struct {
 		name string
 		dst  *verdict.Mode
-	}{{EnvOnViolation, &e.Policy.OnViolation}, {EnvOnMissingTemplate, &e.Policy.OnMissingTemplate}, {EnvOnEngineError, &e.Policy.OnEngineError}}
+	}{{EnvOnViolation, &e.Policy.OnViolation}, {EnvOnMissingTemplate, &e.Policy.OnMissingTemplate}, {EnvOnEngineError, &e.Policy.OnEngineError}, {EnvOnUnverifiable, &e.Policy.OnUnverifiable}}
 	for _, k := range knobs {
 		m, err := verdict.ParseMode(strings.TrimSpace(getenv(k.name)))
 		if err != nil {
 			errs = append(errs, fmt.Errorf("%s: %w", k.name, err))
 		}
 		*k.dst = m
+	}
+	for _, h := range strings.Split(getenv(EnvPayloadHosts), ",") {
+		if h = strings.ToLower(strings.TrimSpace(h)); h != "" {
+			if strings.ContainsAny(h, "/?#@ ") {
+				errs = append(errs, fmt.Errorf("%s: %q is not a host or host:port", EnvPayloadHosts, h))
+				continue
+			}
+			e.PayloadHosts = append(e.PayloadHosts, h)
+		}
 	}
 	if v := strings.TrimSpace(getenv(EnvVariables)); v != "" {
 		var raw any
@@ -138,7 +154,7 @@ func merge(base Config, model wire.Object) (Config, error) {
 	for _, k := range []struct {
 		key string
 		dst *verdict.Mode
-	}{{PropOnViolation, &c.Policy.OnViolation}, {PropOnMissingTemplate, &c.Policy.OnMissingTemplate}, {PropOnEngineError, &c.Policy.OnEngineError}} {
+	}{{PropOnViolation, &c.Policy.OnViolation}, {PropOnMissingTemplate, &c.Policy.OnMissingTemplate}, {PropOnEngineError, &c.Policy.OnEngineError}, {PropOnUnverifiable, &c.Policy.OnUnverifiable}} {
 		s, ok, err := model.String(k.key)
 		if err != nil {
 			errs = append(errs, err)

@@ -4,7 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sort"
+	"slices"
 	"strings"
 
 	"github.com/rcfge/rcfge/hook/engine"
@@ -36,45 +36,46 @@ type missingType struct {
 	logicalIDs []string
 }
 
-// class sorts the outcome for the knobs; 0 means nothing went wrong or no knob applies.
-func (o outcome) class() verdict.Class {
-	switch {
-	case o.code != "":
+// finding is one thing an evaluation found that a knob decides.
+type finding struct {
+	class verdict.Class
+	code  wire.ErrorCode
+	msg   string
+}
+
+// rank orders findings in messages and picks the error code when several FAIL: what is certainly
+// wrong with the properties (NonCompliant) comes before what kept rcfge from deciding.
+func rank(c verdict.Class) int {
+	switch c {
+	case verdict.ClassViolation:
 		return 0
-	case o.err != nil:
-		switch engine.KindOf(o.err) {
-		case engine.KindMissingTemplate:
-			return verdict.ClassMissingTemplate
-		case engine.KindRequest:
-			return 0
-		}
-		return verdict.ClassEngineError
-	case len(o.stackErrs) > 0:
-		return verdict.ClassEngineError
-	case len(o.missing) > 0:
-		return verdict.ClassMissingTemplate
-	case len(o.result.Verdict.Violations) > 0:
-		return verdict.ClassViolation
+	case verdict.ClassUnverifiable:
+		return 1
+	case verdict.ClassMissingTemplate:
+		return 2
 	}
-	return 0
+	return 3
 }
 
 // answer is the one place where outcomes meet the knobs and become wire status and codes:
 //
-//	request error (bad JSON, bad properties)  -> FAILED InvalidRequest        (no knob)
-//	bad configuration                         -> FAILED InvalidTypeConfiguration (no knob)
-//	encrypted credentials                     -> FAILED AccessDenied          (no knob)
-//	violations                                -> OnViolation:       FAILED NonCompliant | SUCCESS + why
-//	missing template / unapproved stack types -> OnMissingTemplate: FAILED NonCompliant | SUCCESS + why
-//	store, template, deadline, panic          -> OnEngineError:     FAILED InternalFailure | SUCCESS + why
+//	request error (bad JSON, bad properties, a limit) -> FAILED InvalidRequest           (no knob)
+//	bad configuration                                 -> FAILED InvalidTypeConfiguration (no knob)
+//	encrypted credentials                             -> FAILED AccessDenied             (no knob)
+//	violations                                        -> OnViolation:       FAILED NonCompliant | SUCCESS + why
+//	rcfge-own rule on a dynamic reference             -> OnUnverifiable:    FAILED NonCompliant | SUCCESS + why
+//	missing template / unapproved stack types         -> OnMissingTemplate: FAILED NonCompliant | SUCCESS + why
+//	store, template, deadline, panic                  -> OnEngineError:     FAILED InternalFailure | SUCCESS + why
 //
-// A stack-level outcome can hold both missing types and store errors; it fails if either knob says
-// FAIL. Nothing reaches SUCCESS without its reason in the message.
+// Every finding is decided by its own knob, and the answer fails if any of them says FAIL.
+// Violations found before an engine error (a deadline mid-validation) are findings like any other.
+// A template in shadow mode reports its violations and never blocks. Nothing reaches SUCCESS
+// without its reason in the message.
 func answer(p verdict.Policy, r *request) wire.Response {
 	o := r.out
 	resp := wire.Response{ClientRequestToken: r.token, HookStatus: wire.StatusSuccess}
 	fail := func(code wire.ErrorCode, msg string) wire.Response {
-		resp.HookStatus, resp.ErrorCode, resp.Message = wire.StatusFailed, code, wire.Truncate(msg, wire.MaxMessage)
+		resp.HookStatus, resp.ErrorCode, resp.Message = wire.StatusFailed, code, msg
 		return resp
 	}
 	if o.code != "" {
@@ -82,11 +83,6 @@ func answer(p verdict.Policy, r *request) wire.Response {
 	}
 	if o.err != nil && engine.KindOf(o.err) == engine.KindRequest {
 		return fail(wire.CodeInvalidRequest, o.err.Error())
-	}
-	type finding struct {
-		class verdict.Class
-		code  wire.ErrorCode
-		msg   string
 	}
 	var found []finding
 	switch {
@@ -101,23 +97,37 @@ func answer(p verdict.Policy, r *request) wire.Response {
 	if len(o.missing) > 0 {
 		found = append(found, finding{verdict.ClassMissingTemplate, wire.CodeNonCompliant, missingMessage(o)})
 	}
-	if o.err == nil && len(o.result.Verdict.Violations) > 0 {
-		found = append(found, finding{verdict.ClassViolation, wire.CodeNonCompliant, violationMessage(o)})
+	broken, hidden := splitViolations(o.result.Verdict.Violations)
+	var extra []string
+	switch {
+	case o.result.Shadow && len(o.result.Verdict.Violations) > 0:
+		extra = append(extra, shadowMessage(o))
+	default:
+		if len(broken) > 0 {
+			found = append(found, finding{verdict.ClassViolation, wire.CodeNonCompliant, violationMessage(o, broken)})
+		}
+		if len(hidden) > 0 {
+			found = append(found, finding{verdict.ClassUnverifiable, wire.CodeNonCompliant, unverifiableMessage(o, hidden)})
+		}
 		resp.Annotations = annotations(o)
 	}
+	if len(o.result.Verdict.Excepted) > 0 {
+		extra = append(extra, exceptedMessage(o.result.Verdict.Excepted))
+	}
+	r.findings = found
 	if len(found) == 0 {
-		resp.Message = wire.Truncate(successMessage(o), wire.MaxMessage)
+		resp.Message = strings.Join(append([]string{successMessage(o)}, extra...), " | ")
 		return resp
 	}
-	// Engine errors first, then missing templates, then violations: the first that FAILs decides.
-	sort.SliceStable(found, func(i, j int) bool { return found[i].class > found[j].class })
-	var msgs []string
+	slices.SortStableFunc(found, func(a, b finding) int { return rank(a.class) - rank(b.class) })
+	msgs := make([]string, 0, len(found)+len(extra))
 	for _, f := range found {
 		msgs = append(msgs, f.msg)
 	}
-	msg := strings.Join(msgs, " | ")
+	msg := strings.Join(append(msgs, extra...), " | ")
 	for _, f := range found {
 		if p.Mode(f.class) == verdict.Fail {
+			r.decided = f.class
 			return fail(f.code, msg)
 		}
 	}
@@ -125,8 +135,21 @@ func answer(p verdict.Policy, r *request) wire.Response {
 	for _, f := range found {
 		knobs = append(knobs, knobName(f.class)+"=WARN")
 	}
-	resp.Message = wire.Truncate("WARN ("+strings.Join(dedupe(knobs), ", ")+"), not blocking: "+msg, wire.MaxMessage)
+	r.decided = found[0].class
+	resp.Message = "WARN (" + strings.Join(dedupe(knobs), ", ") + "), not blocking: " + msg
 	return resp
+}
+
+// splitViolations separates broken rules from rcfge-own rules a dynamic reference hides.
+func splitViolations(vs []verdict.Violation) (broken, hidden []verdict.Violation) {
+	for _, v := range vs {
+		if v.Unverifiable {
+			hidden = append(hidden, v)
+		} else {
+			broken = append(broken, v)
+		}
+	}
+	return broken, hidden
 }
 
 func knobName(c verdict.Class) string {
@@ -135,6 +158,8 @@ func knobName(c verdict.Class) string {
 		return PropOnViolation
 	case verdict.ClassMissingTemplate:
 		return PropOnMissingTemplate
+	case verdict.ClassUnverifiable:
+		return PropOnUnverifiable
 	}
 	return PropOnEngineError
 }

@@ -4,6 +4,7 @@
 package handler
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -21,8 +22,10 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 
 	"github.com/rcfge/rcfge/hook/engine"
+	"github.com/rcfge/rcfge/hook/partition"
 	"github.com/rcfge/rcfge/hook/store"
 	"github.com/rcfge/rcfge/hook/store/s3store"
+	"github.com/rcfge/rcfge/hook/verdict"
 	"github.com/rcfge/rcfge/hook/wire"
 )
 
@@ -47,6 +50,8 @@ type Handler struct {
 	startErr  error
 
 	noCallerCreds bool
+	limits        wire.Limits
+	payloadHosts  []string
 
 	mu      sync.Mutex
 	fixedE  *engine.Engine
@@ -86,6 +91,19 @@ func WithoutCallerCredentials() Option { return func(h *Handler) { h.noCallerCre
 // WithHTTPClient sets the client that downloads STACK and CHANGE_SET payloads.
 func WithHTTPClient(c *http.Client) Option { return func(h *Handler) { h.http = c } }
 
+// WithPayloadHosts allows payload URLs on these hosts (host or host:port) besides the S3
+// endpoints of the request's partition; https is required either way.
+func WithPayloadHosts(hosts ...string) Option {
+	return func(h *Handler) {
+		for _, x := range hosts {
+			h.payloadHosts = append(h.payloadHosts, strings.ToLower(x))
+		}
+	}
+}
+
+// WithLimits replaces wire.DefaultLimits on request size, property count and nesting depth.
+func WithLimits(l wire.Limits) Option { return func(h *Handler) { h.limits = l } }
+
 // New returns a Handler.
 func New(opts ...Option) *Handler {
 	h := &Handler{
@@ -94,6 +112,7 @@ func New(opts ...Option) *Handler {
 		http:      &http.Client{Timeout: 10 * time.Second},
 		now:       time.Now,
 		engines:   map[string]*engine.Engine{},
+		limits:    wire.DefaultLimits,
 	}
 	for _, o := range opts {
 		o(h)
@@ -116,6 +135,9 @@ type request struct {
 	out    outcome
 	// panicStack is logged with the decision when evaluation panicked.
 	panicStack string
+	// findings are what the knobs decided on; decided is the class that set the answer.
+	findings []finding
+	decided  verdict.Class
 }
 
 // Handle answers one request of either protocol. It never fails: every error, even a panic,
@@ -129,6 +151,7 @@ func (h *Handler) Handle(ctx context.Context, raw []byte) (resp wire.Response) {
 			r.panicStack = string(debug.Stack())
 			resp = answer(r.cfg.Policy, r)
 		}
+		resp.Fit()
 		h.log(ctx, r, resp, h.now().Sub(start))
 	}()
 	ctx, cancel := h.budget(ctx)
@@ -138,7 +161,7 @@ func (h *Handler) Handle(ctx context.Context, raw []byte) (resp wire.Response) {
 }
 
 func (h *Handler) evaluate(ctx context.Context, r *request, raw []byte) {
-	req, err := wire.Decode(raw)
+	req, err := h.limits.Decode(raw)
 	if err != nil {
 		r.token = tokenOf(raw)
 		r.out = outcome{code: wire.CodeInvalidRequest, err: err}
@@ -316,17 +339,34 @@ func (h *Handler) context(req *wire.Request) engine.Context {
 		c.Region = os.Getenv("AWS_REGION")
 	}
 	if c.Partition == "" {
-		c.Partition = engine.PartitionOf(c.Region)
+		c.Partition = partition.Of(c.Region)
 	}
 	return c
 }
 
 // tokenOf digs the request token out of a body that did not decode, so even that answer echoes it.
+// It reads the top-level members one by one and stops at the token, so an oversized or malformed
+// body costs no more than the text before the token.
 func tokenOf(raw []byte) string {
-	var o wire.Object
-	if err := o.UnmarshalJSON(raw); err == nil {
-		s, _, _ := o.String("clientRequestToken")
-		return s
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	if t, err := dec.Token(); err == nil && t == json.Delim('{') {
+		for dec.More() {
+			t, err := dec.Token()
+			key, ok := t.(string)
+			if err != nil || !ok {
+				break
+			}
+			if strings.EqualFold(key, "clientRequestToken") {
+				var s string
+				if dec.Decode(&s) == nil {
+					return s
+				}
+				break
+			}
+			if skipValue(dec) != nil {
+				break
+			}
+		}
 	}
 	// Truncated or malformed JSON: take the token from the text if it is there.
 	if m := tokenRE.FindSubmatch(raw); m != nil {
@@ -336,6 +376,26 @@ func tokenOf(raw []byte) string {
 		}
 	}
 	return ""
+}
+
+// skipValue reads past one value without building it.
+func skipValue(dec *json.Decoder) error {
+	depth := 0
+	for {
+		t, err := dec.Token()
+		if err != nil {
+			return err
+		}
+		switch t {
+		case json.Delim('{'), json.Delim('['):
+			depth++
+		case json.Delim('}'), json.Delim(']'):
+			depth--
+		}
+		if depth == 0 {
+			return nil
+		}
+	}
 }
 
 var tokenRE = regexp.MustCompile(`(?i)"clientRequestToken"\s*:\s*("(?:[^"\\]|\\.)*")`)
@@ -350,8 +410,35 @@ func (h *Handler) log(ctx context.Context, r *request, resp wire.Response, took 
 		slog.Int("violations", len(r.out.result.Verdict.Violations)),
 		slog.Float64("latencyMs", float64(took.Microseconds())/1000),
 	}
-	if c := r.out.class(); c != 0 {
+	if c := r.decided; c != 0 {
 		attrs = append(attrs, slog.String("class", c.String()), slog.String("mode", string(r.cfg.Policy.Mode(c))))
+	}
+	if len(r.findings) > 1 {
+		var fs []string
+		for _, f := range r.findings {
+			fs = append(fs, f.class.String()+"="+string(r.cfg.Policy.Mode(f.class)))
+		}
+		attrs = append(attrs, slog.Any("findings", fs))
+	}
+	res := r.out.result
+	if res.Shadow {
+		attrs = append(attrs, slog.Bool("shadow", true))
+		if len(res.Verdict.Violations) > 0 {
+			attrs = append(attrs, slog.Any("shadowViolations", violationKeys(res.Verdict.Violations)))
+		}
+	}
+	if n := unverifiableCount(res.Verdict.Violations); n > 0 {
+		attrs = append(attrs, slog.Int("unverifiable", n))
+	}
+	if len(res.Verdict.Excepted) > 0 {
+		var ex []string
+		for _, e := range res.Verdict.Excepted {
+			ex = append(ex, e.Exception+" "+pathOf(e.Violation)+" ["+e.Violation.Keyword+"]")
+		}
+		attrs = append(attrs, slog.Any("excepted", ex))
+	}
+	if len(res.Notes) > 0 {
+		attrs = append(attrs, slog.Any("notes", res.Notes))
 	}
 	if q := r.req; q != nil {
 		attrs = append(attrs,
@@ -363,7 +450,7 @@ func (h *Handler) log(ctx context.Context, r *request, resp wire.Response, took 
 			slog.Int("invocation", q.RequestContext.Invocation),
 		)
 	}
-	if res := r.out.result; res.TemplateKey != "" {
+	if res.TemplateKey != "" {
 		attrs = append(attrs, slog.String("templateKey", res.TemplateKey), slog.String("templateETag", res.TemplateVersion), slog.Bool("cacheHit", res.CacheHit))
 	}
 	if n := len(r.out.missing); n > 0 {
@@ -380,4 +467,24 @@ func (h *Handler) log(ctx context.Context, r *request, resp wire.Response, took 
 		level = slog.LevelError
 	}
 	h.logger.LogAttrs(ctx, level, "rcfge hook decision", attrs...)
+}
+
+// violationKeys names violations by path and keyword only: values never reach the log. At most
+// wire.MaxAnnotations are named.
+func violationKeys(vs []verdict.Violation) []string {
+	out := make([]string, 0, min(len(vs), wire.MaxAnnotations))
+	for _, v := range vs[:min(len(vs), wire.MaxAnnotations)] {
+		out = append(out, pathOf(v)+" ["+v.Keyword+"]")
+	}
+	return out
+}
+
+func unverifiableCount(vs []verdict.Violation) int {
+	n := 0
+	for _, v := range vs {
+		if v.Unverifiable {
+			n++
+		}
+	}
+	return n
 }

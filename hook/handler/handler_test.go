@@ -34,7 +34,7 @@ const payloadHost = "https://rcfge-hook-payloads.s3.us-east-1.amazonaws.com"
 // payloadServer serves the wire fixtures' STACK and CHANGE_SET documents, plus extra bodies.
 func payloadServer(t testing.TB, extra map[string]string) *httptest.Server {
 	t.Helper()
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		name := strings.TrimPrefix(r.URL.Path, "/")
 		if body, ok := extra[name]; ok {
 			if strings.HasPrefix(body, "status:") {
@@ -55,6 +55,11 @@ func payloadServer(t testing.TB, extra map[string]string) *httptest.Server {
 	}))
 	t.Cleanup(srv.Close)
 	return srv
+}
+
+// trusting lets a handler fetch payloads from the TLS test server srv.
+func trusting(srv *httptest.Server) []handler.Option {
+	return []handler.Option{handler.WithHTTPClient(srv.Client()), handler.WithPayloadHosts(srv.Listener.Addr().String())}
 }
 
 // fixture reads a wire fixture with its payload URL pointed at srv.
@@ -82,16 +87,18 @@ func newHandler(t testing.TB, logs *bytes.Buffer, opts ...handler.Option) *handl
 func TestHandleFixtures(t *testing.T) {
 	t.Parallel()
 	srv := payloadServer(t, nil)
-	h := newHandler(t, nil)
+	h := newHandler(t, nil, trusting(srv)...)
 	files, err := filepath.Glob("../wire/testdata/*/*.json")
 	if err != nil {
 		t.Fatal(err)
 	}
+	n := 0
 	for _, f := range files {
 		proto := filepath.Base(filepath.Dir(f))
 		if proto == "payloads" {
 			continue
 		}
+		n++
 		name := proto + "-" + strings.TrimSuffix(filepath.Base(f), ".json")
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
@@ -105,6 +112,11 @@ func TestHandleFixtures(t *testing.T) {
 				t.Errorf("token not echoed: %q", resp.ClientRequestToken)
 			}
 		})
+	}
+	// Ten requests per protocol: create, update and delete, typed and stringified, and the
+	// STACK and CHANGE_SET targets.
+	if n != 20 {
+		t.Errorf("%d wire fixtures, want 20", n)
 	}
 }
 
@@ -149,7 +161,7 @@ func (r req) JSON() []byte {
 	if r.model == "" {
 		r.model = `{"TemplatesBucket":"b"}`
 	}
-	tm := "{}"
+	tm := `{"resourceProperties":{}}`
 	if r.props != "" || r.prev != "" {
 		var parts []string
 		if r.props != "" {
@@ -215,6 +227,9 @@ func TestDecisions(t *testing.T) {
 			wantStatus: wire.StatusFailed, wantCode: wire.CodeNonCompliant, wantMsg: []string{"1 already present before this update", "(already present before this update)"}, wantAnn: 1},
 		{name: "update new violation", raw: req{point: "UPDATE_PRE_PROVISION", props: `{"BucketName":"x"}`, prev: good}.JSON(),
 			wantStatus: wire.StatusFailed, wantCode: wire.CodeNonCompliant, wantAnn: 1},
+		{name: "stack name, region and partition from the stack ARN", raw: req{target: "AWS::Logs::LogGroup", props: `{"LogGroupName":"/aws/eu-west-1/app/LogsBucket"}`}.JSON(), wantStatus: wire.StatusSuccess},
+		{name: "stack name placeholder is not empty", raw: req{target: "AWS::Logs::LogGroup", props: `{"LogGroupName":"/aws/eu-west-1//LogsBucket"}`}.JSON(), wantStatus: wire.StatusFailed, wantCode: wire.CodeNonCompliant, wantAnn: 1},
+		{name: "no targetModel", raw: bytes.Replace(req{props: good}.JSON(), []byte(`"targetModel"`), []byte(`"targetModelX"`), 1), wantStatus: wire.StatusFailed, wantCode: wire.CodeInvalidRequest, wantMsg: []string{"requestData.targetModel is missing or null"}},
 		{name: "account override", raw: req{account: "444455556666", props: `{"BucketName":"special"}`}.JSON(), wantStatus: wire.StatusSuccess, wantMsg: []string{"accounts/444455556666"}},
 		{name: "missing template", raw: req{target: "AWS::SNS::Topic", props: `{}`}.JSON(), wantStatus: wire.StatusFailed, wantCode: wire.CodeNonCompliant, wantMsg: []string{"AWS::SNS::Topic LogsBucket", "not an approved resource type"}},
 		{name: "missing template warned", raw: req{model: warnAll, target: "AWS::SNS::Topic"}.JSON(), wantStatus: wire.StatusSuccess, wantMsg: []string{"OnMissingTemplate=WARN"}},
@@ -227,7 +242,7 @@ func TestDecisions(t *testing.T) {
 			wantStatus: wire.StatusFailed, wantCode: wire.CodeNonCompliant, wantMsg: []string{"x-rcfge/onDelete"}, wantAnn: 1},
 		{name: "delete of unapproved type", raw: req{point: "DELETE_PRE_PROVISION", target: "AWS::SNS::Topic"}.JSON(), wantStatus: wire.StatusSuccess, wantMsg: []string{"deleting it is allowed"}},
 		{name: "many violations summarised", raw: req{props: string(manyJSON)}.JSON(), wantStatus: wire.StatusFailed, wantCode: wire.CodeNonCompliant,
-			wantMsg: []string{"(300 violations)", "more (see the annotations)"}, wantAnn: 300},
+			wantMsg: []string{"(300 violations)", "more (see the annotations)"}, wantAnn: wire.MaxAnnotations + 1},
 		{name: "not json", raw: []byte(`{"clientRequestToken":"tok",`), wantStatus: wire.StatusFailed, wantCode: wire.CodeInvalidRequest},
 		{name: "bad invocation point", raw: req{point: "LATER"}.JSON(), wantStatus: wire.StatusFailed, wantCode: wire.CodeInvalidRequest, wantMsg: []string{"LATER"}},
 		{name: "bad knob", raw: req{model: `{"TemplatesBucket":"b","OnViolation":"MAYBE"}`}.JSON(), wantStatus: wire.StatusFailed, wantCode: wire.CodeInvalidTypeConfiguration, wantMsg: []string{"OnViolation", "MAYBE"}},
@@ -248,7 +263,7 @@ func TestDecisions(t *testing.T) {
 		{name: "change set: only deletes", raw: req{target: "CHANGE_SET", payload: srv.URL + "/emptyset.json"}.JSON(), wantStatus: wire.StatusSuccess, wantMsg: []string{"no resources to check"}},
 		{name: "change set: no type", raw: req{target: "CHANGE_SET", payload: srv.URL + "/nocstype.json"}.JSON(), wantStatus: wire.StatusFailed, wantCode: wire.CodeInvalidRequest},
 	}
-	h := newHandler(t, nil)
+	h := newHandler(t, nil, trusting(srv)...)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
@@ -371,13 +386,17 @@ func TestFromEnv(t *testing.T) {
 		want    handler.Env
 		wantErr string
 	}{
-		{name: "defaults fail closed", env: map[string]string{}, want: handler.Env{Config: handler.Config{Policy: verdict.Policy{OnViolation: verdict.Fail, OnMissingTemplate: verdict.Fail, OnEngineError: verdict.Fail}}}},
+		{name: "defaults fail closed", env: map[string]string{}, want: handler.Env{Config: handler.Config{Policy: verdict.Policy{OnViolation: verdict.Fail, OnMissingTemplate: verdict.Fail, OnEngineError: verdict.Fail, OnUnverifiable: verdict.Fail}}}},
 		{name: "all set", env: map[string]string{
 			handler.EnvBucket: "b", handler.EnvPrefix: "p", handler.EnvRegion: "eu-west-1", handler.EnvEndpoint: "http://x",
 			handler.EnvOnViolation: "WARN", handler.EnvOnMissingTemplate: "fail", handler.EnvOnEngineError: "warn",
 			handler.EnvCacheTTL: "5m", handler.EnvTimeout: "10s", handler.EnvVariables: `{"orgId":"o-1","n":3}`,
+			handler.EnvOnUnverifiable: "Warn", handler.EnvPayloadHosts: " S3.Example.com:8443, ,other.example ",
 		}, want: handler.Env{Config: handler.Config{Bucket: "b", Prefix: "p", Region: "eu-west-1", Endpoint: "http://x",
-			Policy: verdict.Policy{OnViolation: verdict.Warn, OnMissingTemplate: verdict.Fail, OnEngineError: verdict.Warn}}, CacheTTL: 5 * time.Minute, Timeout: 10 * time.Second}},
+			Policy: verdict.Policy{OnViolation: verdict.Warn, OnMissingTemplate: verdict.Fail, OnEngineError: verdict.Warn, OnUnverifiable: verdict.Warn}},
+			CacheTTL: 5 * time.Minute, Timeout: 10 * time.Second, PayloadHosts: []string{"s3.example.com:8443", "other.example"}}},
+		{name: "bad unverifiable knob", env: map[string]string{handler.EnvOnUnverifiable: "SKIP"}, wantErr: "RCFGE_ON_UNVERIFIABLE"},
+		{name: "payload host with a path", env: map[string]string{handler.EnvPayloadHosts: "https://x/y"}, wantErr: "RCFGE_PAYLOAD_HOSTS"},
 		{name: "bad knob", env: map[string]string{handler.EnvOnEngineError: "IGNORE"}, wantErr: "RCFGE_ON_ENGINE_ERROR"},
 		{name: "bad ttl", env: map[string]string{handler.EnvCacheTTL: "soon"}, wantErr: "RCFGE_CACHE_TTL"},
 		{name: "timeout too long", env: map[string]string{handler.EnvTimeout: "40s"}, wantErr: "outside"},
@@ -440,8 +459,8 @@ func TestS3Configuration(t *testing.T) {
 			handler.WithAWSConfig(func(context.Context) (aws.Config, error) {
 				return aws.Config{Region: "eu-west-1", Credentials: credentials.NewStaticCredentialsProvider("a", "b", ""), RetryMaxAttempts: 1}, nil
 			})}, req{props: good}.JSON(), wire.CodeInternalFailure, "S3 unavailable"},
-		{"payload host down", []handler.Option{handler.WithStore(dirstore.New(os.DirFS("testdata/templates")))},
-			req{target: "STACK", payload: "http://127.0.0.1:1/p.json"}.JSON(), wire.CodeInternalFailure, "connection refused"},
+		{"payload host down", []handler.Option{handler.WithStore(dirstore.New(os.DirFS("testdata/templates"))), handler.WithPayloadHosts("127.0.0.1:1")},
+			req{target: "STACK", payload: "https://127.0.0.1:1/p.json?X-Amz-Security-Token=SECRETTOKEN"}.JSON(), wire.CodeInternalFailure, "connection refused"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -480,5 +499,28 @@ func TestLambdaEnvironmentCredentials(t *testing.T) {
 	}
 	if !strings.Contains(auth, "Credential=AKIDFROMENV/") || !strings.Contains(auth, "/eu-central-1/s3/") {
 		t.Errorf("Authorization = %q, want the environment's key and region", auth)
+	}
+}
+
+// TestLimitAnswers: each request limit answers FAILED InvalidRequest naming the limit, with the token.
+func TestLimitAnswers(t *testing.T) {
+	t.Parallel()
+	var logs bytes.Buffer
+	h := newHandler(t, &logs, handler.WithLimits(wire.Limits{MaxBytes: 2000, MaxValues: 30, MaxDepth: 8}))
+	tests := []struct {
+		props, want string
+	}{
+		{`{"BucketName":"` + strings.Repeat("x", 2000) + `"}`, "request size limit: more than 2000 bytes"},
+		{`{"Tags":[` + strings.TrimSuffix(strings.Repeat(`"t",`, 40), ",") + `]}`, "property count limit: more than 30 properties and list items"},
+		{strings.Repeat(`{"A":`, 8) + "1" + strings.Repeat("}", 8), "nesting depth limit: more than 8 levels"},
+	}
+	for _, tt := range tests {
+		got := h.Handle(t.Context(), req{props: tt.props}.JSON())
+		if got.HookStatus != wire.StatusFailed || got.ErrorCode != wire.CodeInvalidRequest || !strings.Contains(got.Message, tt.want) || got.ClientRequestToken != "tok" {
+			t.Errorf("got %s/%s %q (token %q), want FAILED/InvalidRequest naming %q", got.HookStatus, got.ErrorCode, got.Message, got.ClientRequestToken, tt.want)
+		}
+	}
+	if n := strings.Count(logs.String(), `"msg":"rcfge hook decision"`); n != len(tests) {
+		t.Errorf("%d decision lines for %d requests", n, len(tests))
 	}
 }

@@ -13,10 +13,55 @@ const messageBudget = wire.MaxMessage - 400
 
 // violationMessage names the resource, the template, and each property path and rule; when they
 // do not fit, the rest is counted and left to the annotations.
-func violationMessage(o outcome) string {
+func violationMessage(o outcome, vs []verdict.Violation) string {
+	return listViolations(fmt.Sprintf("%s is not compliant with %s (%d violation%s)", o.subject(), o.result.TemplateKey, len(vs), plural(len(vs))), vs)
+}
+
+// unverifiableMessage names the values given as dynamic references that a rule rcfge added
+// (beyond AWS's provider schema) restricts: the hook cannot read them, so it cannot approve them.
+func unverifiableMessage(o outcome, vs []verdict.Violation) string {
+	return listViolations(fmt.Sprintf("%s: %d value%s given as a dynamic reference cannot be checked against %s's own rules", o.subject(), len(vs), plural(len(vs)), o.result.TemplateKey), vs)
+}
+
+// shadowMessage reports what a template in shadow mode would have refused.
+func shadowMessage(o outcome) string {
 	vs := o.result.Verdict.Violations
+	return listViolations(fmt.Sprintf("shadow mode, not blocking: %s would fail (%d violation%s)", o.result.TemplateKey, len(vs), plural(len(vs))), vs)
+}
+
+// exceptedMessage says which exception let which value through.
+func exceptedMessage(ex []verdict.Excepted) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s is not compliant with %s (%d violation%s)", o.subject(), o.result.TemplateKey, len(vs), plural(len(vs)))
+	fmt.Fprintf(&b, "%d violation%s allowed by exception%s:", len(ex), plural(len(ex)), plural(len(ex)))
+	for i, e := range ex {
+		line := fmt.Sprintf(" %s let %s [%s] through", e.Exception, pathOf(e.Violation), e.Violation.Keyword)
+		if e.Ticket != "" {
+			line += " (ticket " + e.Ticket + ")"
+		}
+		if e.Expires != "" {
+			line += " until " + e.Expires
+		}
+		line += ";"
+		if b.Len()+len(line) > messageBudget/2 {
+			fmt.Fprintf(&b, " … and %d more", len(ex)-i)
+			break
+		}
+		b.WriteString(line)
+	}
+	return strings.TrimSuffix(b.String(), ";")
+}
+
+func pathOf(v verdict.Violation) string {
+	if v.Path == "" {
+		return "/"
+	}
+	return v.Path
+}
+
+// listViolations appends each violation to head while the message budget lasts, then counts the rest.
+func listViolations(head string, vs []verdict.Violation) string {
+	var b strings.Builder
+	b.WriteString(head)
 	pre := 0
 	for _, v := range vs {
 		if v.PreExisting {
@@ -53,7 +98,8 @@ func describe(v verdict.Violation) string {
 	return s
 }
 
-// annotations gives one annotation per violation.
+// annotations gives one annotation per violation; wire.Response.Fit keeps the first hundred and
+// counts the rest.
 func annotations(o outcome) []wire.Annotation {
 	vs := o.result.Verdict.Violations
 	out := make([]wire.Annotation, 0, len(vs))
@@ -68,6 +114,9 @@ func annotations(o outcome) []wire.Annotation {
 		}
 		if v.PreExisting {
 			remedy += ". The violation predates this update"
+		}
+		if v.Unverifiable {
+			remedy = fmt.Sprintf("%s is a dynamic reference the hook cannot read, and %s restricts it beyond AWS's schema (%s): give the value literally, or ask for an exception", path, o.result.TemplateKey, v.Keyword)
 		}
 		out = append(out, wire.Annotation{
 			AnnotationName:     wire.Truncate("rcfge:"+v.Keyword+":"+path, 256),

@@ -70,7 +70,7 @@ func TestHookSchema(t *testing.T) {
 		}
 	}
 	sort.Strings(names)
-	want := []string{handler.PropBucket, handler.PropPrefix, handler.PropRegion, handler.PropOnViolation, handler.PropOnMissingTemplate, handler.PropOnEngineError, handler.PropVariables}
+	want := []string{handler.PropBucket, handler.PropPrefix, handler.PropRegion, handler.PropOnViolation, handler.PropOnMissingTemplate, handler.PropOnEngineError, handler.PropOnUnverifiable, handler.PropVariables}
 	sort.Strings(want)
 	if !slices.Equal(names, want) {
 		t.Errorf("typeConfiguration properties %v, the handler reads %v", names, want)
@@ -85,6 +85,10 @@ func TestHookSchema(t *testing.T) {
 		}
 		if h != "preDelete" && !slices.Contains(hd.TargetNames, "STACK") {
 			t.Errorf("handler %s does not target STACK", h)
+		}
+		// Change sets are created only: CHANGE_SET is a preCreate target, and only there.
+		if got := slices.Contains(hd.TargetNames, "CHANGE_SET"); got != (h == "preCreate") {
+			t.Errorf("handler %s targets CHANGE_SET: %v", h, got)
 		}
 	}
 
@@ -112,6 +116,8 @@ func TestHookSchema(t *testing.T) {
 		{`{"TemplatesBucket":"rcfge-templates","Variables":{}}`, true},
 		{`{"TemplatesPrefix":"templates"}`, false},
 		{`{"TemplatesBucket":"rcfge-templates","OnViolation":"IGNORE"}`, false},
+		{`{"TemplatesBucket":"rcfge-templates","OnUnverifiable":"WARN"}`, true},
+		{`{"TemplatesBucket":"rcfge-templates","OnUnverifiable":"SKIP"}`, false},
 		{`{"TemplatesBucket":"rcfge-templates","Variables":{"x":{"nested":1}}}`, false},
 		{`{"TemplatesBucket":"rcfge-templates","Other":1}`, false},
 	}

@@ -7,14 +7,18 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
-	"sort"
+	"net/url"
+	"slices"
 	"strings"
 	"time"
 
+	"github.com/cenkalti/backoff/v5"
 	"gopkg.in/yaml.v3"
 
 	"github.com/rcfge/rcfge/hook/engine"
+	"github.com/rcfge/rcfge/hook/partition"
 	"github.com/rcfge/rcfge/hook/wire"
 )
 
@@ -38,8 +42,12 @@ func (h *Handler) stackLevel(ctx context.Context, eng *engine.Engine, req *wire.
 		o.code, o.err = wire.CodeInvalidRequest, fmt.Errorf("%w: %s target without requestData.payload", errPayload, req.Target())
 		return o
 	}
-	body, err := h.download(ctx, req.RequestData.Payload)
-	if err != nil {
+	body, err := h.download(ctx, req.RequestData.Payload, req)
+	switch {
+	case errors.Is(err, errPayloadURL):
+		o.code, o.err = wire.CodeInvalidRequest, fmt.Errorf("download the %s payload: %w", req.Target(), err)
+		return o
+	case err != nil:
 		o.err = fmt.Errorf("download the %s payload: %w", req.Target(), err)
 		return o
 	}
@@ -53,11 +61,7 @@ func (h *Handler) stackLevel(ctx context.Context, eng *engine.Engine, req *wire.
 		o.code, o.err = wire.CodeInvalidRequest, err
 		return o
 	}
-	names := make([]string, 0, len(types))
-	for t := range types {
-		names = append(names, t)
-	}
-	sort.Strings(names)
+	names := slices.Sorted(maps.Keys(types))
 	for _, t := range names {
 		ok, err := eng.Has(ctx, t, req.AWSAccountID)
 		switch {
@@ -91,65 +95,117 @@ func scope(req *wire.Request) string {
 	return "stack " + name
 }
 
-// download GETs the presigned URL, retrying server errors as the plugins do.
-func (h *Handler) download(ctx context.Context, url string) ([]byte, error) {
-	var last error
-	for attempt := range 3 {
-		if attempt > 0 {
-			select {
-			case <-ctx.Done():
-				return nil, fmt.Errorf("%w (last attempt: %w)", ctx.Err(), last)
-			case <-time.After(time.Duration(attempt) * 200 * time.Millisecond):
-			}
-		}
-		body, retry, err := h.get(ctx, url)
-		if err == nil {
-			return body, nil
-		}
-		if !retry {
-			return nil, err
-		}
-		last = err
+// Payload download policy: the URL is CloudFormation's presigned S3 URL, so anything else is
+// refused before a connection is made, and only failures a retry can fix are retried.
+const (
+	payloadTries        = 3
+	payloadFirstBackoff = 200 * time.Millisecond
+)
+
+// errPayloadURL marks a payload URL the hook refuses to fetch.
+var errPayloadURL = errors.New("payload URL refused")
+
+// download GETs the presigned URL, retrying server errors and broken connections as the plugins
+// do; refused URLs, redirects and other 4xx answers fail at once.
+func (h *Handler) download(ctx context.Context, raw string, req *wire.Request) ([]byte, error) {
+	u, err := h.payloadURL(raw, req)
+	if err != nil {
+		return nil, backoff.Permanent(err)
 	}
-	return nil, last
+	client := *h.http
+	client.CheckRedirect = func(*http.Request, []*http.Request) error {
+		return fmt.Errorf("%w: the payload host %s answered with a redirect", errPayloadURL, u.Host)
+	}
+	b := backoff.NewExponentialBackOff()
+	b.InitialInterval = payloadFirstBackoff
+	return backoff.Retry(ctx, func() ([]byte, error) { return get(ctx, &client, u) },
+		backoff.WithBackOff(b), backoff.WithMaxTries(payloadTries))
 }
 
-func (h *Handler) get(ctx context.Context, url string) (body []byte, retry bool, err error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
-	if err != nil {
-		return nil, false, fmt.Errorf("payload URL: %w", err)
+// payloadURL parses and checks the URL: https, and a host that is an S3 endpoint of the
+// request's partition or one the configuration allows. Errors never quote the URL: its query
+// string carries the signature and a session token.
+func (h *Handler) payloadURL(raw string, req *wire.Request) (*url.URL, error) {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" {
+		return nil, fmt.Errorf("%w: not a URL (not shown: it may carry credentials)", errPayloadURL)
 	}
-	resp, err := h.http.Do(req)
+	if u.User != nil {
+		return nil, fmt.Errorf("%w: the URL for host %s carries user information", errPayloadURL, u.Hostname())
+	}
+	if u.Scheme != "https" {
+		return nil, fmt.Errorf("%w: scheme %q, want https", errPayloadURL, u.Scheme)
+	}
+	for _, allowed := range [][]string{h.env.PayloadHosts, h.payloadHosts} {
+		if slices.Contains(allowed, strings.ToLower(u.Host)) || slices.Contains(allowed, strings.ToLower(u.Hostname())) {
+			return u, nil
+		}
+	}
+	if p := u.Port(); p != "" && p != "443" {
+		return nil, fmt.Errorf("%w: port %s on host %s", errPayloadURL, p, u.Hostname())
+	}
+	suffix := partitionSuffix(h.context(req))
+	if !isS3Host(strings.ToLower(u.Hostname()), suffix) {
+		return nil, fmt.Errorf("%w: host %s is not an S3 endpoint of this partition (*.%s); allow it with %s", errPayloadURL, u.Hostname(), suffix, EnvPayloadHosts)
+	}
+	return u, nil
+}
+
+// partitionSuffix is the DNS suffix of the request's partition (amazonaws.com when unknown).
+func partitionSuffix(c engine.Context) string {
+	if p, ok := partition.ByID(c.Partition); ok {
+		return p.DNSSuffix
+	}
+	if c.Region != "" {
+		return partition.URLSuffix(c.Region)
+	}
+	return "amazonaws.com"
+}
+
+// isS3Host reports whether host is an S3 endpoint under suffix: s3.<region>.<suffix>,
+// <bucket>.s3.<region>.<suffix>, s3.dualstack..., s3-fips..., or the legacy s3-<region>.<suffix>.
+func isS3Host(host, suffix string) bool {
+	rest, ok := strings.CutSuffix(host, "."+suffix)
+	if !ok {
+		return false
+	}
+	for label := range strings.SplitSeq(rest, ".") {
+		if label == "s3" || strings.HasPrefix(label, "s3-") {
+			return true
+		}
+	}
+	return false
+}
+
+func get(ctx context.Context, client *http.Client, u *url.URL) ([]byte, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		return nil, backoff.Permanent(fmt.Errorf("%w: %s", errPayloadURL, u.Hostname()))
+	}
+	resp, err := client.Do(req)
 	if err != nil {
 		// The URL carries a signature; report the host only.
-		return nil, ctx.Err() == nil, fmt.Errorf("GET %s: %w", req.URL.Host, unwrapURL(err))
+		err = fmt.Errorf("GET %s: %w", u.Host, unwrapURL(err))
+		if ctx.Err() != nil || errors.Is(err, errPayloadURL) {
+			return nil, backoff.Permanent(err)
+		}
+		return nil, err
 	}
 	defer resp.Body.Close()
 	switch {
-	case resp.StatusCode >= 500:
-		return nil, true, fmt.Errorf("GET %s: %s", req.URL.Host, resp.Status)
+	case resp.StatusCode >= 500 || resp.StatusCode == http.StatusTooManyRequests:
+		return nil, fmt.Errorf("GET %s: %s", u.Host, resp.Status)
 	case resp.StatusCode != http.StatusOK:
-		return nil, false, fmt.Errorf("GET %s: %s", req.URL.Host, resp.Status)
+		return nil, backoff.Permanent(fmt.Errorf("GET %s: %s", u.Host, resp.Status))
 	}
-	body, err = io.ReadAll(io.LimitReader(resp.Body, maxPayload+1))
+	body, err := io.ReadAll(io.LimitReader(resp.Body, maxPayload+1))
 	if err != nil {
-		return nil, true, fmt.Errorf("GET %s: %w", req.URL.Host, err)
+		return nil, fmt.Errorf("GET %s: %w", u.Host, err)
 	}
 	if len(body) > maxPayload {
-		return nil, false, fmt.Errorf("GET %s: payload over %d bytes", req.URL.Host, maxPayload)
+		return nil, backoff.Permanent(fmt.Errorf("GET %s: payload over %d bytes", u.Host, maxPayload))
 	}
-	return body, false, nil
-}
-
-// unwrapURL drops *url.Error's quoting of the (signed) URL.
-func unwrapURL(err error) error {
-	var ue interface{ Unwrap() error }
-	if errors.As(err, &ue) {
-		if inner := ue.Unwrap(); inner != nil {
-			return inner
-		}
-	}
-	return err
+	return body, nil
 }
 
 // payloadTypes maps each resource type to the logical IDs using it. For a change set only the
@@ -231,4 +287,13 @@ func mapValue(m *yaml.Node, key string) *yaml.Node {
 		}
 	}
 	return nil
+}
+
+// unwrapURL drops *url.Error's quoting of the (signed) URL.
+func unwrapURL(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) && ue.Err != nil {
+		return ue.Err
+	}
+	return err
 }

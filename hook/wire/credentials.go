@@ -2,7 +2,6 @@ package wire
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -33,27 +32,37 @@ func (c Credentials) redactedKey() string {
 }
 
 // Secret is a credentials field as sent: a JSON string holding the credentials object (the
-// documented form), the object itself, or an encrypted blob. It is kept raw until asked for, and it
-// never prints its content.
-type Secret struct{ raw []byte }
+// documented form), the object itself, or an encrypted blob. It is kept as sent until asked for,
+// and it never prints its content.
+type Secret struct {
+	raw []byte
+	obj Object
+}
 
-// UnmarshalJSON keeps the value: a string's content, or an object's bytes.
-func (s *Secret) UnmarshalJSON(b []byte) error {
-	b = bytes.TrimSpace(b)
-	switch {
-	case bytes.Equal(b, []byte("null")):
-		s.raw = nil
-	case len(b) > 0 && b[0] == '"':
-		var str string
-		if err := json.Unmarshal(b, &str); err != nil {
-			return err
-		}
-		s.raw = []byte(str)
-	case len(b) > 0 && b[0] == '{':
-		s.raw = append([]byte(nil), b...)
-	default:
-		return fmt.Errorf("credentials: want a string or an object, got %s", describe(b))
+// secretOf keeps a decoded value: a string's content, or an object.
+func secretOf(v any) (Secret, error) {
+	switch x := v.(type) {
+	case nil:
+		return Secret{}, nil
+	case string:
+		return Secret{raw: []byte(x)}, nil
+	case map[string]any:
+		return Secret{obj: x}, nil
 	}
+	return Secret{}, fmt.Errorf("credentials: want a string or an object, got %s", typeName(v))
+}
+
+// UnmarshalJSON keeps the value: a string's content, or an object.
+func (s *Secret) UnmarshalJSON(b []byte) error {
+	var v any
+	if err := unmarshalObject(b, &v); err != nil {
+		return err
+	}
+	sec, err := secretOf(v)
+	if err != nil {
+		return err
+	}
+	*s = sec
 	return nil
 }
 
@@ -77,18 +86,42 @@ func (s Secret) String() string {
 func (s Secret) LogValue() slog.Value { return slog.StringValue(s.String()) }
 
 // Present reports whether the field was sent and non-empty.
-func (s Secret) Present() bool { return len(bytes.TrimSpace(s.raw)) > 0 }
+func (s Secret) Present() bool { return s.obj != nil || len(bytes.TrimSpace(s.raw)) > 0 }
 
 // Credentials parses the field. encrypted is whether the request named an encryption key and role;
 // then a value that is not plain JSON is reported as ErrEncryptedCredentials.
 func (s Secret) Credentials(encrypted bool) (Credentials, error) {
-	var c Credentials
-	if err := unmarshalObject(s.raw, &c); err != nil {
+	obj := s.obj
+	if obj == nil {
+		if err := unmarshalObject(s.raw, &obj); err != nil {
+			obj = nil
+		}
+	}
+	if obj == nil {
 		if encrypted {
 			return Credentials{}, fmt.Errorf("%w: AWS Encryption SDK messages are not supported", ErrEncryptedCredentials)
 		}
 		// The decoder's message could quote the secret; report only where it failed.
 		return Credentials{}, errors.New("credentials: not a JSON object")
+	}
+	var c Credentials
+	var errs []error
+	for _, f := range []struct {
+		key string
+		dst *string
+	}{{"accessKeyId", &c.AccessKeyID}, {"secretAccessKey", &c.SecretAccessKey}, {"sessionToken", &c.SessionToken}} {
+		v, _ := obj.Get(f.key)
+		switch x := v.(type) {
+		case string:
+			*f.dst = x
+		case nil:
+		default:
+			// Never quote the value: it may be the secret.
+			errs = append(errs, fmt.Errorf("credentials: %s is %s, want a string", f.key, typeName(v)))
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		return Credentials{}, err
 	}
 	switch {
 	case c.AccessKeyID == "":

@@ -1,6 +1,10 @@
 package wire
 
-import "unicode/utf8"
+import (
+	"encoding/json"
+	"fmt"
+	"unicode/utf8"
+)
 
 // Status is the hook's answer.
 type Status string
@@ -51,6 +55,7 @@ type Annotation struct {
 // Annotation statuses and severities used by rcfge.
 const (
 	AnnotationFailed = "FAILED"
+	AnnotationPassed = "PASSED"
 	SeverityHigh     = "HIGH"
 )
 
@@ -68,4 +73,75 @@ func Truncate(s string, n int) string {
 		cut--
 	}
 	return s[:cut] + ell
+}
+
+// Bounds of an answer, whatever the request: CloudFormation cuts the message at MaxMessage
+// characters, and the whole answer must stay far below Lambda's 6 MB response limit.
+const (
+	// MaxAnnotations is the number of findings annotated one by one; one more annotation counts
+	// the rest.
+	MaxAnnotations = 100
+	// MaxResponseBytes bounds the encoded answer.
+	MaxResponseBytes  = 1 << 20
+	maxAnnotationName = 256
+	maxAnnotationText = 1024
+)
+
+// Fit bounds the answer: a message under MaxMessage bytes, a token of at most MaxToken bytes, at
+// most MaxAnnotations annotations plus one summary ("and N more"), each field cut to its limit,
+// and the JSON under MaxResponseBytes even when every character needs escaping.
+func (r *Response) Fit() {
+	r.Message = Truncate(r.Message, MaxMessage-1)
+	if len(r.ClientRequestToken) > MaxToken {
+		r.ClientRequestToken = Truncate(r.ClientRequestToken, MaxToken)
+	}
+	for i := range r.Annotations {
+		a := &r.Annotations[i]
+		a.AnnotationName = Truncate(a.AnnotationName, maxAnnotationName)
+		a.StatusMessage = Truncate(a.StatusMessage, maxAnnotationText)
+		a.RemediationMessage = Truncate(a.RemediationMessage, maxAnnotationText)
+		a.RemediationLink = Truncate(a.RemediationLink, maxAnnotationText)
+	}
+	keep := min(len(r.Annotations), MaxAnnotations)
+	all := r.Annotations
+	for {
+		r.Annotations = summarise(all, keep)
+		// Escaping can grow a byte to six ("\u0001"), so measure rather than estimate.
+		b, err := json.Marshal(r)
+		if err != nil || len(b) < MaxResponseBytes || keep == 0 {
+			return
+		}
+		keep /= 2
+	}
+}
+
+// summarise keeps the first n annotations and, when it drops some, adds one that counts them.
+func summarise(all []Annotation, n int) []Annotation {
+	if len(all) <= n {
+		return all
+	}
+	rest := all[n:]
+	status, severity := AnnotationPassed, ""
+	for _, a := range rest {
+		if a.Status == AnnotationFailed {
+			status = AnnotationFailed
+		}
+		if a.SeverityLevel == SeverityHigh || severity == "" {
+			severity = a.SeverityLevel
+		}
+	}
+	out := append(all[:n:n], Annotation{
+		AnnotationName: "rcfge:more",
+		Status:         status,
+		StatusMessage:  fmt.Sprintf("and %d more finding%s, not annotated one by one (the limit is %d)", len(rest), plural(len(rest)), MaxAnnotations),
+		SeverityLevel:  severity,
+	})
+	return out
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
 }

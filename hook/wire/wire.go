@@ -45,7 +45,8 @@ const (
 	ProtocolLambda Protocol = "lambda"
 )
 
-// Request is one hook invocation, as either protocol sends it.
+// Request is one hook invocation, as either protocol sends it. The tags give the wire names for
+// encoding (a recorded request); decoding is by Decode, which also matches keys case-insensitively.
 type Request struct {
 	ClientRequestToken    string          `json:"clientRequestToken"`
 	AWSAccountID          string          `json:"awsAccountId"`
@@ -83,90 +84,173 @@ type TargetModel struct {
 	PreviousResourceProperties Object `json:"previousResourceProperties"`
 }
 
-// UnmarshalJSON accepts the model as an object or as a JSON string holding one.
-func (m *TargetModel) UnmarshalJSON(b []byte) error {
-	var o Object
-	if err := o.UnmarshalJSON(b); err != nil {
-		return fmt.Errorf("targetModel: %w", err)
-	}
-	*m = TargetModel{}
-	for _, f := range []struct {
-		key string
-		dst *Object
-	}{{"resourceProperties", &m.ResourceProperties}, {"previousResourceProperties", &m.PreviousResourceProperties}} {
-		v, ok := o.Get(f.key)
-		if !ok {
-			continue
-		}
-		obj, err := asObject(v)
-		if err != nil {
-			return fmt.Errorf("targetModel.%s: %w", f.key, err)
-		}
-		*f.dst = obj
-	}
-	return nil
-}
-
-// asObject converts an already decoded value to an Object, parsing a JSON string when given one.
-func asObject(v any) (Object, error) {
-	switch x := v.(type) {
-	case nil:
-		return nil, nil
-	case map[string]any:
-		return x, nil
-	case string:
-		var o Object
-		if err := o.UnmarshalJSON([]byte(strconv.Quote(x))); err != nil {
-			return nil, err
-		}
-		return o, nil
-	}
-	return nil, fmt.Errorf("want a JSON object, got %s", typeName(v))
-}
-
 // RequestContext carries the retry state.
 type RequestContext struct {
 	Invocation      int    `json:"invocation"`
 	CallbackContext Object `json:"callbackContext"`
 }
 
-// UnmarshalJSON accepts the invocation count as a number or a string.
-func (c *RequestContext) UnmarshalJSON(b []byte) error {
-	var raw struct {
-		Invocation      json.RawMessage `json:"invocation"`
-		CallbackContext Object          `json:"callbackContext"`
+// MaxToken bounds clientRequestToken: the service sends a UUID, and the answer echoes it.
+const MaxToken = 1024
+
+// Decode parses a request of either protocol within DefaultLimits. Numbers inside objects stay
+// json.Number.
+func Decode(b []byte) (*Request, error) { return DefaultLimits.Decode(b) }
+
+// Decode parses a request of either protocol. The bytes are checked against the limits first, then
+// decoded once; the request is read from that one tree (objects sent as JSON strings are the only
+// text decoded again, because they are text inside the text).
+func (l Limits) Decode(b []byte) (*Request, error) {
+	r, err := l.decode(b)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrInvalidRequest, err)
 	}
-	if err := unmarshalObject(b, &raw); err != nil {
-		return err
-	}
-	c.CallbackContext = raw.CallbackContext
-	c.Invocation = 0
-	if s := strings.Trim(string(bytes.TrimSpace(raw.Invocation)), `"`); s != "" && s != "null" {
-		n, err := strconv.Atoi(s)
-		if err != nil {
-			return fmt.Errorf("requestContext.invocation %q: not an integer", s)
-		}
-		c.Invocation = n
-	}
-	return nil
+	return r, nil
 }
 
-// Decode parses a request of either protocol. Numbers inside objects stay json.Number.
-func Decode(b []byte) (*Request, error) {
+func (l Limits) decode(b []byte) (*Request, error) {
 	if len(bytes.TrimSpace(b)) == 0 {
-		return nil, fmt.Errorf("%w: empty body", ErrInvalidRequest)
+		return nil, errors.New("empty body")
 	}
-	var r Request
-	if err := unmarshalObject(b, &r); err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrInvalidRequest, err)
+	if err := l.check(b); err != nil {
+		return nil, err
 	}
-	if err := r.normalise(); err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrInvalidRequest, err)
+	var v any
+	if err := unmarshalObject(b, &v); err != nil {
+		return nil, err
 	}
-	return &r, nil
+	root, ok := v.(map[string]any)
+	if !ok {
+		return nil, fmt.Errorf("the request is %s, want a JSON object", typeName(v))
+	}
+	d := decoder{lim: l}
+	r := d.request(root)
+	if err := errors.Join(d.errs...); err != nil {
+		return nil, err
+	}
+	if err := r.normalise(d.hasTargetModel, d.hasProperties); err != nil {
+		return nil, err
+	}
+	return r, nil
 }
 
-func (r *Request) normalise() error {
+// decoder reads a Request out of a decoded tree, collecting every field error.
+type decoder struct {
+	lim  Limits
+	errs []error
+	// hasTargetModel and hasProperties record whether the request sent them, for normalise.
+	hasTargetModel, hasProperties bool
+}
+
+func (d *decoder) fail(err error) { d.errs = append(d.errs, err) }
+
+// text reads a scalar field as text: strings as is, numbers and booleans in their JSON form.
+func (d *decoder) text(o Object, key, where string) string {
+	s, _, err := o.String(key)
+	if err != nil {
+		d.fail(fmt.Errorf("%s%w", where, err))
+	}
+	return s
+}
+
+func (d *decoder) object(o Object, key, where string) (Object, bool) {
+	v, found := o.Get(key)
+	if !found {
+		return nil, false
+	}
+	obj, err := d.lim.asObject(v)
+	if err != nil {
+		d.fail(fmt.Errorf("%s%s: %w", where, key, err))
+	}
+	return obj, obj != nil
+}
+
+func (d *decoder) secret(o Object, key, where string) Secret {
+	v, _ := o.Get(key)
+	s, err := secretOf(v)
+	if err != nil {
+		d.fail(fmt.Errorf("%s%s: %w", where, key, err))
+	}
+	return s
+}
+
+func (d *decoder) request(root Object) *Request {
+	r := &Request{
+		ClientRequestToken:    d.text(root, "clientRequestToken", ""),
+		AWSAccountID:          d.text(root, "awsAccountId", ""),
+		StackID:               d.text(root, "stackId", ""),
+		ChangeSetID:           d.text(root, "changeSetId", ""),
+		HookTypeName:          d.text(root, "hookTypeName", ""),
+		HookTypeVersion:       d.text(root, "hookTypeVersion", ""),
+		ActionInvocationPoint: InvocationPoint(d.text(root, "actionInvocationPoint", "")),
+		Region:                d.text(root, "region", ""),
+	}
+	r.HookModel, _ = d.object(root, "hookModel", "")
+	if data, _ := d.object(root, "requestData", ""); data != nil {
+		const in = "requestData."
+		rd := &r.RequestData
+		rd.TargetName = d.text(data, "targetName", in)
+		rd.TargetType = d.text(data, "targetType", in)
+		rd.TargetLogicalID = d.text(data, "targetLogicalId", in)
+		rd.Payload = d.text(data, "payload", in)
+		rd.ProviderLogGroupName = d.text(data, "providerLogGroupName", in)
+		rd.HookEncryptionKeyARN = d.text(data, "hookEncryptionKeyArn", in)
+		rd.HookEncryptionKeyRole = d.text(data, "hookEncryptionKeyRole", in)
+		rd.CallerCredentials = d.secret(data, "callerCredentials", in)
+		rd.ProviderCredentials = d.secret(data, "providerCredentials", in)
+		if tm, ok := d.object(data, "targetModel", in); ok {
+			d.hasTargetModel = true
+			const in = "targetModel."
+			rd.TargetModel.ResourceProperties, _ = d.object(tm, "resourceProperties", in)
+			_, d.hasProperties = tm.Get("resourceProperties")
+			rd.TargetModel.PreviousResourceProperties, _ = d.object(tm, "previousResourceProperties", in)
+		}
+	}
+	if rc, _ := d.object(root, "requestContext", ""); rc != nil {
+		r.RequestContext.CallbackContext, _ = d.object(rc, "callbackContext", "requestContext.")
+		if s := strings.TrimSpace(d.text(rc, "invocation", "requestContext.")); s != "" {
+			n, err := strconv.Atoi(s)
+			if err != nil {
+				d.fail(fmt.Errorf("requestContext.invocation %q: not an integer", s))
+			}
+			r.RequestContext.Invocation = n
+		}
+	}
+	return r
+}
+
+// asObject converts an already decoded value to an Object, decoding a JSON string when given one
+// (within the limits: it is a request inside the request).
+func (l Limits) asObject(v any) (Object, error) {
+	switch x := v.(type) {
+	case nil:
+		return nil, nil
+	case map[string]any:
+		return x, nil
+	case string:
+		b := bytes.TrimSpace([]byte(x))
+		if len(b) == 0 || bytes.Equal(b, []byte("null")) {
+			return nil, nil
+		}
+		if b[0] != '{' {
+			return nil, fmt.Errorf("want a JSON object, got a string")
+		}
+		if err := l.check(b); err != nil {
+			return nil, err
+		}
+		var m map[string]any
+		if err := unmarshalObject(b, &m); err != nil {
+			return nil, err
+		}
+		return m, nil
+	}
+	return nil, fmt.Errorf("want a JSON object, got %s", typeName(v))
+}
+
+func (r *Request) normalise(hasTargetModel, hasProperties bool) error {
+	if len(r.ClientRequestToken) > MaxToken {
+		return fmt.Errorf("clientRequestToken is longer than %d bytes", MaxToken)
+	}
 	switch p := InvocationPoint(strings.ToUpper(strings.TrimSpace(string(r.ActionInvocationPoint)))); p {
 	case CreatePreProvision, UpdatePreProvision, DeletePreProvision:
 		r.ActionInvocationPoint = p
@@ -182,6 +266,18 @@ func (r *Request) normalise() error {
 	}
 	if up := strings.ToUpper(d.TargetName); up == TargetStack || up == TargetChangeSet {
 		d.TargetName = up
+		return nil
+	}
+	// A resource created or updated without its properties would be checked as {}: an approval
+	// nobody asked for. Deletes carry no properties.
+	if r.ActionInvocationPoint == DeletePreProvision {
+		return nil
+	}
+	switch {
+	case !hasTargetModel:
+		return errors.New("requestData.targetModel is missing or null")
+	case !hasProperties:
+		return errors.New("requestData.targetModel.resourceProperties is missing")
 	}
 	return nil
 }

@@ -106,14 +106,23 @@ func TestDecodeErrors(t *testing.T) {
 	}{
 		{"empty", "  ", "empty body"},
 		{"not json", "{", "unexpected EOF"},
-		{"array", "[]", "cannot unmarshal array"},
+		{"array", "[]", "the request is an array, want a JSON object"},
+		{"no target model", `{"actionInvocationPoint":"CREATE_PRE_PROVISION","requestData":{"targetName":"A::B::C"}}`, "requestData.targetModel is missing or null"},
+		{"null target model", `{"actionInvocationPoint":"UPDATE_PRE_PROVISION","requestData":{"targetName":"A::B::C","targetModel":null}}`, "requestData.targetModel is missing or null"},
+		{"empty string target model", `{"actionInvocationPoint":"CREATE_PRE_PROVISION","requestData":{"targetName":"A::B::C","targetModel":""}}`, "requestData.targetModel is missing or null"},
+		{"misspelt properties", `{"actionInvocationPoint":"CREATE_PRE_PROVISION","requestData":{"targetName":"A::B::C","targetModel":{"resourcePropertes":{"A":1}}}}`, "resourceProperties is missing"},
+		{"update without properties", `{"actionInvocationPoint":"UPDATE_PRE_PROVISION","requestData":{"targetName":"A::B::C","targetModel":{"previousResourceProperties":{}}}}`, "resourceProperties is missing"},
+		{"long token", `{"clientRequestToken":"` + strings.Repeat("t", wire.MaxToken+1) + `","actionInvocationPoint":"CREATE_PRE_PROVISION","requestData":{"targetName":"A::B::C","targetModel":{"resourceProperties":{}}}}`, "longer than 1024 bytes"},
+		{"target name object", `{"actionInvocationPoint":"CREATE_PRE_PROVISION","requestData":{"targetName":"A::B::C","targetName":{}}}`, "requestData.targetName: want a string, got an object"},
 		{"trailing", `{"actionInvocationPoint":"CREATE_PRE_PROVISION","requestData":{"targetName":"A::B::C"}} {}`, "trailing data"},
 		{"no point", `{"requestData":{"targetName":"A::B::C"}}`, "actionInvocationPoint is missing"},
 		{"bad point", `{"actionInvocationPoint":"POST_PROVISION","requestData":{"targetName":"A::B::C"}}`, `"POST_PROVISION"`},
 		{"no target", `{"actionInvocationPoint":"CREATE_PRE_PROVISION","requestData":{}}`, "targetName is missing"},
 		{"hookModel array", `{"hookModel":[1],"actionInvocationPoint":"CREATE_PRE_PROVISION","requestData":{"targetName":"A::B::C"}}`, "want a JSON object, got an array"},
 		{"hookModel bad string", `{"hookModel":"{nope","actionInvocationPoint":"CREATE_PRE_PROVISION","requestData":{"targetName":"A::B::C"}}`, "invalid character"},
-		{"properties scalar", `{"actionInvocationPoint":"CREATE_PRE_PROVISION","requestData":{"targetName":"A::B::C","targetModel":{"resourceProperties":7}}}`, "resourceProperties: want a JSON object, got a number"},
+		{"properties scalar", `{"actionInvocationPoint":"CREATE_PRE_PROVISION","requestData":{"targetName":"A::B::C","targetModel":{"resourceProperties":7}}}`, "targetModel.resourceProperties: want a JSON object, got a number"},
+		{"properties string not object", `{"actionInvocationPoint":"CREATE_PRE_PROVISION","requestData":{"targetName":"A::B::C","targetModel":{"resourceProperties":"[1]"}}}`, "targetModel.resourceProperties: want a JSON object, got a string"},
+		{"properties string broken", `{"actionInvocationPoint":"CREATE_PRE_PROVISION","requestData":{"targetName":"A::B::C","targetModel":{"resourceProperties":"{"}}}`, "targetModel.resourceProperties: unexpected EOF"},
 		{"invocation text", `{"actionInvocationPoint":"CREATE_PRE_PROVISION","requestData":{"targetName":"A::B::C"},"requestContext":{"invocation":"x"}}`, "not an integer"},
 		{"invocation trailing text", `{"actionInvocationPoint":"CREATE_PRE_PROVISION","requestData":{"targetName":"A::B::C"},"requestContext":{"invocation":"1abc"}}`, "not an integer"},
 		{"credentials number", `{"actionInvocationPoint":"CREATE_PRE_PROVISION","requestData":{"targetName":"A::B::C","callerCredentials":5}}`, "want a string or an object"},
@@ -175,7 +184,7 @@ func TestCallerCredentials(t *testing.T) {
 			if tt.creds != "" {
 				c = `,"callerCredentials":` + tt.creds
 			}
-			r, err := wire.Decode([]byte(`{"actionInvocationPoint":"CREATE_PRE_PROVISION","requestData":{"targetName":"A::B::C"` + c + tt.keys + `}}`))
+			r, err := wire.Decode([]byte(`{"actionInvocationPoint":"CREATE_PRE_PROVISION","requestData":{"targetName":"A::B::C","targetModel":{"resourceProperties":{}}` + c + tt.keys + `}}`))
 			if err != nil {
 				t.Fatal(err)
 			}

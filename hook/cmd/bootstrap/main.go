@@ -5,8 +5,10 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"log/slog"
 	"os"
 
@@ -28,9 +30,28 @@ func main() {
 		opts = append(opts, handler.WithStartupError(err))
 	}
 	h := handler.New(append(opts, handler.WithEnv(env))...)
-	lambda.StartHandlerFunc(func(ctx context.Context, raw json.RawMessage) (wire.Response, error) {
-		return h.Handle(ctx, raw), nil
-	})
+	// The raw handler gets the payload bytes as sent: aws-lambda-go's typed handlers decode JSON
+	// before any rcfge code runs, and a malformed request would then get no answer at all.
+	lambda.Start(raw{h})
+}
+
+// raw is a lambda.Handler: every payload, even one that is not JSON, reaches Handle.
+type raw struct{ h *handler.Handler }
+
+// Invoke answers one payload; it never returns an error, so the runtime always posts an answer.
+func (r raw) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
+	return encode(r.h.Handle(ctx, payload))
+}
+
+// encode writes the answer without HTML escaping (messages quote patterns such as <name>).
+func encode(resp wire.Response) ([]byte, error) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(resp); err != nil {
+		return nil, fmt.Errorf("encode the answer: %w", err)
+	}
+	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
 }
 
 // newLogger writes one JSON object per line to stdout, which Lambda ships to CloudWatch. With the
