@@ -179,12 +179,12 @@ func TestHookModes(t *testing.T) {
 	}
 	admin := fmt.Sprint(scenarios()["member.yaml"][1].Params["AdminAccountId"])
 	if hc.Properties[handler.PropBucket] != names["TemplatesBucketName"]+"-"+admin || hc.Properties[handler.PropPrefix] != names["TemplatesPrefix"] ||
-		hc.Properties[propBucketOwner] != admin {
+		hc.Properties[handler.PropBucketOwner] != admin {
 		t.Errorf("hook configuration properties = %v, want the templates bucket <base>-<admin>, its owner and the prefix", hc.Properties)
 	}
 	// The names the hook reads (hook/handler) are the names the templates set.
-	props := []string{handler.PropBucket, propBucketOwner, handler.PropPrefix, handler.PropRegion, handler.PropOnViolation,
-		handler.PropOnMissingTemplate, handler.PropOnEngineError, propOnUnverifiable, handler.PropVariables}
+	props := []string{handler.PropBucket, handler.PropBucketOwner, handler.PropPrefix, handler.PropRegion, handler.PropOnViolation,
+		handler.PropOnMissingTemplate, handler.PropOnEngineError, handler.PropOnUnverifiable, handler.PropVariables}
 	for key := range hc.Properties {
 		if !slices.Contains(props, key) {
 			t.Errorf("hook configuration property %s is not one the hook reads (%v)", key, props)
@@ -196,30 +196,20 @@ func TestHookModes(t *testing.T) {
 		}
 	}
 	env, _ := fn["Environment"].(map[string]any)["Variables"].(map[string]any)
-	known := []string{handler.EnvBucket, envBucketOwner, handler.EnvPrefix, handler.EnvRegion, handler.EnvEndpoint, handler.EnvOnViolation,
-		handler.EnvOnMissingTemplate, handler.EnvOnEngineError, envOnUnverifiable, handler.EnvVariables, handler.EnvCacheTTL, handler.EnvTimeout}
+	known := []string{handler.EnvBucket, handler.EnvBucketOwner, handler.EnvPrefix, handler.EnvRegion, handler.EnvEndpoint, handler.EnvOnViolation,
+		handler.EnvOnMissingTemplate, handler.EnvOnEngineError, handler.EnvOnUnverifiable, handler.EnvVariables, handler.EnvCacheTTL, handler.EnvTimeout}
 	for key := range env {
 		if !slices.Contains(known, key) {
 			t.Errorf("HookFunction sets %s, which the hook does not read (%v)", key, known)
 		}
 	}
-	for _, key := range []string{handler.EnvBucket, envBucketOwner, handler.EnvPrefix, handler.EnvRegion, handler.EnvOnViolation,
-		handler.EnvOnMissingTemplate, handler.EnvOnEngineError, envOnUnverifiable, handler.EnvVariables} {
+	for _, key := range []string{handler.EnvBucket, handler.EnvBucketOwner, handler.EnvPrefix, handler.EnvRegion, handler.EnvOnViolation,
+		handler.EnvOnMissingTemplate, handler.EnvOnEngineError, handler.EnvOnUnverifiable, handler.EnvVariables} {
 		if _, ok := env[key]; !ok {
 			t.Errorf("HookFunction does not set %s", key)
 		}
 	}
 }
-
-// The fourth knob and the bucket owner pin, as the front end (hook/handler) will read them; replace
-// these with handler.EnvOnUnverifiable, handler.PropOnUnverifiable, handler.EnvBucketOwner and
-// handler.PropBucketOwner once hook/handler has them.
-const (
-	envOnUnverifiable  = "RCFGE_ON_UNVERIFIABLE"
-	propOnUnverifiable = "OnUnverifiable"
-	envBucketOwner     = "RCFGE_TEMPLATES_BUCKET_OWNER"
-	propBucketOwner    = "TemplatesBucketOwner"
-)
 
 // TestKnobsWiredAlike: OnUnverifiable is wired from the admin stack to the hook exactly like the
 // other three knobs: an admin parameter passed to the StackSet, a member parameter (FAIL or WARN,
@@ -229,7 +219,7 @@ func TestKnobsWiredAlike(t *testing.T) {
 		{"FailureModeViolation", handler.EnvOnViolation, handler.PropOnViolation},
 		{"FailureModeMissingTemplate", handler.EnvOnMissingTemplate, handler.PropOnMissingTemplate},
 		{"FailureModeEngineError", handler.EnvOnEngineError, handler.PropOnEngineError},
-		{"FailureModeUnverifiable", envOnUnverifiable, propOnUnverifiable},
+		{"FailureModeUnverifiable", handler.EnvOnUnverifiable, handler.PropOnUnverifiable},
 	}
 	for _, file := range []string{"admin.yaml", "member.yaml"} {
 		tmpl, err := loadTemplate(file)

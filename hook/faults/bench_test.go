@@ -50,7 +50,7 @@ func benchHandler(b *testing.B) ([]byte, func() *handler.Handler) {
 	}
 	newHandler := func() *handler.Handler {
 		return handler.New(
-			handler.WithEnv(handler.Env{Config: handler.Config{Endpoint: s.Endpoint}, CacheTTL: time.Hour}),
+			handler.WithEnv(handler.Env{Config: handler.Config{Endpoint: s.Endpoint}, CacheTTL: time.Hour, CacheTTLSet: true}),
 			handler.WithLogger(slog.New(slog.DiscardHandler)),
 			handler.WithAWSConfig(func(context.Context) (aws.Config, error) {
 				return aws.Config{Region: s.Region, Credentials: credentials.NewStaticCredentialsProvider("none", "none", "")}, nil

@@ -22,6 +22,9 @@ type Config struct {
 	Prefix string
 	// Region of the bucket; empty means the Lambda's region.
 	Region string
+	// BucketOwner is the account that must own the bucket (the admin account): every GET carries
+	// it as ExpectedBucketOwner, so a same-named bucket in another account is never read.
+	BucketOwner string
 	// Endpoint points the S3 client at an S3-compatible server (tests, replays).
 	Endpoint string
 	// Policy holds the four failure knobs.
@@ -35,6 +38,7 @@ const (
 	EnvBucket            = "RCFGE_TEMPLATES_BUCKET"
 	EnvPrefix            = "RCFGE_TEMPLATES_PREFIX"
 	EnvRegion            = "RCFGE_TEMPLATES_REGION"
+	EnvBucketOwner       = "RCFGE_TEMPLATES_BUCKET_OWNER"
 	EnvEndpoint          = "RCFGE_S3_ENDPOINT"
 	EnvOnViolation       = "RCFGE_ON_VIOLATION"
 	EnvOnMissingTemplate = "RCFGE_ON_MISSING_TEMPLATE"
@@ -53,6 +57,7 @@ const (
 	PropBucket            = "TemplatesBucket"
 	PropPrefix            = "TemplatesPrefix"
 	PropRegion            = "TemplatesRegion"
+	PropBucketOwner       = "TemplatesBucketOwner"
 	PropOnViolation       = "OnViolation"
 	PropOnMissingTemplate = "OnMissingTemplate"
 	PropOnEngineError     = "OnEngineError"
@@ -63,8 +68,10 @@ const (
 // Env is the process configuration: the defaults every request starts from.
 type Env struct {
 	Config
-	// CacheTTL is how long a fetched template is trusted before revalidation.
-	CacheTTL time.Duration
+	// CacheTTL is how long a fetched template is trusted before revalidation; 0 revalidates on
+	// every request. It applies only when CacheTTLSet (else the store's default).
+	CacheTTL    time.Duration
+	CacheTTLSet bool
 	// Timeout is the evaluation budget of one request.
 	Timeout time.Duration
 	// PayloadHosts are hosts payload URLs may use besides the partition's S3 endpoints.
@@ -78,8 +85,13 @@ func FromEnv(getenv func(string) string) (Env, error) {
 		Prefix:   strings.TrimSpace(getenv(EnvPrefix)),
 		Region:   strings.TrimSpace(getenv(EnvRegion)),
 		Endpoint: strings.TrimSpace(getenv(EnvEndpoint)),
+
+		BucketOwner: strings.TrimSpace(getenv(EnvBucketOwner)),
 	}}
 	var errs []error
+	if err := checkOwner(EnvBucketOwner, e.BucketOwner); err != nil {
+		errs = append(errs, err)
+	}
 	knobs := []struct {
 		name string
 		dst  *verdict.Mode
@@ -127,6 +139,9 @@ func FromEnv(getenv func(string) string) (Env, error) {
 			errs = append(errs, fmt.Errorf("%s: %s is outside 0..%s", d.name, v, d.max))
 		default:
 			*d.dst = t
+			if d.dst == &e.CacheTTL {
+				e.CacheTTLSet = true
+			}
 		}
 	}
 	if err := errors.Join(errs...); err != nil {
@@ -143,7 +158,7 @@ func merge(base Config, model wire.Object) (Config, error) {
 	for _, f := range []struct {
 		key string
 		dst *string
-	}{{PropBucket, &c.Bucket}, {PropPrefix, &c.Prefix}, {PropRegion, &c.Region}} {
+	}{{PropBucket, &c.Bucket}, {PropPrefix, &c.Prefix}, {PropRegion, &c.Region}, {PropBucketOwner, &c.BucketOwner}} {
 		s, ok, err := model.String(f.key)
 		if err != nil {
 			errs = append(errs, err)
@@ -232,4 +247,15 @@ func mergeVars(base, over placeholder.Vars) placeholder.Vars {
 		out[k] = v
 	}
 	return out
+}
+
+// checkOwner accepts an empty owner (not pinned) or a 12-digit account ID.
+func checkOwner(name, v string) error {
+	if v == "" {
+		return nil
+	}
+	if len(v) != 12 || strings.Trim(v, "0123456789") != "" {
+		return fmt.Errorf("%s: %q is not a 12-digit account ID", name, v)
+	}
+	return nil
 }

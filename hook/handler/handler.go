@@ -224,7 +224,10 @@ func (h *Handler) engine(ctx context.Context, cfg Config) (*engine.Engine, error
 	if cfg.Bucket == "" {
 		return nil, fmt.Errorf("%w: no templates bucket: set %s in the type configuration or %s", ErrConfig, PropBucket, EnvBucket)
 	}
-	key := strings.Join([]string{cfg.Bucket, cfg.Prefix, cfg.Region, cfg.Endpoint}, "\x00")
+	if err := checkOwner(PropBucketOwner, cfg.BucketOwner); err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrConfig, err)
+	}
+	key := strings.Join([]string{cfg.Bucket, cfg.Prefix, cfg.Region, cfg.Endpoint, cfg.BucketOwner}, "\x00")
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if e, ok := h.engines[key]; ok {
@@ -244,8 +247,11 @@ func (h *Handler) engine(ctx context.Context, cfg Config) (*engine.Engine, error
 			h.logger.Warn("rcfge serving last known good template: S3 failed", "templateKey", key, "error", err.Error())
 		}),
 	}
-	if h.env.CacheTTL > 0 {
+	if h.env.CacheTTLSet {
 		opts = append(opts, s3store.WithTTL(h.env.CacheTTL))
+	}
+	if cfg.BucketOwner != "" {
+		opts = append(opts, s3store.WithExpectedBucketOwner(cfg.BucketOwner))
 	}
 	st, err := s3store.New(s3store.NewClient(awsCfg, cfg.Endpoint), cfg.Bucket, opts...)
 	if err != nil {

@@ -70,7 +70,7 @@ func TestHookSchema(t *testing.T) {
 		}
 	}
 	sort.Strings(names)
-	want := []string{handler.PropBucket, handler.PropPrefix, handler.PropRegion, handler.PropOnViolation, handler.PropOnMissingTemplate, handler.PropOnEngineError, handler.PropOnUnverifiable, handler.PropVariables}
+	want := []string{handler.PropBucket, handler.PropBucketOwner, handler.PropPrefix, handler.PropRegion, handler.PropOnViolation, handler.PropOnMissingTemplate, handler.PropOnEngineError, handler.PropOnUnverifiable, handler.PropVariables}
 	sort.Strings(want)
 	if !slices.Equal(names, want) {
 		t.Errorf("typeConfiguration properties %v, the handler reads %v", names, want)

@@ -52,7 +52,7 @@ func s3Handler(tb testing.TB, logs *bytes.Buffer, ttl time.Duration) (*handler.H
 		w = logs
 	}
 	h := handler.New(
-		handler.WithEnv(handler.Env{Config: handler.Config{Endpoint: srv.Endpoint}, CacheTTL: ttl}),
+		handler.WithEnv(handler.Env{Config: handler.Config{Endpoint: srv.Endpoint}, CacheTTL: ttl, CacheTTLSet: ttl > 0}),
 		handler.WithLogger(slog.New(slog.NewJSONHandler(w, nil))),
 		handler.WithAWSConfig(func(context.Context) (aws.Config, error) {
 			// The default chain would find nothing here; the request's caller credentials are used.
@@ -90,6 +90,10 @@ func TestS3Path(t *testing.T) {
 		{"S3 down, never fetched, warned", s3test.Down, req{model: model(`,"Variables":{"orgId":"o"},"OnEngineError":"WARN"`), creds: root, target: "AWS::SQS::Queue"}.JSON(), wire.StatusSuccess, "", "OnEngineError=WARN"},
 		{"S3 stalls, never fetched: deadline", s3test.Slow, req{model: model(`,"Variables":{"orgId":"o"}`), creds: root, target: "AWS::SQS::Queue"}.JSON(), wire.StatusFailed, wire.CodeInternalFailure, "deadline"},
 		{"missing template", s3test.Up, req{model: model(""), creds: root, target: "AWS::SNS::Topic"}.JSON(), wire.StatusFailed, wire.CodeNonCompliant, "not an approved resource type"},
+		// The pin reaches S3: the bucket is not owned by 999988887777, so S3 refuses the GET even
+		// with credentials that may read it (a same-named bucket in another account is never read).
+		{"bucket owner pinned to another account", s3test.Up, req{model: model(`,"TemplatesBucketOwner":"999988887777"`), creds: root, props: good}.JSON(), wire.StatusFailed, wire.CodeInternalFailure, "template store failed"},
+		{"bucket owner not an account ID", s3test.Up, req{model: model(`,"TemplatesBucketOwner":"admin"`), creds: root, props: good}.JSON(), wire.StatusFailed, wire.CodeInvalidTypeConfiguration, "12-digit"},
 	}
 	for _, s := range steps {
 		srv.SetMode(s.mode)
@@ -161,7 +165,7 @@ func BenchmarkHandleCold(b *testing.B) {
 
 func s3HandlerFor(tb testing.TB, bucket string) (*handler.Handler, string) {
 	return handler.New(
-		handler.WithEnv(handler.Env{Config: handler.Config{Endpoint: srv.Endpoint}, CacheTTL: time.Hour}),
+		handler.WithEnv(handler.Env{Config: handler.Config{Endpoint: srv.Endpoint}, CacheTTL: time.Hour, CacheTTLSet: true}),
 		handler.WithLogger(discardLogger()),
 		handler.WithAWSConfig(func(context.Context) (aws.Config, error) {
 			return aws.Config{Region: s3test.Region, Credentials: credentials.NewStaticCredentialsProvider("none", "none", "")}, nil
