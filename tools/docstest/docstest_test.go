@@ -105,9 +105,6 @@ var knownBroken = []struct {
 	file, contains, why string
 	run                 bool
 }{
-	{"docs/hook.md", "aws cloudformation register-type", "needs AWS, unmarked (front)", false},
-	{"docs/hook.md", "aws lambda create-function", "needs AWS, unmarked (front)", false},
-	{"docs/hook.md", "rcfge hook replay --templates ./schemas examples/hook-requests/*.json", "s3:// and req.json need AWS and a file the repo lacks (front)", true},
 }
 
 // TestDocs runs every shell block of README.md and docs/*.md in a copy of the repository.
