@@ -17,8 +17,8 @@ type LRU[V any] struct {
 	size     func(V) int64
 	bytes    int64
 	ll       *list.List
-	items map[string]*list.Element
-	calls map[string]*call[V]
+	items    map[string]*list.Element
+	calls    map[string]*call[V]
 }
 
 type entry[V any] struct {
