@@ -10,6 +10,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/rcfge/rcfge/hook/jsonptr"
 )
 
 // Value is a variable's value: a string, or a list of strings.
@@ -180,23 +182,14 @@ const (
 
 // walker carries the state of one walk over a template.
 type walker struct {
-	vars  Vars
-	names map[string]struct{} // Names collects here
-	fill  bool
-	path  []string
+	vars     Vars
+	names    map[string]struct{} // Names collects here
+	literals *[]Literal          // Literals collects here
+	fill     bool
+	path     []string
 }
 
-func (w *walker) pointer() string {
-	if len(w.path) == 0 {
-		return ""
-	}
-	var b strings.Builder
-	for _, p := range w.path {
-		b.WriteByte('/')
-		b.WriteString(strings.ReplaceAll(strings.ReplaceAll(p, "~", "~0"), "/", "~1"))
-	}
-	return b.String()
-}
+func (w *walker) pointer() string { return jsonptr.Format(w.path...) }
 
 // dataKeywords hold instance data, not schema: strings there are literal data, never regexes.
 var dataKeywords = map[string]bool{"enum": true, "const": true, "default": true, "examples": true}
@@ -212,6 +205,28 @@ func Names(doc any) ([]string, error) {
 		out = append(out, n)
 	}
 	sort.Strings(out)
+	return out, nil
+}
+
+// Literal is a template string holding the escape $$<, which writes a literal "$<" instead of
+// a placeholder. Lint warns on each: "$$<accountID>" silently stops being the account ID.
+type Literal struct {
+	// Path is the JSON Pointer, inside the template, of the string (or of the object key).
+	Path string
+	// Text is the string as written in the template.
+	Text string
+}
+
+// Literals returns every string and object key of doc that uses the $$< escape, in document
+// order for arrays and key order for objects (sorted, for a stable report). Malformed
+// placeholders are errors, as for Names.
+func Literals(doc any) ([]Literal, error) {
+	var out []Literal
+	w := &walker{names: map[string]struct{}{}, literals: &out}
+	if _, _, err := w.value(doc, plain, false, ""); err != nil {
+		return nil, err
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Path < out[j].Path })
 	return out, nil
 }
 
@@ -302,7 +317,7 @@ func (w *walker) key(k string, m mode) (string, bool, error) {
 func (w *walker) array(a []any, m mode, data bool) (any, bool, error) {
 	var out []any
 	for i, v := range a {
-		w.path = append(w.path, fmt.Sprint(i))
+		w.path = append(w.path, strconv.Itoa(i))
 		nv, changed, err := w.value(v, m, data, "")
 		w.path = w.path[:len(w.path)-1]
 		if err != nil {
@@ -345,6 +360,9 @@ func (w *walker) str(s string, m mode, asArray bool) (any, bool, error) {
 	if reason != "" {
 		return nil, false, &SyntaxError{Path: w.pointer(), Text: s, Reason: reason}
 	}
+	if w.literals != nil && strings.Contains(s, "$$<") {
+		*w.literals = append(*w.literals, Literal{Path: w.pointer(), Text: s})
+	}
 	if !w.fill {
 		for _, sg := range segs {
 			if sg.name != "" {
@@ -371,7 +389,13 @@ func (w *walker) str(s string, m mode, asArray bool) (any, bool, error) {
 		}
 		return val.str, true, nil
 	}
+	// A regex that is exactly one placeholder means "the value itself": anchored, so a list
+	// ["a","b"] matches "a" or "b" and not "xay" (an unanchored (?:a|b) would).
+	whole := m == regex && len(segs) == 1 && segs[0].name != ""
 	var b strings.Builder
+	if whole {
+		b.WriteByte('^')
+	}
 	for _, sg := range segs {
 		if sg.name == "" {
 			b.WriteString(sg.lit)
@@ -399,6 +423,9 @@ func (w *walker) str(s string, m mode, asArray bool) (any, bool, error) {
 		default:
 			b.WriteString(val.str)
 		}
+	}
+	if whole {
+		b.WriteByte('$')
 	}
 	return b.String(), true, nil
 }
