@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -35,12 +36,29 @@ func props(t testing.TB, s string) any {
 	return v
 }
 
+// paths joins the violations' paths; the root is "/", so a root violation never reads as none.
 func paths(vs []verdict.Violation) string {
 	var p []string
 	for _, v := range vs {
+		if v.Path == "" {
+			p = append(p, "/")
+			continue
+		}
 		p = append(p, v.Path)
 	}
 	return strings.Join(p, ",")
+}
+
+// refsHonoured reports whether the validator implements Options.References (hook/schema on the
+// validator branch): a reference in a hand-written template is then an Unverifiable violation.
+func refsHonoured(t testing.TB) bool {
+	t.Helper()
+	s, err := schema.Compile("probe", map[string]any{"x-rcfge": map[string]any{"generated": true}, "type": "object", "properties": map[string]any{"A": map[string]any{"enum": []any{"x"}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	vs, err := s.Validate(context.Background(), map[string]any{"A": "{{resolve:ssm-secure:p}}"}, schema.Options{References: []string{"/A"}})
+	return err == nil && len(vs) == 0
 }
 
 func TestEvaluate(t *testing.T) {
@@ -51,6 +69,8 @@ func TestEvaluate(t *testing.T) {
 		in    engine.Input
 		props string
 		want  string // comma-joined violation paths
+		// newValidator rows need the validator's unknown/reference semantics (issue #11 item 1).
+		newValidator bool
 	}{
 		{name: "approved", props: `{"Name":"app-x1","KmsKeyId":"key-b","Enabled":"true","Size":"3","Owner":"Thing","Notifications":[{"Topic":"arn:aws:sns:eu-west-1:111122223333:t"}],"Literal":"$<abc>"}`},
 		{name: "stack name pattern is quoted", props: `{"Name":"appX-x"}`, want: "/Name"},
@@ -63,16 +83,25 @@ func TestEvaluate(t *testing.T) {
 		{name: "unapproved property", props: `{"NewFeature":true}`, want: "/NewFeature"},
 		{name: "nil properties are an empty object", props: ``},
 		{name: "unknown values are skipped", props: `{"KmsKeyId":"x","Size":0}`, in: engine.Input{Unknown: []verdict.Unverified{{Path: "/KmsKeyId", Reason: "Fn::GetAtt"}}}, want: "/Size"},
-		{name: "secrets manager dynamic reference is unverified", props: `{"KmsKeyId":"{{resolve:secretsmanager:k:SecretString:id}}"}`},
+		{name: "secrets manager reference to an own-constrained value is not approved", props: `{"KmsKeyId":"{{resolve:secretsmanager:k:SecretString:id}}"}`, want: "/KmsKeyId"},
+		{name: "a literal containing the marker is checked as a literal", props: `{"KmsKeyId":"x{{resolve:secretsmanager:k:SecretString:id}}"}`, want: "/KmsKeyId"},
+		{name: "an unapproved property given as a reference", props: `{"NewFeature":"{{resolve:secretsmanager:x:SecretString:y}}"}`, want: "/NewFeature"},
+		{name: "an unapproved property given as an unknown", props: `{"NewFeature":"x"}`, in: engine.Input{Unknown: []verdict.Unverified{{Path: "/NewFeature", Reason: "Fn::ImportValue"}}}, want: "/NewFeature", newValidator: true},
+		{name: "a root violation is one", props: `{"Name":1}`, in: engine.Input{TypeName: "Test::Root::Thing"}, want: "/"},
 		{name: "plain ssm dynamic reference is checked", props: `{"KmsKeyId":"{{resolve:ssm:/k}}"}`, want: "/KmsKeyId"},
 		{name: "per-account override", props: `{"Name":"anything","Size":1}`, in: engine.Input{Context: engine.Context{AccountID: "444455556666", Region: "eu-west-1"}}, want: "/Size"},
-		{name: "delete is guarded by x-rcfge onDelete", props: `{}`, in: engine.Input{Operation: engine.Delete}, want: ""},
+		{name: "delete is guarded by x-rcfge onDelete", props: `{}`, in: engine.Input{Operation: engine.Delete}, want: "/"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
+			if tt.newValidator && !refsHonoured(t) {
+				t.Skip("hook/schema does not implement the unknown/reference semantics yet")
+			}
 			in := tt.in
-			in.TypeName = widget
+			if in.TypeName == "" {
+				in.TypeName = widget
+			}
 			if in.Context == (engine.Context{}) {
 				in.Context = ctx111
 			}
@@ -101,8 +130,16 @@ func TestUnverifiedReported(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !res.Verdict.Approved() || len(res.Verdict.Unverified) != 2 {
-		t.Errorf("verdict %+v, want approved with 2 unverified", res.Verdict)
+	want := []verdict.Unverified{
+		{Path: "/KmsKeyId", Reason: "Fn::ImportValue"},
+		{Path: "/Name", Reason: "dynamic reference to ssm-secure is resolved only at deployment"},
+	}
+	if !reflect.DeepEqual(res.Verdict.Unverified, want) {
+		t.Errorf("unverified %+v, want %+v", res.Verdict.Unverified, want)
+	}
+	// Name's pattern is rcfge's own (a hand-written template): a reference cannot satisfy it.
+	if vs := res.Verdict.Violations; len(vs) != 1 || vs[0].Path != "/Name" || (refsHonoured(t) && !vs[0].Unverifiable) {
+		t.Errorf("violations %+v, want one at /Name (unverifiable)", vs)
 	}
 }
 
@@ -268,7 +305,11 @@ func TestCacheHit(t *testing.T) {
 
 func TestPartitionOf(t *testing.T) {
 	t.Parallel()
-	for region, want := range map[string]string{"eu-west-1": "aws", "cn-north-1": "aws-cn", "us-gov-west-1": "aws-us-gov", "": ""} {
+	for region, want := range map[string]string{
+		"eu-west-1": "aws", "cn-north-1": "aws-cn", "us-gov-west-1": "aws-us-gov", "us-iso-east-1": "aws-iso",
+		"us-isob-east-1": "aws-iso-b", "eu-isoe-west-1": "aws-iso-e", "us-isof-south-1": "aws-iso-f",
+		"eusc-de-east-1": "aws-eusc", "": "",
+	} {
 		if got := engine.PartitionOf(region); got != want {
 			t.Errorf("PartitionOf(%q) = %q, want %q", region, got, want)
 		}
