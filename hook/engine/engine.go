@@ -478,6 +478,7 @@ func markPreExisting(now, before []verdict.Violation) {
 func options(typeName string, props any, unknown, refs []verdict.Unverified) (schema.Options, []verdict.Unverified) {
 	opts := schema.Options{TypeName: typeName}
 	var unverified []verdict.Unverified
+	refs = slices.Clip(refs) // appending must never write into the caller's array
 	for _, u := range unknown {
 		if v, ok := jsonptr.Lookup(props, u.Path); ok {
 			if s, isStr := v.(string); isStr {
