@@ -106,12 +106,14 @@ func Parse(body []byte) (*File, error) {
 	seen := map[string]bool{}
 	for i := range f.Exceptions {
 		x := &f.Exceptions[i]
-		if err := x.check(); err != nil {
+		if problems := x.check(); len(problems) > 0 {
 			name := x.ID
 			if name == "" {
 				name = "#" + strconv.Itoa(i)
 			}
-			errs = append(errs, fmt.Errorf("exception %s: %w", name, err))
+			for _, p := range problems {
+				errs = append(errs, fmt.Errorf("exception %s: %w", name, p))
+			}
 			continue
 		}
 		if seen[x.ID] {
@@ -125,8 +127,8 @@ func Parse(body []byte) (*File, error) {
 	return &f, nil
 }
 
-// check validates one exception and fills its parsed fields.
-func (x *Exception) check() error {
+// check validates one exception, fills its parsed fields and returns every problem.
+func (x *Exception) check() []error {
 	var errs []error
 	bad := func(format string, a ...any) { errs = append(errs, fmt.Errorf(format, a...)) }
 	if !idRE.MatchString(x.ID) {
@@ -175,7 +177,7 @@ func (x *Exception) check() error {
 			bad("%s is required", f.name)
 		}
 	}
-	return errors.Join(errs...)
+	return errs
 }
 
 func parseRule(s string) (rule, error) {
