@@ -15,7 +15,7 @@ func TestScan(t *testing.T) {
 	t.Parallel()
 	now := time.Date(2030, 6, 20, 12, 0, 0, 0, time.UTC)
 	fsys := fstest.MapFS{
-		"AWS-S3-Bucket.json": {Data: []byte(`{}`)},
+		"AWS-S3-Bucket.json":                       {Data: []byte(`{}`)},
 		"accounts/444455556666/AWS-SQS-Queue.json": {Data: []byte(`{}`)},
 		"exceptions.json": {Data: file(
 			valid, // expires 2030-06-30: 10 days left
