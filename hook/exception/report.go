@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"path"
 	"slices"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -182,4 +183,21 @@ func (r Report) WriteText(w io.Writer) error {
 		}
 	}
 	return nil
+}
+
+// ParseWindow reads a time window for --expiring: whole days ("14d") or a Go duration ("36h").
+func ParseWindow(s string) (time.Duration, error) {
+	bad := fmt.Errorf("%q: want whole days such as 14d, or a duration such as 36h", s)
+	if d, ok := strings.CutSuffix(s, "d"); ok {
+		n, err := strconv.Atoi(d)
+		if err != nil || n < 0 || n > 36500 {
+			return 0, bad
+		}
+		return time.Duration(n) * 24 * time.Hour, nil
+	}
+	w, err := time.ParseDuration(s)
+	if err != nil || w < 0 {
+		return 0, bad
+	}
+	return w, nil
 }
