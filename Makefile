@@ -5,6 +5,8 @@ BIN        := $(CURDIR)/bin
 TOOLS_BIN  := $(CURDIR)/.tools/bin
 VERSITYGW  := $(TOOLS_BIN)/versitygw
 VERSITYGW_VERSION := v1.8.0
+GREMLINS   := $(TOOLS_BIN)/gremlins
+GREMLINS_VERSION := v0.6.0
 DATA       ?= $(abspath $(CURDIR)/../shared/data)
 FUZZTIME   ?= 30s
 LAMBDA_ARCH ?= arm64
@@ -31,6 +33,22 @@ tools: $(VERSITYGW)
 $(VERSITYGW):
 	@mkdir -p $(TOOLS_BIN)
 	GOBIN=$(TOOLS_BIN) GOFLAGS= $(GO) install github.com/versity/versitygw/cmd/versitygw@$(VERSITYGW_VERSION)
+
+$(GREMLINS):
+	@mkdir -p $(TOOLS_BIN)
+	GOBIN=$(TOOLS_BIN) GOFLAGS= $(GO) install github.com/go-gremlins/gremlins/cmd/gremlins@$(GREMLINS_VERSION)
+
+## mutate: mutation testing of every runtime package (gremlins); writes docs/mutation.md and fails
+## when a deciding package is below its target. Long (tens of minutes): on demand, like make bench.
+.PHONY: mutate mutate-ci
+mutate: $(GREMLINS)
+	$(GO) run ./tools/mutation/cmd/mutationdoc -gremlins $(GREMLINS) -out docs/mutation.md -check
+
+## mutate-ci: the bounded run CI does: the files that turn findings into SUCCESS or FAILED.
+MUTATE_CI_PKGS  ?= hook/verdict hook/handler
+MUTATE_CI_FILES ?= verdict.go,decide.go
+mutate-ci: $(GREMLINS)
+	$(GO) run ./tools/mutation/cmd/mutationdoc -gremlins $(GREMLINS) -out - -files $(MUTATE_CI_FILES) -check $(MUTATE_CI_PKGS) >/dev/null
 
 ## test: the whole suite, as CI runs it (scripts/test.sh): the race detector on the concurrent
 ## code, the rest without it, integration against versitygw, the shipped templates' lint and unit

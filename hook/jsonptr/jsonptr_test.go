@@ -63,6 +63,8 @@ func TestUnder(t *testing.T) {
 		{"/Tags/10", "/Tags/1", false},
 		{"/Tags/10/Key", "/Tags/1", false},
 		{"/Tags", "/Tags/1", false},
+		{"/b", "/a", false},
+		{"/ab", "/a", false},
 		{"/anything", "", true},
 		{"", "", true},
 		{"", "/a", false},

@@ -8,6 +8,7 @@ import (
 	"github.com/rcfge/rcfge/tools/cli/schemas/drift"
 	"github.com/rcfge/rcfge/tools/cli/schemas/generate"
 	"github.com/rcfge/rcfge/tools/cli/schemas/lint"
+	"github.com/rcfge/rcfge/tools/cli/schemas/suggest"
 	"github.com/rcfge/rcfge/tools/cli/schemas/test"
 )
 
@@ -20,5 +21,6 @@ func NewCmdSchemas(f *cli.Factory) *cobra.Command {
 	_ = f
 	cmd.AddCommand(generate.NewCmdGenerate(f, nil))
 	cmd.AddCommand(drift.NewCmdDrift(f, nil), lint.NewCmdLint(f, nil), test.NewCmdTest(f, nil))
+	cmd.AddCommand(suggest.NewCmdSuggest(f, nil))
 	return cmd
 }

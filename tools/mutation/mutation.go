@@ -1,0 +1,254 @@
+// Package mutation turns gremlins' machine-readable results into rcfge's mutation report: a score
+// per package, the live mutants listed one by one with their source line, and the survivors that
+// were reviewed and judged equivalent (a mutant no test can kill because it does not change
+// behaviour), each with its reason. `make mutate` runs it over the runtime; docs/mutation.md is
+// its output.
+package mutation
+
+import (
+	"bufio"
+	"cmp"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+)
+
+// Statuses gremlins gives a mutant.
+const (
+	Killed     = "KILLED"
+	Lived      = "LIVED"
+	NotCovered = "NOT COVERED"
+	TimedOut   = "TIMED OUT"
+	NotViable  = "NOT VIABLE"
+)
+
+// Mutant is one mutation gremlins tried.
+type Mutant struct {
+	Package string `json:"package"`
+	File    string `json:"file"`
+	Line    int    `json:"line"`
+	Column  int    `json:"column"`
+	Type    string `json:"type"`
+	Status  string `json:"status"`
+	// Source is the trimmed source line, which identifies the mutant across edits elsewhere.
+	Source string `json:"source,omitempty"`
+	// Equivalent is the reviewed reason why this survivor cannot be killed; empty if not reviewed.
+	Equivalent string `json:"equivalent,omitempty"`
+}
+
+// gremlinsOutput is the part of `gremlins unleash -o` that rcfge reads.
+type gremlinsOutput struct {
+	Files []struct {
+		FileName  string `json:"file_name"`
+		Mutations []struct {
+			Type   string `json:"type"`
+			Status string `json:"status"`
+			Line   int    `json:"line"`
+			Column int    `json:"column"`
+		} `json:"mutations"`
+	} `json:"files"`
+}
+
+// Parse reads one gremlins result file for the package in dir (relative to the module root),
+// filling each mutant's source line from dir.
+func Parse(r io.Reader, pkg, dir string) ([]Mutant, error) {
+	var out gremlinsOutput
+	// gremlins writes nothing when every file of the package was excluded.
+	if err := json.NewDecoder(r).Decode(&out); err != nil && !errors.Is(err, io.EOF) {
+		return nil, fmt.Errorf("gremlins result for %s: %w", pkg, err)
+	}
+	var ms []Mutant
+	lines := map[string][]string{}
+	for _, f := range out.Files {
+		src, ok := lines[f.FileName]
+		if !ok {
+			src = readLines(filepath.Join(dir, filepath.Base(f.FileName)))
+			lines[f.FileName] = src
+		}
+		for _, m := range f.Mutations {
+			mu := Mutant{Package: pkg, File: filepath.Base(f.FileName), Line: m.Line, Column: m.Column, Type: m.Type, Status: m.Status}
+			if m.Line >= 1 && m.Line <= len(src) {
+				mu.Source = strings.TrimSpace(src[m.Line-1])
+			}
+			ms = append(ms, mu)
+		}
+	}
+	return ms, nil
+}
+
+func readLines(path string) []string {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil
+	}
+	return strings.Split(string(b), "\n")
+}
+
+// Equivalent is one reviewed survivor: the mutant is identified by package, file, mutator and
+// the trimmed source line (not the line number, which moves with every edit above it).
+type Equivalent struct {
+	Package, File, Type, Source, Reason string
+}
+
+// ParseEquivalents reads the reviewed list: tab-separated package, file, mutator, source line,
+// reason; '#' starts a comment line.
+func ParseEquivalents(r io.Reader) ([]Equivalent, error) {
+	var out []Equivalent
+	sc := bufio.NewScanner(r)
+	n := 0
+	for sc.Scan() {
+		n++
+		line := sc.Text()
+		if strings.TrimSpace(line) == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		f := strings.Split(line, "\t")
+		if len(f) != 5 || slices.Contains(f, "") {
+			return nil, fmt.Errorf("equivalents line %d: want 5 non-empty tab-separated fields (package, file, mutator, source, reason), got %d", n, len(f))
+		}
+		out = append(out, Equivalent{Package: f[0], File: f[1], Type: f[2], Source: f[3], Reason: f[4]})
+	}
+	return out, sc.Err()
+}
+
+// Apply marks the live mutants that the reviewed list names, and returns the entries that no
+// live mutant matched any more (stale reviews, to be removed).
+func Apply(ms []Mutant, eq []Equivalent) (stale []Equivalent) {
+	used := make([]bool, len(eq))
+	for i := range ms {
+		if ms[i].Status != Lived {
+			continue
+		}
+		for j, e := range eq {
+			if e.Package == ms[i].Package && e.File == ms[i].File && e.Type == ms[i].Type && e.Source == ms[i].Source {
+				ms[i].Equivalent = e.Reason
+				used[j] = true
+				break
+			}
+		}
+	}
+	for j, e := range eq {
+		if !used[j] {
+			stale = append(stale, e)
+		}
+	}
+	return stale
+}
+
+// Score is one package's result.
+type Score struct {
+	Package                                                    string
+	Killed, Lived, Equivalent, NotCovered, TimedOut, NotViable int
+}
+
+// Efficacy is killed over killed plus surviving mutants, in percent. A mutant no test covers
+// survives too (gremlins leaves it out; a gate must not); a reviewed equivalent does not count. A
+// timed-out mutant counts as killed (the mutant made the tests hang, which a run notices).
+func (s Score) Efficacy() float64 {
+	den := s.Killed + s.TimedOut + s.Lived + s.NotCovered - s.Equivalent
+	if den == 0 {
+		return 100
+	}
+	return 100 * float64(s.Killed+s.TimedOut) / float64(den)
+}
+
+// Scores sums mutants per package, in package order.
+func Scores(ms []Mutant) []Score {
+	by := map[string]*Score{}
+	for _, m := range ms {
+		s := by[m.Package]
+		if s == nil {
+			s = &Score{Package: m.Package}
+			by[m.Package] = s
+		}
+		switch m.Status {
+		case Killed:
+			s.Killed++
+		case Lived:
+			s.Lived++
+			if m.Equivalent != "" {
+				s.Equivalent++
+			}
+		case NotCovered:
+			s.NotCovered++
+		case TimedOut:
+			s.TimedOut++
+		case NotViable:
+			s.NotViable++
+		}
+	}
+	out := make([]Score, 0, len(by))
+	for _, s := range by {
+		out = append(out, *s)
+	}
+	slices.SortFunc(out, func(a, b Score) int { return cmp.Compare(a.Package, b.Package) })
+	return out
+}
+
+// Check returns an error naming every package below its threshold (percent).
+func Check(scores []Score, thresholds map[string]float64) error {
+	var errs []error
+	for _, s := range scores {
+		if t, ok := thresholds[s.Package]; ok && s.Efficacy() < t {
+			errs = append(errs, fmt.Errorf("%s: mutation score %.1f%% is below %.0f%%", s.Package, s.Efficacy(), t))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// Markdown writes the report.
+func Markdown(w io.Writer, ms []Mutant, thresholds map[string]float64, stale []Equivalent, header string) error {
+	var b strings.Builder
+	b.WriteString(header)
+	b.WriteString("\n| package | killed | lived | equivalent | not covered | timed out | not viable | score | target |\n|---|---|---|---|---|---|---|---|---|\n")
+	for _, s := range Scores(ms) {
+		target := "–"
+		if t, ok := thresholds[s.Package]; ok {
+			target = fmt.Sprintf("%.0f%%", t)
+		}
+		fmt.Fprintf(&b, "| %s | %d | %d | %d | %d | %d | %d | %.1f%% | %s |\n", s.Package, s.Killed, s.Lived, s.Equivalent, s.NotCovered, s.TimedOut, s.NotViable, s.Efficacy(), target)
+	}
+	b.WriteString("\nScore = (killed + timed out) / (killed + timed out + lived + not covered − reviewed equivalents).\n")
+	b.WriteString("\n## Live mutants (not reviewed as equivalent)\n\n")
+	live := filter(ms, func(m Mutant) bool { return (m.Status == Lived || m.Status == NotCovered) && m.Equivalent == "" })
+	if len(live) == 0 {
+		b.WriteString("None.\n")
+	}
+	for _, m := range live {
+		fmt.Fprintf(&b, "- `%s/%s:%d:%d` %s (%s): `%s`\n", m.Package, m.File, m.Line, m.Column, m.Type, strings.ToLower(m.Status), m.Source)
+	}
+	b.WriteString("\n## Equivalent survivors (reviewed)\n\n")
+	eq := filter(ms, func(m Mutant) bool { return m.Status == Lived && m.Equivalent != "" })
+	if len(eq) == 0 {
+		b.WriteString("None.\n")
+	}
+	for _, m := range eq {
+		fmt.Fprintf(&b, "- `%s/%s:%d` %s: `%s` — %s\n", m.Package, m.File, m.Line, m.Type, m.Source, m.Equivalent)
+	}
+	if len(stale) > 0 {
+		b.WriteString("\n## Stale reviews (no live mutant matches them any more: remove them)\n\n")
+		for _, e := range stale {
+			fmt.Fprintf(&b, "- `%s/%s` %s: `%s`\n", e.Package, e.File, e.Type, e.Source)
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func filter(ms []Mutant, keep func(Mutant) bool) []Mutant {
+	var out []Mutant
+	for _, m := range ms {
+		if keep(m) {
+			out = append(out, m)
+		}
+	}
+	slices.SortFunc(out, func(a, b Mutant) int {
+		return cmp.Or(cmp.Compare(a.Package, b.Package), cmp.Compare(a.File, b.File), cmp.Compare(a.Line, b.Line), cmp.Compare(a.Column, b.Column))
+	})
+	return out
+}

@@ -1,0 +1,116 @@
+package mutation
+
+import (
+	"bytes"
+	"os"
+	"strings"
+	"testing"
+)
+
+func parseFixture(t *testing.T) []Mutant {
+	t.Helper()
+	f, err := os.Open("testdata/gremlins.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	ms, err := Parse(f, "hook/pkg", "testdata/pkg")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ms
+}
+
+func TestParse(t *testing.T) {
+	ms := parseFixture(t)
+	if len(ms) != 6 {
+		t.Fatalf("%d mutants, want 6", len(ms))
+	}
+	if ms[1].Source != "if a && b {" || ms[1].Status != Lived || ms[1].Line != 4 || ms[1].File != "decide.go.txt" {
+		t.Errorf("mutant 1 = %+v", ms[1])
+	}
+	if ms[5].Source != "" {
+		t.Errorf("a line past the end of the file has source %q", ms[5].Source)
+	}
+	if _, err := Parse(strings.NewReader("{"), "p", "."); err == nil {
+		t.Error("truncated JSON parsed")
+	}
+	if ms, err := Parse(strings.NewReader(""), "p", "."); err != nil || len(ms) != 0 {
+		t.Errorf("empty output (every file excluded) = %v, %v; want none, nil", ms, err)
+	}
+}
+
+func TestScoresAndEquivalents(t *testing.T) {
+	ms := parseFixture(t)
+	s := Scores(ms)
+	if len(s) != 1 {
+		t.Fatalf("%d packages", len(s))
+	}
+	got := s[0]
+	if got.Killed != 1 || got.Lived != 2 || got.NotCovered != 1 || got.TimedOut != 1 || got.NotViable != 1 || got.Equivalent != 0 {
+		t.Fatalf("score %+v", got)
+	}
+	// (1 killed + 1 timed out) / (2 + 2 lived + 1 not covered) = 40%.
+	if e := got.Efficacy(); e != 40 {
+		t.Errorf("efficacy %v, want 40", e)
+	}
+	eq, err := ParseEquivalents(strings.NewReader("# reviewed\n\nhook/pkg\tdecide.go.txt\tCONDITIONALS_BOUNDARY\treturn len(\"x\") > 0\tlen of a constant is never 0\nhook/pkg\tgone.go\tINVERT_LOGICAL\tx && y\tremoved code\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	stale := Apply(ms, eq)
+	if len(stale) != 1 || stale[0].File != "gone.go" {
+		t.Errorf("stale = %+v, want the gone.go entry", stale)
+	}
+	if ms[2].Equivalent == "" || ms[1].Equivalent != "" {
+		t.Errorf("equivalent applied to the wrong mutant: %+v / %+v", ms[1], ms[2])
+	}
+	got = Scores(ms)[0]
+	// (2) / (2 + 2 + 1 - 1) = 50%.
+	if got.Equivalent != 1 || got.Efficacy() != 50 {
+		t.Errorf("after review: %+v efficacy %v, want 1 equivalent and 50", got, got.Efficacy())
+	}
+	if err := Check(Scores(ms), map[string]float64{"hook/pkg": 50}); err != nil {
+		t.Errorf("50%% against a 50%% target: %v", err)
+	}
+	err = Check(Scores(ms), map[string]float64{"hook/pkg": 51})
+	if err == nil || !strings.Contains(err.Error(), "hook/pkg: mutation score 50.0% is below 51%") {
+		t.Errorf("below target: %v", err)
+	}
+	if (Score{}).Efficacy() != 100 {
+		t.Error("no mutants is not 100%")
+	}
+}
+
+func TestParseEquivalentsErrors(t *testing.T) {
+	for _, in := range []string{"a\tb\tc\td\n", "a\tb\tc\td\t\n", "a\tb\tc\td\te\tf\n"} {
+		if _, err := ParseEquivalents(strings.NewReader(in)); err == nil || !strings.Contains(err.Error(), "line 1") {
+			t.Errorf("ParseEquivalents(%q) = %v, want a line 1 error", in, err)
+		}
+	}
+}
+
+func TestMarkdown(t *testing.T) {
+	ms := parseFixture(t)
+	stale := Apply(ms, []Equivalent{
+		{Package: "hook/pkg", File: "decide.go.txt", Type: "CONDITIONALS_BOUNDARY", Source: `return len("x") > 0`, Reason: "constant"},
+		{Package: "hook/pkg", File: "old.go", Type: "INVERT_LOGICAL", Source: "a || b", Reason: "gone"},
+	})
+	var b bytes.Buffer
+	if err := Markdown(&b, ms, map[string]float64{"hook/pkg": 85}, stale, "# T\n"); err != nil {
+		t.Fatal(err)
+	}
+	out := b.String()
+	for _, want := range []string{
+		"| hook/pkg | 1 | 2 | 1 | 1 | 1 | 1 | 50.0% | 85% |",
+		"- `hook/pkg/decide.go.txt:4:5` CONDITIONALS_NEGATION (lived): `if a && b {`",
+		"- `hook/pkg/decide.go.txt:7:18` CONDITIONALS_NEGATION (not covered): `return len(\"x\") > 0`",
+		"- `hook/pkg/decide.go.txt:7` CONDITIONALS_BOUNDARY: `return len(\"x\") > 0` — constant",
+		"## Stale reviews",
+		"`hook/pkg/old.go` INVERT_LOGICAL: `a || b`",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("report lacks %q:\n%s", want, out)
+		}
+	}
+}
