@@ -133,7 +133,7 @@ func parse(s string) (segs []segment, ok bool, reason string) {
 	}
 	var lit strings.Builder
 	i := 0
-	for i < len(s) {
+	for i != len(s) { // every step below lands on or before len(s)
 		j := strings.IndexByte(s[i:], '$')
 		if j < 0 {
 			lit.WriteString(s[i:])
@@ -148,7 +148,7 @@ func parse(s string) (segs []segment, ok bool, reason string) {
 			i = j + 3
 		case strings.HasPrefix(rest, "$<"):
 			k := strings.IndexByte(rest, '>')
-			if k < 0 {
+			if k == -1 {
 				return nil, true, "unterminated $<"
 			}
 			name := rest[2:k]
@@ -330,8 +330,9 @@ func (w *walker) array(a []any, m mode, data bool) (any, bool, error) {
 		if out == nil {
 			continue
 		}
-		// An element that is exactly one list placeholder is spliced in: ["a", "$<more>"].
-		if s, isStr := v.(string); isStr && isSinglePlaceholder(s) {
+		// An element that is exactly one list placeholder is spliced in: ["a", "$<more>"]. A string
+		// element becomes an array only that way.
+		if _, isStr := v.(string); isStr {
 			if items, isList := nv.([]any); isList {
 				out = append(out, items...)
 				continue
@@ -343,11 +344,6 @@ func (w *walker) array(a []any, m mode, data bool) (any, bool, error) {
 		return a, false, nil
 	}
 	return out, true, nil
-}
-
-func isSinglePlaceholder(s string) bool {
-	segs, ok, _ := parse(s)
-	return ok && len(segs) == 1 && segs[0].name != ""
 }
 
 // str substitutes in one string. asArray is set for the value of an enum keyword: a single
@@ -371,8 +367,9 @@ func (w *walker) str(s string, m mode, asArray bool) (any, bool, error) {
 		}
 		return s, false, nil
 	}
+	single := len(segs) == 1 && segs[0].name != ""
 	// A string that is exactly one placeholder takes the value's own shape.
-	if len(segs) == 1 && segs[0].name != "" && m == plain {
+	if single && m == plain {
 		val, err := w.lookup(segs[0].name)
 		if err != nil {
 			return nil, false, err
@@ -389,9 +386,10 @@ func (w *walker) str(s string, m mode, asArray bool) (any, bool, error) {
 		}
 		return val.str, true, nil
 	}
-	// A regex that is exactly one placeholder means "the value itself": anchored, so a list
-	// ["a","b"] matches "a" or "b" and not "xay" (an unanchored (?:a|b) would).
-	whole := m == regex && len(segs) == 1 && segs[0].name != ""
+	// A regex that is exactly one placeholder (plain strings returned above) means "the value
+	// itself": anchored, so a list ["a","b"] matches "a" or "b" and not "xay" (an unanchored
+	// (?:a|b) would).
+	whole := single
 	var b strings.Builder
 	if whole {
 		b.WriteByte('^')
@@ -405,29 +403,36 @@ func (w *walker) str(s string, m mode, asArray bool) (any, bool, error) {
 		if err != nil {
 			return nil, false, err
 		}
-		switch {
-		case m == regex && val.isList:
-			// A list in a regex matches any one of its items, each taken literally.
-			b.WriteString("(?:")
-			for i, it := range val.list {
-				if i > 0 {
-					b.WriteByte('|')
-				}
-				b.WriteString(regexp.QuoteMeta(it))
-			}
-			b.WriteByte(')')
-		case m == regex:
-			b.WriteString(regexp.QuoteMeta(val.str))
-		case val.isList:
-			return nil, false, &ValueError{Name: sg.name, Path: w.pointer(), Reason: "a list value can only stand alone in a string or inside a regex"}
-		default:
-			b.WriteString(val.str)
+		if m == regex {
+			writeRegex(&b, val)
+			continue
 		}
+		if val.isList {
+			return nil, false, &ValueError{Name: sg.name, Path: w.pointer(), Reason: "a list value can only stand alone in a string or inside a regex"}
+		}
+		b.WriteString(val.str)
 	}
 	if whole {
 		b.WriteByte('$')
 	}
 	return b.String(), true, nil
+}
+
+// writeRegex writes a value into a regex, quoted: a string matches itself, a list any one of its
+// items, each taken literally.
+func writeRegex(b *strings.Builder, val Value) {
+	if !val.isList {
+		b.WriteString(regexp.QuoteMeta(val.str))
+		return
+	}
+	b.WriteString("(?:")
+	for i, it := range val.list {
+		if i > 0 {
+			b.WriteByte('|')
+		}
+		b.WriteString(regexp.QuoteMeta(it))
+	}
+	b.WriteByte(')')
 }
 
 func (w *walker) lookup(name string) (Value, error) {

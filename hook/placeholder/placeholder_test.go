@@ -92,6 +92,29 @@ func TestFill(t *testing.T) {
 	}
 }
 
+// TestFillSharesUnchangedParts: what has no placeholder is the input itself, not a copy, so a
+// warm engine does not copy a template per account.
+func TestFillSharesUnchangedParts(t *testing.T) {
+	t.Parallel()
+	doc := decode(t, `{"type":"object","properties":{"A":{"type":"string"},"B":{"pattern":"^$<region>$"}},"required":["A"]}`)
+	got, err := placeholder.Fill(doc, vars)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in, out := doc.(map[string]any), got.(map[string]any)
+	same := func(a, b any) bool { return reflect.ValueOf(a).Pointer() == reflect.ValueOf(b).Pointer() }
+	if same(in, out) || same(in["properties"], out["properties"]) {
+		t.Error("the path to a placeholder was not copied")
+	}
+	if !same(in["properties"].(map[string]any)["A"], out["properties"].(map[string]any)["A"]) || !same(in["required"], out["required"]) {
+		t.Error("parts without placeholders were copied")
+	}
+	plain := decode(t, `{"properties":{"A":{"type":"string"}},"enum":["a","b"]}`)
+	if got, err := placeholder.Fill(plain, vars); err != nil || !same(got, plain) {
+		t.Errorf("a document without placeholders was copied (%v)", err)
+	}
+}
+
 func TestFillErrors(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
@@ -170,6 +193,10 @@ func TestLiterals(t *testing.T) {
 		{Path: "/description", Text: "cost $$<accountID>"},
 		{Path: "/enum/1", Text: "x$$<y>"},
 		{Path: "/properties/$$<k>", Text: "$$<k>"},
+	}
+	// A key and its string value at one path: the value is reported first, then the key.
+	if got, err := placeholder.Literals(decode(t, `{"$$<k>":"$$<v>"}`)); err != nil || len(got) != 2 || got[0].Text != "$$<v>" || got[1].Text != "$$<k>" {
+		t.Errorf("Literals of a key and its value = %+v, %v", got, err)
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("Literals = %+v\nwant %+v", got, want)
