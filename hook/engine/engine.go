@@ -219,17 +219,20 @@ func (e *Engine) Evaluate(ctx context.Context, in Input) (Result, error) {
 	opts.MaxViolations = e.collectLimit()
 	vs, err := sch.Validate(ctx, props, opts)
 	res.Verdict.Unverified = unverified
+	// The validator stopped collecting: there may be violations it never reported.
+	capped := opts.MaxViolations > 0 && len(vs) >= opts.MaxViolations
 	if err != nil {
 		// Whatever was found still decides; the error says the list may be incomplete.
-		res.Verdict.Violations, res.Omitted, res.OmittedAtLeast = e.truncate(vs, opts.MaxViolations > 0 && len(vs) >= opts.MaxViolations)
+		res.Verdict.Violations, res.Omitted, res.OmittedAtLeast = e.truncate(vs, capped)
 		kind := KindInvalidTemplate
 		if ctx.Err() != nil {
 			kind = KindDeadline
 		}
 		return res, &Error{Kind: kind, TypeName: in.TypeName, Template: tpl.Key, Err: err}
 	}
-	if len(vs) > 0 && in.Operation == Update && in.PreviousProperties != nil {
-		if prev, ok := in.PreviousProperties.(map[string]any); ok && len(prev) > 0 {
+	// On Update, what was already wrong before the change is marked (the message says so).
+	if in.Operation == Update && len(vs) != 0 {
+		if prev, ok := in.PreviousProperties.(map[string]any); ok {
 			popts, _ := options(in.TypeName, prev, nil, nil)
 			popts.MaxViolations = opts.MaxViolations
 			before, err := sch.Validate(ctx, prev, popts)
@@ -238,7 +241,6 @@ func (e *Engine) Evaluate(ctx context.Context, in Input) (Result, error) {
 			}
 		}
 	}
-	capped := opts.MaxViolations > 0 && len(vs) >= opts.MaxViolations
 	if capped {
 		// Violations beyond the count were never seen, so no exception may approve the resource.
 		res.Notes = append(res.Notes, fmt.Sprintf("more than %d violations: exceptions were not applied", opts.MaxViolations))
@@ -286,12 +288,8 @@ func (e *Engine) truncate(vs []verdict.Violation, capped bool) (kept []verdict.V
 			continue
 		}
 		if i := slices.IndexFunc(vs[n:], isKind); i >= 0 {
-			// Replace the last kept violation of the other kind.
-			j := len(kept) - 1
-			for j > 0 && kept[j].Unverifiable == kind {
-				j--
-			}
-			kept[j] = vs[n+i]
+			// kept holds only the other kind, so the last one can give way.
+			kept[n-1] = vs[n+i]
 		}
 	}
 	return kept, len(vs) - n, capped
@@ -325,10 +323,10 @@ func jsonText(v any) string {
 // Has reports whether the type has a template (is approved) for the account.
 func (e *Engine) Has(ctx context.Context, typeName, accountID string) (bool, error) {
 	_, err := e.store.Get(ctx, typeName, accountID)
-	switch {
-	case err == nil:
+	if err == nil {
 		return true, nil
-	case errors.Is(err, store.ErrNotFound):
+	}
+	if errors.Is(err, store.ErrNotFound) {
 		return false, nil
 	}
 	return false, storeError(typeName, err)
@@ -533,9 +531,7 @@ func walkRefs(v any, path string, found func(path, svc string)) {
 // colon-free. ssm-secure: {{resolve:ssm-secure:parameter-name:version}}, version optional. Plain
 // {{resolve:ssm:...}} is resolved before the hook runs, so a hook that sees one sees a literal.
 var (
-	secretsManagerRE = regexp.MustCompile(`^\{\{resolve:secretsmanager:` +
-		`(?:arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[A-Za-z0-9/_+=.@-]+|[A-Za-z0-9/_+=.@-]+)` +
-		`(?::SecretString(?::[^:{}]*(?::[^:{}]*(?::[^:{}]*)?)?)?)?\}\}$`)
+	secretsManagerRE = regexp.MustCompile(`^\{\{resolve:secretsmanager:(?:arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[A-Za-z0-9/_+=.@-]+|[A-Za-z0-9/_+=.@-]+)(?::SecretString(?::[^:{}]*(?::[^:{}]*(?::[^:{}]*)?)?)?)?\}\}$`)
 	ssmSecureRE = regexp.MustCompile(`^\{\{resolve:ssm-secure:[A-Za-z0-9/_.-]+(?::[0-9]+)?\}\}$`)
 )
 

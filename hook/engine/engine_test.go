@@ -187,6 +187,56 @@ func TestUpdateMarksPreExisting(t *testing.T) {
 	}
 }
 
+// TestCreateNeverMarksPreExisting: previous properties count only on Update.
+func TestCreateNeverMarksPreExisting(t *testing.T) {
+	t.Parallel()
+	for _, op := range []engine.Operation{engine.Create, ""} {
+		res, err := newEngine().Evaluate(context.Background(), engine.Input{
+			TypeName: widget, Operation: op, Context: ctx111,
+			Properties:         props(t, `{"Legacy":1}`),
+			PreviousProperties: props(t, `{"Legacy":1}`),
+		})
+		if err != nil || len(res.Verdict.Violations) != 1 || res.Verdict.Violations[0].PreExisting {
+			t.Errorf("%q: %+v %v, want /Legacy as a new violation", op, res.Verdict.Violations, err)
+		}
+	}
+	// An Update from nothing marks nothing, and an empty previous object is a previous state.
+	res, err := newEngine().Evaluate(context.Background(), engine.Input{TypeName: widget, Operation: engine.Update, Context: ctx111, Properties: props(t, `{"Legacy":1}`)})
+	if err != nil || len(res.Verdict.Violations) != 1 || res.Verdict.Violations[0].PreExisting {
+		t.Errorf("update without previous properties: %+v %v", res.Verdict.Violations, err)
+	}
+}
+
+func TestErrorMessages(t *testing.T) {
+	t.Parallel()
+	cause := errors.New("boom")
+	for _, tt := range []struct {
+		err  *engine.Error
+		want string
+	}{
+		{&engine.Error{Kind: engine.KindMissingTemplate, TypeName: "A::B::C", Template: "x", Err: cause}, "boom"},
+		{&engine.Error{Kind: engine.KindInvalidTemplate, TypeName: "A::B::C", Template: "A-B-C.json", Err: cause}, "invalid template: template A-B-C.json: boom"},
+		{&engine.Error{Kind: engine.KindExceptions, TypeName: "A::B::C", Template: "exceptions.json", Err: cause}, "invalid exceptions file: file exceptions.json: boom"},
+		{&engine.Error{Kind: engine.KindStore, TypeName: "A::B::C", Err: cause}, "store error: A::B::C: boom"},
+		{&engine.Error{Kind: engine.KindDeadline, Err: cause}, "deadline: boom"},
+		{&engine.Error{Kind: engine.KindRequest, Err: cause}, "invalid request: boom"},
+		{&engine.Error{Kind: 0, Err: cause}, "unknown: boom"},
+	} {
+		if got := tt.err.Error(); got != tt.want {
+			t.Errorf("Error() = %q, want %q", got, tt.want)
+		}
+		if !errors.Is(tt.err, cause) {
+			t.Errorf("%v does not unwrap to its cause", tt.err)
+		}
+	}
+	if engine.KindOf(cause) != 0 || engine.KindOf(nil) != 0 || engine.IsMissingTemplate(cause) {
+		t.Error("a plain error has an engine kind")
+	}
+	if engine.KindOf(fmt.Errorf("wrapped: %w", &engine.Error{Kind: engine.KindStore, Err: cause})) != engine.KindStore {
+		t.Error("KindOf does not see through wrapping")
+	}
+}
+
 type failingStore struct{ err error }
 
 func (f failingStore) Get(context.Context, string, string) (store.Template, error) {

@@ -53,15 +53,18 @@ type Error struct {
 }
 
 func (e *Error) Error() string {
-	switch {
-	case e.Kind == KindMissingTemplate:
+	if e.Kind == KindMissingTemplate {
 		// Its cause already names the type and says what is missing.
 		return e.Err.Error()
-	case e.Kind == KindExceptions && e.Template != "":
-		return fmt.Sprintf("%s %s: %v", e.Kind, e.Template, e.Err)
-	case e.Template != "":
-		return fmt.Sprintf("%s: template %s: %v", e.Kind, e.Template, e.Err)
-	case e.TypeName != "":
+	}
+	if e.Template != "" {
+		what := "template"
+		if e.Kind == KindExceptions {
+			what = "file"
+		}
+		return fmt.Sprintf("%s: %s %s: %v", e.Kind, what, e.Template, e.Err)
+	}
+	if e.TypeName != "" {
 		return fmt.Sprintf("%s: %s: %v", e.Kind, e.TypeName, e.Err)
 	}
 	return fmt.Sprintf("%s: %v", e.Kind, e.Err)

@@ -20,10 +20,10 @@ func (e *Engine) applyExceptions(ctx context.Context, vs []verdict.Violation, pr
 		return none, "", nil
 	}
 	f, err := fs.GetFile(ctx, exception.FileName, in.Context.AccountID)
-	switch {
-	case errors.Is(err, store.ErrNotFound):
+	if errors.Is(err, store.ErrNotFound) {
 		return none, "", nil
-	case err != nil:
+	}
+	if err != nil {
 		se := storeError(in.TypeName, err)
 		if KindOf(se) == KindStore {
 			se = &Error{Kind: KindExceptions, TypeName: in.TypeName, Template: exception.FileName, Err: err}

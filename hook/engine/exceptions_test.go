@@ -139,9 +139,9 @@ func TestExceptionsFileFailures(t *testing.T) {
 	}{
 		{"excepted", fileStore{body: allowB}, 0, "", ""},
 		{"not found is no exceptions", fileStore{err: fmt.Errorf("x: %w", store.ErrNotFound)}, 0, "", "/B"},
-		{"unreadable fails closed", fileStore{err: errors.New("access denied")}, engine.KindExceptions, "invalid exceptions file exceptions.json: access denied", "/B"},
+		{"unreadable fails closed", fileStore{err: errors.New("access denied")}, engine.KindExceptions, "invalid exceptions file: file exceptions.json: access denied", "/B"},
 		{"deadline while reading", fileStore{err: context.DeadlineExceeded}, engine.KindDeadline, "deadline", "/B"},
-		{"malformed fails closed", fileStore{body: `{"version":1,"exceptions":[{}]}`}, engine.KindExceptions, "invalid exceptions file exceptions.json: exception #0: id", "/B"},
+		{"malformed fails closed", fileStore{body: `{"version":1,"exceptions":[{}]}`}, engine.KindExceptions, "invalid exceptions file: file exceptions.json: exception #0: id", "/B"},
 		{"empty file fails closed", fileStore{body: ``}, engine.KindExceptions, "not a valid exceptions file", "/B"},
 	}
 	for _, tt := range tests {
@@ -181,5 +181,18 @@ func TestTooManyViolationsIgnoreExceptions(t *testing.T) {
 		TypeName: "Test::Mem::Thing", Properties: props(t, manyProps(10_002)), Context: engine.Context{AccountID: "111122223333"}})
 	if err != nil || res.Verdict.Approved() || len(res.Verdict.Excepted) != 0 || !res.OmittedAtLeast || len(res.Notes) != 1 || !strings.Contains(res.Notes[0], "exceptions were not applied") {
 		t.Errorf("beyond the count: %d violations, %d excepted, notes %q, %v", len(res.Verdict.Violations), len(res.Verdict.Excepted), res.Notes, err)
+	}
+}
+
+// TestExceptionsWithoutAViolationLimit: with no maximum the count is never capped, so exceptions
+// apply and no note claims otherwise.
+func TestExceptionsWithoutAViolationLimit(t *testing.T) {
+	t.Parallel()
+	allowB := `{"version":1,"exceptions":[{"id":"EX-1","type":"Test::Mem::Thing","scope":{"accounts":["111122223333"]},"allow":["/B"],"expires":"2099-01-01","ticket":"T","owner":"o","reason":"r"}]}`
+	fs := fileStore{memStore: newMemStore(map[string]string{"Test::Mem::Thing": closed}), body: allowB}
+	res, err := engine.New(fs, engine.WithMaxViolations(0), engine.WithClock(func() time.Time { return fixedNow })).Evaluate(context.Background(),
+		engine.Input{TypeName: "Test::Mem::Thing", Properties: props(t, `{"B":1}`), Context: engine.Context{AccountID: "111122223333"}})
+	if err != nil || !res.Verdict.Approved() || len(res.Verdict.Excepted) != 1 || res.Notes != nil || res.OmittedAtLeast {
+		t.Errorf("%+v %v", res, err)
 	}
 }

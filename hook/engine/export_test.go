@@ -18,3 +18,6 @@ func Truncate(max int, vs []verdict.Violation, capped bool) ([]verdict.Violation
 
 // CompiledWeight exposes the compiled-schema weight estimate.
 func CompiledWeight(body int) int64 { return compiledWeight(body) }
+
+// PreparedBytes exposes the parsed-template cache's weight.
+func PreparedBytes(e *Engine) int64 { return e.prepared.Bytes() }

@@ -134,6 +134,27 @@ func TestChangedTemplateVersionIsReread(t *testing.T) {
 	}
 }
 
+// TestPreparedCacheWeight: parsed templates get a quarter of the byte budget, each weighing four
+// times its body plus 4 KiB.
+func TestPreparedCacheWeight(t *testing.T) {
+	t.Parallel()
+	in := engine.Input{TypeName: "Test::Mem::Thing", Properties: props(t, `{"A":"a"}`)}
+	weight := int64(len(closed))*4 + 4096
+	for _, tt := range []struct {
+		budget int64
+		want   int64
+	}{{weight * 4, weight}, {weight*4 - 4, 0}} {
+		// The compiled schema (20x) never fits these budgets; only the parsed template is asked about.
+		e := engine.New(newMemStore(map[string]string{"Test::Mem::Thing": closed}), engine.WithCacheBytes(tt.budget))
+		if _, err := e.Evaluate(context.Background(), in); err != nil {
+			t.Fatal(err)
+		}
+		if got := engine.PreparedBytes(e); got != tt.want {
+			t.Errorf("budget %d: prepared cache holds %d bytes, want %d", tt.budget, got, tt.want)
+		}
+	}
+}
+
 func TestCacheBoundedByBytes(t *testing.T) {
 	t.Parallel()
 	in := engine.Input{TypeName: "Test::Mem::Thing", Properties: props(t, `{"A":"a"}`)}
@@ -182,7 +203,7 @@ func TestMaxViolations(t *testing.T) {
 		{"under the maximum keeps all", nil, 100, 100, 0, false},
 		{"a set maximum", []engine.Option{engine.WithMaxViolations(3)}, 10, 3, 7, false},
 		{"no maximum", []engine.Option{engine.WithMaxViolations(0)}, 250, 250, 0, false},
-		{"beyond counting", []engine.Option{engine.WithMaxViolations(2)}, 10_010, 2, 10_000, true},
+		{"exactly as many as counted", []engine.Option{engine.WithMaxViolations(2)}, 10_002, 2, 10_000, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
