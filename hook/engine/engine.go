@@ -532,7 +532,7 @@ func walkRefs(v any, path string, found func(path, svc string)) {
 // {{resolve:ssm:...}} is resolved before the hook runs, so a hook that sees one sees a literal.
 var (
 	secretsManagerRE = regexp.MustCompile(`^\{\{resolve:secretsmanager:(?:arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[A-Za-z0-9/_+=.@-]+|[A-Za-z0-9/_+=.@-]+)(?::SecretString(?::[^:{}]*(?::[^:{}]*(?::[^:{}]*)?)?)?)?\}\}$`)
-	ssmSecureRE = regexp.MustCompile(`^\{\{resolve:ssm-secure:[A-Za-z0-9/_.-]+(?::[0-9]+)?\}\}$`)
+	ssmSecureRE      = regexp.MustCompile(`^\{\{resolve:ssm-secure:[A-Za-z0-9/_.-]+(?::[0-9]+)?\}\}$`)
 )
 
 // DynamicReference reports whether s, as a whole, is a Secrets Manager or SSM SecureString
