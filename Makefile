@@ -18,10 +18,14 @@ export RCFGE_DATA := $(DATA)
 
 all: build
 
-## build: the CLI at bin/rcfge
+# VERSION is what `rcfge --version` and SARIF logs report; without git, the binary's build info.
+VERSION    ?= $(shell git describe --tags --always --dirty 2>/dev/null)
+LDFLAGS    := $(if $(VERSION),-X github.com/rcfge/rcfge/tools/buildinfo.version=$(VERSION))
+
+## build: the CLI at bin/rcfge, static (no cgo) so that it runs anywhere, distroless included
 build:
 	@mkdir -p $(BIN)
-	$(GO) build -trimpath -o $(BIN)/rcfge ./tools/rcfge
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags "$(LDFLAGS)" -o $(BIN)/rcfge ./tools/rcfge
 
 ## demo: build, then validate the shipped examples (the main job)
 demo: build
@@ -54,11 +58,11 @@ mutate-ci: $(GREMLINS)
 ## code, the rest without it, integration against versitygw, the shipped templates' lint and unit
 ## tests, and a short run of every fuzz target.
 # CI fuzzes, briefly, what takes bytes from outside: both hook protocols' request decoder,
-# placeholder substitution, scalar coercion, the validate front end, the service-reference reader
+# placeholder substitution, the validator (numbers, and against jsonschema v5), the validate front end, the service-reference reader
 # and the SCP compiler's input. Every target's seed corpus runs in the Go tests anyway;
 # `make fuzz` fuzzes all of them.
 CI_FUZZTIME ?= 4s
-CI_FUZZ_PKGS ?= hook/wire hook/placeholder hook/schema tools/cfntemplate tools/svcref tools/scpgen
+CI_FUZZ_PKGS ?= hook/wire hook/placeholder hook/schema tools/schemadiff tools/cfntemplate tools/svcref tools/scpgen
 test: tools build
 	RCFGE_REQUIRE_S3=1 ./scripts/test.sh
 	./bin/rcfge schemas lint schemas/
@@ -101,16 +105,34 @@ publish: build
 clean:
 	rm -rf $(BIN) dist bench.out
 
-## schemas: regenerate the shipped templates (schemas/<Type>.json) from the provider schemas and overlays
+## schemas: regenerate the shipped templates (schemas/<Type>.json) from the provider schemas and
+## overlays. schemas/ is the approval record: what SCHEMAS_SOURCE adds stays pending (make
+## schemas-pending; rcfge schemas approve), only what the templates approve is refreshed.
+SCHEMAS_SOURCE ?= $(DATA)/cfn-schemas/us-east-1
 SHIPPED_TYPES = $(subst -,::,$(patsubst schemas/overlays/%.json,%,$(wildcard schemas/overlays/*.json)))
-SCHEMAGEN_ARGS = --source $(DATA)/cfn-schemas/us-east-1 $(foreach t,$(SHIPPED_TYPES),--type $(t)) --overlays schemas/overlays --out schemas/
-.PHONY: schemas schemas-check
+SCHEMAGEN_ARGS = --source $(SCHEMAS_SOURCE) $(foreach t,$(SHIPPED_TYPES),--type $(t)) --overlays schemas/overlays --out schemas/
+.PHONY: schemas schemas-check schemas-pending
 schemas: build
 	./bin/rcfge schemas generate $(SCHEMAGEN_ARGS)
 
 ## schemas-check: fail if regenerating the shipped templates would change them
 schemas-check: build
 	./bin/rcfge schemas generate --check $(SCHEMAGEN_ARGS)
+
+## schemas-pending: what SCHEMAS_SOURCE has that the shipped templates do not approve (exit 1 if any)
+schemas-pending: build
+	./bin/rcfge schemas pending --source $(SCHEMAS_SOURCE) --templates schemas/ --overlays schemas/overlays --new-types=false
+
+## hardening: regenerate the opt-in hardened templates (hardening/<Type>.json) from hardening/overlays
+HARDENED_TYPES = $(subst -,::,$(patsubst hardening/overlays/%.json,%,$(wildcard hardening/overlays/*.json)))
+HARDENING_ARGS = --source $(DATA)/cfn-schemas/us-east-1 $(foreach t,$(HARDENED_TYPES),--type $(t)) --overlays hardening/overlays --out hardening/
+.PHONY: hardening hardening-check
+hardening: build
+	./bin/rcfge schemas generate $(HARDENING_ARGS)
+
+## hardening-check: fail if regenerating the hardened templates would change them
+hardening-check: build
+	./bin/rcfge schemas generate --check $(HARDENING_ARGS)
 
 ## scp: recompile the SCPs (scp/rcfge-scp-*.json, scp/manifest.json) from scp/rcfge.yaml and schemas/
 SCP_SERVICE_REFERENCE ?= $(DATA)/service-reference/2026-08-22

@@ -233,6 +233,8 @@ func TestIamRuleCoversTheIssuesEventNames(t *testing.T) {
 var whoActedPaths = []string{
 	"$.detail.userIdentity.arn",
 	"$.detail.userIdentity.type",
+	"$.detail.userIdentity.credentialId",
+	"$.detail.additionalEventData.UserName",
 	"$.detail.userIdentity.onBehalfOf.userId",
 	"$.detail.userIdentity.onBehalfOf.identityStoreArn",
 	"$.detail.sourceIPAddress",
@@ -270,6 +272,15 @@ func transform(tr map[string]any, ev map[string]any) (map[string]any, error) {
 		return nil, fmt.Errorf("rendered message is not JSON: %w\n%s", err, out)
 	}
 	return msg, nil
+}
+
+// wantPresent are the actor fields each kind of principal's event carries: an IAM user, a role
+// session (from Identity Center, with a credential ID) and an Identity Center user.
+var wantPresent = map[string][]string{
+	"iam-user-attach-role-policy":                 {"type", "arn"},
+	"assumed-role-update-function":                {"type", "arn"},
+	"sso-session-detach-policy":                   {"type", "arn", "credentialId"},
+	"identity-center-user-set-type-configuration": {"type", "credentialId", "userName", "identityCenterUserId", "identityStoreArn"},
 }
 
 func TestAlertsNameWhoActed(t *testing.T) {
@@ -310,11 +321,20 @@ func TestAlertsNameWhoActed(t *testing.T) {
 					wantActor := map[string]any{
 						"type":                 jsonPath(ev, "$.detail.userIdentity.type"),
 						"arn":                  jsonPath(ev, "$.detail.userIdentity.arn"),
+						"credentialId":         jsonPath(ev, "$.detail.userIdentity.credentialId"),
+						"userName":             jsonPath(ev, "$.detail.additionalEventData.UserName"),
 						"identityCenterUserId": jsonPath(ev, "$.detail.userIdentity.onBehalfOf.userId"),
 						"identityStoreArn":     jsonPath(ev, "$.detail.userIdentity.onBehalfOf.identityStoreArn"),
 					}
 					if fmt.Sprint(actor) != fmt.Sprint(wantActor) {
 						t.Errorf("%s %s %s: actor = %v, want %v", file, id, name, actor, wantActor)
+					}
+					if want, ok := wantPresent[name]; ok {
+						for _, field := range want {
+							if actor[field] == "" {
+								t.Errorf("%s %s %s: actor.%s is empty, the event has it: %v", file, id, name, field, actor)
+							}
+						}
 					}
 					if actor["arn"] == "" && (actor["identityCenterUserId"] == "" || actor["identityStoreArn"] == "") {
 						t.Errorf("%s %s %s: the alert does not say who acted: %v", file, id, name, msg)

@@ -352,14 +352,21 @@ func TestHookExecutionRole(t *testing.T) {
 			if diff := cmp.Diff(want, st); diff != "" {
 				t.Errorf("trust statement (-want +got):\n%s", diff)
 			}
-			bucketArn := "arn:aws:s3:::" + names["TemplatesBucketName"]
+			admin := fmt.Sprint(sc.Params["AdminAccountId"])
+			bucketArn := "arn:aws:s3:::" + names["TemplatesBucketName"] + "-" + admin
 			for _, pol := range policies(r) {
-				if pol.Role != "HookExecutionRole" || pol.Kind != "identity" {
+				if pol.Role != "HookExecutionRole" && pol.Role != "HookFunctionRole" || pol.Kind != "identity" {
 					continue
 				}
 				for _, st := range statements(pol.Doc) {
+					// Reads are pinned to the admin account: a bucket of the same name elsewhere
+					// is never read.
+					if slices.ContainsFunc(strs(st["Action"]), func(a string) bool { return strings.HasPrefix(a, "s3:") }) &&
+						!slices.Equal(condition(st, "StringEquals", "aws:ResourceAccount"), []string{admin}) {
+						t.Errorf("%s %s: aws:ResourceAccount = %v, want %s", pol.Role, sid(st), condition(st, "StringEquals", "aws:ResourceAccount"), admin)
+					}
 					for _, a := range strs(st["Action"]) {
-						if !slices.Contains(readActions, a) {
+						if !slices.Contains(readActions, a) && !(pol.Role == "HookFunctionRole" && sid(st) == "WriteOwnLog") {
 							t.Errorf("%s: action %s is not read-only on the templates", sid(st), a)
 						}
 					}
@@ -390,7 +397,8 @@ func TestTemplatesBucketPolicy(t *testing.T) {
 		t.Fatal("no TemplatesBucketPolicy in the home region")
 	}
 	doc := pol.Properties["PolicyDocument"].(map[string]any)
-	bucket := "arn:aws:s3:::" + names["TemplatesBucketName"]
+	// The admin stack runs in the admin account: the bucket carries its ID.
+	bucket := "arn:aws:s3:::" + names["TemplatesBucketName"] + "-" + testAccount
 	tls := statementBySid(t, doc, "TlsOnly")
 	wantTLS := map[string]any{
 		"Sid": "TlsOnly", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
@@ -497,5 +505,37 @@ func TestTemplatesEncryptionFollowsKmsChoice(t *testing.T) {
 				t.Errorf("TemplatesKey present = %v with CreateKmsKey=%s", hasKey, tt.createKey)
 			}
 		})
+	}
+}
+
+// TestHookRoleReadsPinnedToOwner: the stand-alone execution role (hook-role.yaml, for manual
+// registration) reads templates only from the bucket the given admin account owns, and names no
+// default bucket that anyone could register first.
+func TestHookRoleReadsPinnedToOwner(t *testing.T) {
+	const owner = "999988887777"
+	tmpl, err := loadTemplate("../hook-role.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p := tmpl.parameter("TemplatesBucket"); p == nil || p["Default"] != nil {
+		t.Errorf("TemplatesBucket parameter = %v, want one without a default", p)
+	}
+	r := mustResolve(t, "../hook-role.yaml", scenario{Params: map[string]any{
+		"TemplatesBucket": "rcfge-templates-" + owner, "TemplatesBucketOwner": owner,
+	}})
+	var s3Statements int
+	for _, pol := range policies(r) {
+		for _, st := range statements(pol.Doc) {
+			if !slices.ContainsFunc(strs(st["Action"]), func(a string) bool { return strings.HasPrefix(a, "s3:") }) {
+				continue
+			}
+			s3Statements++
+			if got := condition(st, "StringEquals", "aws:ResourceAccount"); !slices.Equal(got, []string{owner}) {
+				t.Errorf("%s: aws:ResourceAccount = %v, want %s", sid(st), got, owner)
+			}
+		}
+	}
+	if s3Statements != 2 {
+		t.Errorf("%d S3 statements, want ReadTemplates and ListTemplates", s3Statements)
 	}
 }

@@ -140,7 +140,7 @@ func TestHookModes(t *testing.T) {
 		"Alias":            names["HookAlias"],
 		"FailureMode":      "FAIL",
 		"HookStatus":       "ENABLED",
-		"TargetOperations": []any{"RESOURCE", "STACK"},
+		"TargetOperations": []any{"RESOURCE", "STACK", "CHANGE_SET"},
 		"LambdaFunction":   "{{GetAtt:HookFunction.Arn}}",
 		"ExecutionRole":    "{{GetAtt:HookExecutionRole.Arn}}",
 	} {
@@ -174,15 +174,17 @@ func TestHookModes(t *testing.T) {
 		t.Fatalf("HookTypeConfig.Configuration is not JSON: %v\n%s", err, raw)
 	}
 	hc := cfg.CloudFormationConfiguration.HookConfiguration
-	if hc.HookInvocationStatus != "ENABLED" || hc.FailureMode != "FAIL" || !slices.Equal(hc.TargetOperations, []string{"RESOURCE", "STACK"}) {
-		t.Errorf("hook configuration = %+v, want ENABLED, FAIL, RESOURCE and STACK", hc)
+	if hc.HookInvocationStatus != "ENABLED" || hc.FailureMode != "FAIL" || !slices.Equal(hc.TargetOperations, []string{"RESOURCE", "STACK", "CHANGE_SET"}) {
+		t.Errorf("hook configuration = %+v, want ENABLED, FAIL, RESOURCE, STACK and CHANGE_SET", hc)
 	}
-	if hc.Properties[handler.PropBucket] != names["TemplatesBucketName"] || hc.Properties[handler.PropPrefix] != names["TemplatesPrefix"] {
-		t.Errorf("hook configuration properties = %v, want the templates bucket and prefix", hc.Properties)
+	admin := fmt.Sprint(scenarios()["member.yaml"][1].Params["AdminAccountId"])
+	if hc.Properties[handler.PropBucket] != names["TemplatesBucketName"]+"-"+admin || hc.Properties[handler.PropPrefix] != names["TemplatesPrefix"] ||
+		hc.Properties[propBucketOwner] != admin {
+		t.Errorf("hook configuration properties = %v, want the templates bucket <base>-<admin>, its owner and the prefix", hc.Properties)
 	}
 	// The names the hook reads (hook/handler) are the names the templates set.
-	props := []string{handler.PropBucket, handler.PropPrefix, handler.PropRegion, handler.PropOnViolation,
-		handler.PropOnMissingTemplate, handler.PropOnEngineError, handler.PropVariables}
+	props := []string{handler.PropBucket, propBucketOwner, handler.PropPrefix, handler.PropRegion, handler.PropOnViolation,
+		handler.PropOnMissingTemplate, handler.PropOnEngineError, propOnUnverifiable, handler.PropVariables}
 	for key := range hc.Properties {
 		if !slices.Contains(props, key) {
 			t.Errorf("hook configuration property %s is not one the hook reads (%v)", key, props)
@@ -194,17 +196,92 @@ func TestHookModes(t *testing.T) {
 		}
 	}
 	env, _ := fn["Environment"].(map[string]any)["Variables"].(map[string]any)
-	known := []string{handler.EnvBucket, handler.EnvPrefix, handler.EnvRegion, handler.EnvEndpoint, handler.EnvOnViolation,
-		handler.EnvOnMissingTemplate, handler.EnvOnEngineError, handler.EnvVariables, handler.EnvCacheTTL, handler.EnvTimeout}
+	known := []string{handler.EnvBucket, envBucketOwner, handler.EnvPrefix, handler.EnvRegion, handler.EnvEndpoint, handler.EnvOnViolation,
+		handler.EnvOnMissingTemplate, handler.EnvOnEngineError, envOnUnverifiable, handler.EnvVariables, handler.EnvCacheTTL, handler.EnvTimeout}
 	for key := range env {
 		if !slices.Contains(known, key) {
 			t.Errorf("HookFunction sets %s, which the hook does not read (%v)", key, known)
 		}
 	}
-	for _, key := range []string{handler.EnvBucket, handler.EnvPrefix, handler.EnvRegion, handler.EnvOnViolation,
-		handler.EnvOnMissingTemplate, handler.EnvOnEngineError, handler.EnvVariables} {
+	for _, key := range []string{handler.EnvBucket, envBucketOwner, handler.EnvPrefix, handler.EnvRegion, handler.EnvOnViolation,
+		handler.EnvOnMissingTemplate, handler.EnvOnEngineError, envOnUnverifiable, handler.EnvVariables} {
 		if _, ok := env[key]; !ok {
 			t.Errorf("HookFunction does not set %s", key)
+		}
+	}
+}
+
+// The fourth knob and the bucket owner pin, as the front end (hook/handler) will read them; replace
+// these with handler.EnvOnUnverifiable, handler.PropOnUnverifiable, handler.EnvBucketOwner and
+// handler.PropBucketOwner once hook/handler has them.
+const (
+	envOnUnverifiable  = "RCFGE_ON_UNVERIFIABLE"
+	propOnUnverifiable = "OnUnverifiable"
+	envBucketOwner     = "RCFGE_TEMPLATES_BUCKET_OWNER"
+	propBucketOwner    = "TemplatesBucketOwner"
+)
+
+// TestKnobsWiredAlike: OnUnverifiable is wired from the admin stack to the hook exactly like the
+// other three knobs: an admin parameter passed to the StackSet, a member parameter (FAIL or WARN,
+// default FAIL), the Lambda's environment and the registered hook's type configuration.
+func TestKnobsWiredAlike(t *testing.T) {
+	knobs := []struct{ param, env, prop string }{
+		{"FailureModeViolation", handler.EnvOnViolation, handler.PropOnViolation},
+		{"FailureModeMissingTemplate", handler.EnvOnMissingTemplate, handler.PropOnMissingTemplate},
+		{"FailureModeEngineError", handler.EnvOnEngineError, handler.PropOnEngineError},
+		{"FailureModeUnverifiable", envOnUnverifiable, propOnUnverifiable},
+	}
+	for _, file := range []string{"admin.yaml", "member.yaml"} {
+		tmpl, err := loadTemplate(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, k := range knobs {
+			p := tmpl.parameter(k.param)
+			if p == nil {
+				t.Errorf("%s: no parameter %s", file, k.param)
+				continue
+			}
+			if p["Default"] != "FAIL" || fmt.Sprint(p["AllowedValues"]) != "[FAIL WARN]" {
+				t.Errorf("%s %s: default %v, allowed %v; want FAIL of [FAIL WARN]", file, k.param, p["Default"], p["AllowedValues"])
+			}
+		}
+	}
+	admin := mustResolve(t, "admin.yaml", scenarios()["admin.yaml"][0])
+	var passed []string
+	for _, id := range admin.ofType("AWS::CloudFormation::StackSet") {
+		params, _ := admin.Resources[id].Properties["Parameters"].([]any)
+		for _, p := range params {
+			m, _ := p.(map[string]any)
+			if m["ParameterValue"] == "{{Ref:"+fmt.Sprint(m["ParameterKey"])+"}}" || m["ParameterValue"] == "FAIL" {
+				passed = append(passed, fmt.Sprint(m["ParameterKey"]))
+			}
+		}
+	}
+	for _, mode := range []int{0, 1} {
+		r := mustResolve(t, "member.yaml", scenarios()["member.yaml"][mode])
+		for _, k := range knobs {
+			if !slices.Contains(passed, k.param) {
+				t.Errorf("admin.yaml: the StackSet does not pass %s", k.param)
+			}
+			if mode == 0 {
+				env, _ := r.Resources["HookFunction"].Properties["Environment"].(map[string]any)["Variables"].(map[string]any)
+				if env[k.env] != "FAIL" {
+					t.Errorf("lambda mode: %s = %v, want the parameter's FAIL", k.env, env[k.env])
+				}
+				continue
+			}
+			var cfg struct {
+				CloudFormationConfiguration struct {
+					HookConfiguration struct{ Properties map[string]any }
+				}
+			}
+			if err := json.Unmarshal([]byte(fmt.Sprint(r.Resources["HookTypeConfig"].Properties["Configuration"])), &cfg); err != nil {
+				t.Fatal(err)
+			}
+			if got := cfg.CloudFormationConfiguration.HookConfiguration.Properties[k.prop]; got != "FAIL" {
+				t.Errorf("registered mode: %s = %v, want the parameter's FAIL", k.prop, got)
+			}
 		}
 	}
 }

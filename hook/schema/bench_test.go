@@ -3,6 +3,8 @@ package schema_test
 import (
 	"context"
 	"io/fs"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/rcfge/rcfge/hook/placeholder"
@@ -47,12 +49,49 @@ func BenchmarkValidateS3(b *testing.B) {
 	}
 }
 
-// BenchmarkCoerceS3 is the schema-directed coercion walk alone.
-func BenchmarkCoerceS3(b *testing.B) {
-	s := s3Schema(b)
+// BenchmarkColdS3 is a cold type: decode, fill and compile the S3 template, then the first
+// validation (which builds the subschemas it reaches).
+func BenchmarkColdS3(b *testing.B) {
 	v := mustDecode(b, s3Example)
 	b.ReportAllocs()
 	for b.Loop() {
-		_ = s.Coerce(v)
+		s := s3Schema(b)
+		if vs, err := s.Validate(context.Background(), v, schema.Options{}); err != nil || len(vs) > 0 {
+			b.Fatal(vs, err)
+		}
 	}
+}
+
+// BenchmarkCompileAll compiles every template generated from AWS's provider schemas (decode and
+// compile, as a fresh process meeting each type once). It needs the generated folder:
+// `go run ./tools/rcfge schemas generate --source ../shared/data/cfn-schemas/us-east-1 --out /tmp/gen-all`
+// and RCFGE_GENERATED=/tmp/gen-all.
+func BenchmarkCompileAll(b *testing.B) {
+	dir := os.Getenv("RCFGE_GENERATED")
+	if dir == "" {
+		b.Skip("set RCFGE_GENERATED to a folder of generated templates")
+	}
+	files, err := filepath.Glob(filepath.Join(dir, "*.json"))
+	if err != nil || len(files) == 0 {
+		b.Skipf("no templates in %s", dir)
+	}
+	bodies := make([][]byte, len(files))
+	for i, f := range files {
+		if bodies[i], err = os.ReadFile(f); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		for i, body := range bodies {
+			doc, err := schema.Decode(body)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if _, err := schema.Compile(files[i], doc); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	b.ReportMetric(float64(len(bodies)), "templates")
 }

@@ -4,12 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"math/big"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/google/go-cmp/cmp"
 
 	"github.com/rcfge/rcfge/hook/schema"
 )
@@ -73,10 +72,10 @@ func FuzzDecode(f *testing.F) {
 	})
 }
 
-// FuzzCoerce: on arbitrary properties, Coerce never panics, never modifies its input and is
-// idempotent; Validate then never fails as a validator (a violation is data, not an error) and
-// every violation names a JSON Pointer, a keyword and a message.
-func FuzzCoerce(f *testing.F) {
+// FuzzValidate: on arbitrary properties, Validate never panics, never modifies its input, never
+// fails as a validator (a violation is data, not an error), and every violation names a JSON
+// Pointer, a keyword and a message.
+func FuzzValidate(f *testing.F) {
 	s := widget(f)
 	for _, p := range propertySeeds {
 		f.Add([]byte(p))
@@ -87,16 +86,12 @@ func FuzzCoerce(f *testing.F) {
 			return
 		}
 		before := mustJSON(t, v)
-		c := s.Coerce(v)
-		if got := mustJSON(t, v); got != before {
-			t.Fatalf("Coerce modified its input:\n%s\n%s", before, got)
-		}
-		if diff := cmp.Diff(c, s.Coerce(c)); diff != "" {
-			t.Fatalf("Coerce is not idempotent (-once +twice):\n%s", diff)
-		}
-		vs, err := s.Validate(context.Background(), c, schema.Options{TypeName: "Test::Widget::Thing"})
+		vs, err := s.Validate(context.Background(), v, schema.Options{TypeName: "Test::Widget::Thing"})
 		if err != nil {
 			t.Fatalf("Validate failed as a validator: %v", err)
+		}
+		if got := mustJSON(t, v); got != before {
+			t.Fatalf("Validate modified its input:\n%s\n%s", before, got)
 		}
 		if _, isObject := v.(map[string]any); !isObject && len(vs) == 0 {
 			t.Fatalf("non-object properties %s approved", before)
@@ -145,6 +140,86 @@ func FuzzCompile(f *testing.F) {
 		}
 		// A compiled schema must take an instance without panicking; a validator error (an
 		// endless $ref loop) is allowed here, the engine reports it as an invalid template.
-		_, _ = s.Validate(context.Background(), s.Coerce(map[string]any{"A": "x"}), schema.Options{})
+		_, _ = s.Validate(context.Background(), map[string]any{"A": "x"}, schema.Options{})
 	})
+}
+
+// FuzzNumbers feeds arbitrary JSON number literals and sizes to the validator, against every
+// numeric keyword: each literal is either exact (the verdict matches big.Rat arithmetic on small
+// literals) or a violation at its path, never a panic and never an error.
+func FuzzNumbers(f *testing.F) {
+	s, err := schema.Compile("n.json", mustDecodeF(f, `{"type":"object","properties":{
+		"I":{"type":"integer","minimum":-5,"maximum":1e3,"multipleOf":0.5},
+		"N":{"type":"number","exclusiveMinimum":-1e-3,"exclusiveMaximum":1e999999},
+		"S":{"type":"string","maxLength":3},
+		"L":{"type":"array","uniqueItems":true,"items":{"type":"number","multipleOf":3}}}}`))
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, seed := range []string{"0", "-0", "1e999999999", "1e-999999999", "1.5", "12345678901234567890123456789", "9e99999999999999999999", "-7e-3", "010", "1e3", " 1"} {
+		f.Add(seed, uint16(3))
+	}
+	f.Fuzz(func(t *testing.T, lit string, n uint16) {
+		items := make([]any, int(n%2000))
+		for i := range items {
+			items[i] = json.Number(lit)
+		}
+		for _, v := range []any{json.Number(lit), lit} {
+			in := map[string]any{"I": v, "N": v, "S": v, "L": items}
+			vs, err := s.Validate(context.Background(), in, schema.Options{MaxViolations: 10})
+			if err != nil {
+				t.Fatalf("Validate(%q): %v", lit, err)
+			}
+			if len(vs) > 11 {
+				t.Fatalf("%d violations over MaxViolations+1", len(vs))
+			}
+			for _, x := range vs {
+				if x.Path == "" || x.Keyword == "" || x.Message == "" {
+					t.Fatalf("incomplete violation %+v", x)
+				}
+			}
+			if want, ok := oracleI(lit); ok && v == any(json.Number(lit)) {
+				var got []string
+				for _, x := range vs {
+					if x.Path == "/I" {
+						got = append(got, x.Keyword)
+					}
+				}
+				if strings.Join(got, " ") != want {
+					t.Fatalf("I = %q: keywords %q, exact arithmetic says %q", lit, got, want)
+				}
+			}
+		}
+	})
+}
+
+// oracleI is what exact arithmetic says of a JSON number literal for property I (integer,
+// minimum -5, maximum 1e3, multipleOf 0.5), for literals big.Rat can hold cheaply.
+func oracleI(lit string) (string, bool) {
+	if len(lit) > 40 || !json.Valid([]byte(lit)) || strings.ContainsAny(lit, " \t\n\r\"") {
+		return "", false
+	}
+	r, ok := new(big.Rat).SetString(lit)
+	if !ok {
+		return "", false
+	}
+	if !r.IsInt() {
+		return "type", true
+	}
+	var kws []string
+	if r.Cmp(big.NewRat(1000, 1)) > 0 {
+		kws = append(kws, "maximum")
+	}
+	if r.Cmp(big.NewRat(-5, 1)) < 0 {
+		kws = append(kws, "minimum")
+	}
+	return strings.Join(kws, " "), true
+}
+
+func mustDecodeF(f *testing.F, s string) any {
+	v, err := schema.Decode([]byte(s))
+	if err != nil {
+		f.Fatal(err)
+	}
+	return v
 }

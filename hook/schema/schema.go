@@ -1,6 +1,9 @@
-// Package schema compiles restricted templates with santhosh-tekuri/jsonschema/v5, coerces
-// CloudFormation's loosely typed scalars as the schema directs, validates, and turns the validator's
-// error tree into a flat list of violations.
+// Package schema is rcfge's validator for restricted templates: the draft-07 keywords that
+// generated and hand-written templates use, CloudFormation's scalar coercion, unknown values and
+// dynamic references. Compile checks the whole template once (every keyword known, every regular
+// expression valid, every $ref local and resolvable, no reference loop); each subschema is then
+// built the first time validation reaches it, so a request pays only for the part of the template
+// its properties touch.
 package schema
 
 import (
@@ -10,11 +13,12 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"sync"
 
-	"github.com/santhosh-tekuri/jsonschema/v5"
+	"github.com/rcfge/rcfge/hook/jsonptr"
 )
 
-// Decode parses one JSON value with numbers as json.Number, as the validator wants.
+// Decode parses one JSON value with numbers as json.Number, as the validator wants, in one pass.
 func Decode(body []byte) (any, error) {
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.UseNumber()
@@ -28,35 +32,27 @@ func Decode(body []byte) (any, error) {
 	return v, nil
 }
 
-// CompileError means the template is not a valid JSON Schema.
+// CompileError means the template is not a schema rcfge's validator accepts.
 type CompileError struct {
 	Template string
 	Err      error
 }
 
 func (e *CompileError) Error() string {
-	// The validator wraps its finding in "jsonschema <url> compilation failed"; the template is
-	// already named, so only the finding is kept.
-	msg := e.Err.Error()
-	var se *jsonschema.SchemaError
-	if errors.As(e.Err, &se) && se.Err != nil {
-		msg = strings.TrimPrefix(se.Err.Error(), "jsonschema: ")
-	}
-	return fmt.Sprintf("template %s is not a valid schema: %s", e.Template, msg)
+	return fmt.Sprintf("template %s is not a valid schema: %s", e.Template, e.Err)
 }
 
 func (e *CompileError) Unwrap() error { return e.Err }
 
-// Schema is a compiled restricted template. It is immutable and safe for concurrent use.
+// Schema is a compiled restricted template. It is safe for concurrent use: subschemas are built
+// once each (sync.Once) the first time any goroutine reaches them.
 type Schema struct {
-	name    string
-	base    string
-	root    *jsonschema.Schema
-	flat    map[*jsonschema.Schema][]*jsonschema.Schema
-	rootSet []*jsonschema.Schema
-	kids    map[*jsonschema.Schema]*kids
-	byLoc   map[string]*jsonschema.Schema
-	ext     map[string]any
+	name      string
+	doc       map[string]any
+	root      *node
+	refs      sync.Map // "#/definitions/X" → *node, one per $ref target so loops share nodes
+	ext       map[string]any
+	generated bool
 }
 
 // Name returns the template name the schema was compiled from.
@@ -65,86 +61,149 @@ func (s *Schema) Name() string { return s.name }
 // Extension returns the template's top-level x-rcfge object (nil when absent).
 func (s *Schema) Extension() map[string]any { return s.ext }
 
-// Root returns the compiled root schema, for tools that introspect it.
-func (s *Schema) Root() *jsonschema.Schema { return s.root }
-
-var drafts = map[string]*jsonschema.Draft{
-	"http://json-schema.org/draft-04/schema":       jsonschema.Draft4,
-	"http://json-schema.org/draft-06/schema":       jsonschema.Draft6,
-	"http://json-schema.org/draft-07/schema":       jsonschema.Draft7,
-	"https://json-schema.org/draft/2019-09/schema": jsonschema.Draft2019,
-	"https://json-schema.org/draft/2020-12/schema": jsonschema.Draft2020,
-}
-
-// Compile compiles a parsed template (placeholders already filled). It is draft-07 unless $schema
-// names another standard draft; the CloudFormation provider meta-schema counts as draft-07, being
-// built on it. No URL is ever loaded: a template is self-contained.
+// Compile compiles a parsed template (placeholders already filled). Templates are draft-07: $schema
+// may name draft-06 or draft-07 (the keywords rcfge uses mean the same in both) or the
+// CloudFormation provider meta-schema, which is built on draft-07. Later drafts change what $ref
+// beside other keywords means and are refused. No URL is ever loaded: a template is self-contained.
 func Compile(name string, doc any) (*Schema, error) {
 	root, ok := doc.(map[string]any)
 	if !ok {
 		return nil, &CompileError{Template: name, Err: fmt.Errorf("top level is %s, want an object", jsonType(doc))}
 	}
-	draft := jsonschema.Draft7
 	if raw, present := root["$schema"]; present {
-		s, _ := raw.(string)
-		key := strings.TrimSuffix(strings.TrimSuffix(s, "#"), ".json")
-		switch d, known := drafts[key]; {
-		case known:
-			draft = d
-		case strings.Contains(s, "cloudformation") && strings.Contains(s, "provider.definition.schema"):
-			root = without(root, "$schema")
-		default:
-			return nil, &CompileError{Template: name, Err: fmt.Errorf("unsupported $schema %q: use a standard JSON Schema draft", s)}
+		if err := checkDraft(raw); err != nil {
+			return nil, &CompileError{Template: name, Err: err}
 		}
 	}
-	body, err := json.Marshal(root)
-	if err != nil {
-		return nil, &CompileError{Template: name, Err: err}
+	s := &Schema{name: name, doc: root}
+	c := checker{s: s, edges: map[string][]string{}}
+	c.schema(root, "#", true)
+	if c.err != nil {
+		// Again in key order, so the error named is the same on every run.
+		c = checker{s: s, edges: map[string][]string{}, sorted: true}
+		c.schema(root, "#", true)
 	}
-	// A fixed URL: the name may itself be a URL (s3://...), and messages name the template anyway.
-	url := "rcfge:///template.json"
-	c := jsonschema.NewCompiler()
-	c.Draft = draft
-	c.LoadURL = func(u string) (io.ReadCloser, error) {
-		return nil, fmt.Errorf("%s: templates must be self-contained; remote references are refused", u)
+	if c.err == nil {
+		c.loops()
 	}
-	if err := c.AddResource(url, bytes.NewReader(body)); err != nil {
-		return nil, &CompileError{Template: name, Err: err}
+	if c.err != nil {
+		return nil, &CompileError{Template: name, Err: c.err}
 	}
-	compiled, err := compileSafe(c, url)
-	if err != nil {
-		return nil, &CompileError{Template: name, Err: err}
-	}
-	if draft == jsonschema.Draft4 || draft == jsonschema.Draft6 || draft == jsonschema.Draft7 {
-		compiled = collapseRefs(compiled)
-	}
-	s := &Schema{name: name, base: url, root: compiled}
-	s.rootSet = []*jsonschema.Schema{compiled}
-	s.index()
+	s.root = s.refNode("#", root)
 	if x, ok := root["x-rcfge"].(map[string]any); ok {
 		s.ext = x
+		s.generated = x["generated"] == true
 	}
 	return s, nil
 }
 
-// compileSafe turns a panic inside the compiler (it panics on some reference loops) into an error.
-func compileSafe(c *jsonschema.Compiler, url string) (s *jsonschema.Schema, err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			err = fmt.Errorf("compiler failed: %v", r)
-		}
-	}()
-	return c.Compile(url)
+func checkDraft(raw any) error {
+	str, _ := raw.(string)
+	key := strings.TrimSuffix(strings.TrimSuffix(str, "#"), ".json")
+	key = strings.TrimPrefix(strings.TrimPrefix(key, "https://"), "http://")
+	switch {
+	case key == "json-schema.org/draft-07/schema", key == "json-schema.org/draft-06/schema":
+		return nil
+	case strings.Contains(str, "cloudformation") && strings.Contains(str, "provider.definition.schema"):
+		return nil
+	case strings.HasPrefix(key, "json-schema.org/"):
+		return fmt.Errorf("unsupported $schema %q: rcfge validates draft-07 templates (draft-06 and the CloudFormation provider meta-schema also work)", str)
+	}
+	return fmt.Errorf("unsupported $schema %q: use draft-07", str)
 }
 
-func without(m map[string]any, key string) map[string]any {
-	out := make(map[string]any, len(m))
-	for k, v := range m {
-		if k != key {
-			out[k] = v
+// refNode returns the one node for a $ref target (or the root), creating it on first use.
+func (s *Schema) refNode(loc string, raw any) *node {
+	if n, ok := s.refs.Load(loc); ok {
+		return n.(*node)
+	}
+	n, _ := s.refs.LoadOrStore(loc, &node{s: s, raw: raw, loc: loc})
+	return n.(*node)
+}
+
+// resolve finds a local $ref target in the document.
+func (s *Schema) resolve(ref string) (any, string, error) {
+	if !strings.HasPrefix(ref, "#") {
+		return nil, "", fmt.Errorf("$ref %q: templates must be self-contained; remote references are refused", ref)
+	}
+	frag := ref[1:]
+	if frag == "" {
+		return s.doc, "#", nil
+	}
+	if frag[0] != '/' {
+		return nil, "", fmt.Errorf("$ref %q: only JSON Pointer fragments are supported", ref)
+	}
+	var cur any = s.doc
+	for _, tok := range strings.Split(frag[1:], "/") {
+		tok = unescapeFragment(tok)
+		switch t := cur.(type) {
+		case map[string]any:
+			v, ok := t[tok]
+			if !ok {
+				return nil, "", fmt.Errorf("$ref %q: nothing at %q", ref, tok)
+			}
+			cur = v
+		case []any:
+			i, ok := index(tok)
+			if !ok || i >= len(t) {
+				return nil, "", fmt.Errorf("$ref %q: no item %q", ref, tok)
+			}
+			cur = t[i]
+		default:
+			return nil, "", fmt.Errorf("$ref %q: nothing at %q", ref, tok)
 		}
 	}
-	return out
+	switch cur.(type) {
+	case map[string]any, bool:
+	default:
+		return nil, "", fmt.Errorf("$ref %q: target is %s, not a schema", ref, jsonType(cur))
+	}
+	return cur, ref, nil
+}
+
+func index(tok string) (int, bool) {
+	if tok == "" || len(tok) > 9 || (len(tok) > 1 && tok[0] == '0') {
+		return 0, false
+	}
+	n := 0
+	for i := 0; i < len(tok); i++ {
+		if tok[i] < '0' || tok[i] > '9' {
+			return 0, false
+		}
+		n = n*10 + int(tok[i]-'0')
+	}
+	return n, true
+}
+
+// unescapeFragment decodes one token of a URI fragment pointer: percent-encoding, then ~1 and ~0.
+func unescapeFragment(tok string) string {
+	if strings.IndexByte(tok, '%') >= 0 {
+		var b strings.Builder
+		for i := 0; i < len(tok); i++ {
+			if tok[i] == '%' && i+2 < len(tok) && isHex(tok[i+1]) && isHex(tok[i+2]) {
+				b.WriteByte(unhex(tok[i+1])<<4 | unhex(tok[i+2]))
+				i += 2
+				continue
+			}
+			b.WriteByte(tok[i])
+		}
+		tok = b.String()
+	}
+	return jsonptr.Unescape(tok)
+}
+
+func isHex(c byte) bool {
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')
+}
+
+func unhex(c byte) byte {
+	switch {
+	case c >= 'a':
+		return c - 'a' + 10
+	case c >= 'A':
+		return c - 'A' + 10
+	}
+	return c - '0'
 }
 
 func jsonType(v any) string {
@@ -153,8 +212,6 @@ func jsonType(v any) string {
 		return "null"
 	case bool:
 		return "boolean"
-	case json.Number, float64:
-		return "number"
 	case string:
 		return "string"
 	case []any:
@@ -162,186 +219,8 @@ func jsonType(v any) string {
 	case map[string]any:
 		return "object"
 	}
+	if isNumber(v) {
+		return "number"
+	}
 	return fmt.Sprintf("%T", v)
-}
-
-// collapseRefs replaces every pure $ref schema by its target throughout the compiled graph. Up to
-// draft-07 a schema holding $ref has no other keyword (the compiler ignores its siblings), so the
-// result validates exactly the same; it saves one validator call (and its allocations) per $ref hop
-// on the hot path, and violations point at the definition that holds the rule.
-func collapseRefs(root *jsonschema.Schema) *jsonschema.Schema {
-	target := func(n *jsonschema.Schema) *jsonschema.Schema {
-		seen := 0
-		for n != nil && n.Ref != nil && seen < 64 {
-			n = n.Ref
-			seen++
-		}
-		return n
-	}
-	done := map[*jsonschema.Schema]bool{}
-	var visit func(n *jsonschema.Schema)
-	fix := func(p **jsonschema.Schema) {
-		if *p != nil {
-			*p = target(*p)
-			visit(*p)
-		}
-	}
-	fixAll := func(l []*jsonschema.Schema) {
-		for i := range l {
-			fix(&l[i])
-		}
-	}
-	visit = func(n *jsonschema.Schema) {
-		if n == nil || done[n] {
-			return
-		}
-		done[n] = true
-		if n.Ref != nil {
-			visit(n.Ref)
-		}
-		for _, p := range []**jsonschema.Schema{&n.Not, &n.If, &n.Then, &n.Else, &n.PropertyNames, &n.UnevaluatedProperties, &n.Items2020, &n.Contains, &n.UnevaluatedItems, &n.ContentSchema, &n.RecursiveRef, &n.DynamicRef} {
-			fix(p)
-		}
-		fixAll(n.AllOf)
-		fixAll(n.AnyOf)
-		fixAll(n.OneOf)
-		fixAll(n.PrefixItems)
-		for k, c := range n.Properties {
-			c = target(c)
-			n.Properties[k] = c
-			visit(c)
-		}
-		for k, c := range n.PatternProperties {
-			c = target(c)
-			n.PatternProperties[k] = c
-			visit(c)
-		}
-		for k, c := range n.DependentSchemas {
-			c = target(c)
-			n.DependentSchemas[k] = c
-			visit(c)
-		}
-		for k, d := range n.Dependencies {
-			if c, ok := d.(*jsonschema.Schema); ok {
-				c = target(c)
-				n.Dependencies[k] = c
-				visit(c)
-			}
-		}
-		if c, ok := n.AdditionalProperties.(*jsonschema.Schema); ok {
-			c = target(c)
-			n.AdditionalProperties = c
-			visit(c)
-		}
-		if c, ok := n.AdditionalItems.(*jsonschema.Schema); ok {
-			c = target(c)
-			n.AdditionalItems = c
-			visit(c)
-		}
-		switch it := n.Items.(type) {
-		case *jsonschema.Schema:
-			c := target(it)
-			n.Items = c
-			visit(c)
-		case []*jsonschema.Schema:
-			fixAll(it)
-		}
-	}
-	root = target(root)
-	visit(root)
-	return root
-}
-
-// index walks every reachable subschema once: it records each one's location (to name unapproved
-// properties from the compiled schema, not from message text) and its applicator closure (the
-// schemas that apply at the same instance location, for coercion).
-func (s *Schema) index() {
-	s.flat = map[*jsonschema.Schema][]*jsonschema.Schema{}
-	s.byLoc = map[string]*jsonschema.Schema{}
-	seen := map[*jsonschema.Schema]bool{}
-	var visit func(*jsonschema.Schema)
-	visit = func(n *jsonschema.Schema) {
-		if n == nil || seen[n] {
-			return
-		}
-		seen[n] = true
-		s.byLoc[n.Location] = n
-		for _, c := range children(n) {
-			visit(c)
-		}
-	}
-	visit(s.root)
-	for n := range seen {
-		s.flat[n] = closure(n)
-	}
-	s.precompute()
-}
-
-// inPlace lists the subschemas that apply to the same instance as n.
-func inPlace(n *jsonschema.Schema) []*jsonschema.Schema {
-	var out []*jsonschema.Schema
-	for _, r := range []*jsonschema.Schema{n.Ref, n.RecursiveRef, n.DynamicRef, n.Then, n.Else} {
-		if r != nil {
-			out = append(out, r)
-		}
-	}
-	out = append(out, n.AllOf...)
-	out = append(out, n.AnyOf...)
-	out = append(out, n.OneOf...)
-	return out
-}
-
-func children(n *jsonschema.Schema) []*jsonschema.Schema {
-	out := inPlace(n)
-	for _, r := range []*jsonschema.Schema{n.Not, n.If, n.PropertyNames, n.UnevaluatedProperties, n.Items2020, n.Contains, n.UnevaluatedItems, n.ContentSchema} {
-		if r != nil {
-			out = append(out, r)
-		}
-	}
-	for _, p := range n.Properties {
-		out = append(out, p)
-	}
-	for _, p := range n.PatternProperties {
-		out = append(out, p)
-	}
-	for _, p := range n.DependentSchemas {
-		out = append(out, p)
-	}
-	for _, d := range n.Dependencies {
-		if p, ok := d.(*jsonschema.Schema); ok {
-			out = append(out, p)
-		}
-	}
-	if p, ok := n.AdditionalProperties.(*jsonschema.Schema); ok {
-		out = append(out, p)
-	}
-	if p, ok := n.AdditionalItems.(*jsonschema.Schema); ok {
-		out = append(out, p)
-	}
-	switch it := n.Items.(type) {
-	case *jsonschema.Schema:
-		out = append(out, it)
-	case []*jsonschema.Schema:
-		out = append(out, it...)
-	}
-	out = append(out, n.PrefixItems...)
-	return out
-}
-
-func closure(n *jsonschema.Schema) []*jsonschema.Schema {
-	var out []*jsonschema.Schema
-	seen := map[*jsonschema.Schema]bool{}
-	var walk func(*jsonschema.Schema)
-	walk = func(m *jsonschema.Schema) {
-		if m == nil || seen[m] {
-			return
-		}
-		seen[m] = true
-		out = append(out, m)
-		for _, c := range inPlace(m) {
-			walk(c)
-		}
-	}
-	walk(n)
-	return out
 }

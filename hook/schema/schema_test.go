@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 
@@ -40,51 +41,69 @@ func mustDecode(t testing.TB, s string) any {
 	return v
 }
 
-func TestCoerce(t *testing.T) {
+// TestCoercion: Validate reads CloudFormation's loosely typed scalars as the schema directs. Each
+// row is accepted (no violation) or rejected with the given keyword at the property.
+func TestCoercion(t *testing.T) {
 	t.Parallel()
 	s := widget(t)
 	tests := []struct {
 		name string
 		in   string
-		want string
+		want string // keyword of the one violation; "" for none
 	}{
-		{"string true to boolean", `{"Enabled":"true"}`, `{"Enabled":true}`},
-		{"string false to boolean", `{"Enabled":"false"}`, `{"Enabled":false}`},
-		{"TRUE is not a boolean", `{"Enabled":"TRUE"}`, `{"Enabled":"TRUE"}`},
-		{"010 is decimal ten", `{"Count":"010"}`, `{"Count":10}`},
-		{"1e3 is an integer", `{"Count":"1e3"}`, `{"Count":1e3}`},
-		{"-0 is an integer", `{"Count":"-0"}`, `{"Count":-0}`},
-		{"abc stays a string for an integer", `{"Count":"abc"}`, `{"Count":"abc"}`},
-		{"1.5 stays a string for an integer", `{"Count":"1.5"}`, `{"Count":"1.5"}`},
-		{"hex stays a string", `{"Count":"0x10"}`, `{"Count":"0x10"}`},
-		{"spaces stay a string", `{"Count":" 1"}`, `{"Count":" 1"}`},
-		{"NaN stays a string", `{"Ratio":"NaN"}`, `{"Ratio":"NaN"}`},
-		{"huge exponent stays a string", `{"Ratio":"1e99999"}`, `{"Ratio":"1e99999"}`},
-		{"1.5 to number", `{"Ratio":"1.5"}`, `{"Ratio":1.5}`},
-		{"string property holding true stays a string", `{"Label":"true"}`, `{"Label":"true"}`},
-		{"1 for a string property", `{"Label":1}`, `{"Label":"1"}`},
-		{"true for a string property", `{"Label":true}`, `{"Label":"true"}`},
-		{"a type union including string is left alone", `{"Flexible":"12"}`, `{"Flexible":"12"}`},
-		{"untyped free-form object is left alone", `{"Free":{"a":"1"}}`, `{"Free":{"a":"1"}}`},
-		{"patternProperties values", `{"Tags":{"env":1}}`, `{"Tags":{"env":"1"}}`},
-		{"through $ref and arrays", `{"Rules":[{"Name":"a","Weight":"5","Children":[{"Name":"b","Weight":"7"}]}]}`, `{"Rules":[{"Children":[{"Name":"b","Weight":7}],"Name":"a","Weight":5}]}`},
-		{"through anyOf", `{"Target":{"Name":5}}`, `{"Target":{"Name":"5"}}`},
-		{"property defined by two allOf branches", `{"Deep":{"O":{"N":"4"}}}`, `{"Deep":{"O":{"N":4}}}`},
-		{"tuple items", `{"Pair":["3","true"]}`, `{"Pair":[3,true]}`},
-		{"unknown property untouched", `{"Other":"1"}`, `{"Other":"1"}`},
+		{"string true for a boolean", `{"Enabled":"true"}`, ""},
+		{"string false for a boolean", `{"Enabled":"false"}`, ""},
+		{"TRUE is a boolean (any case)", `{"Enabled":"TRUE"}`, ""},
+		{"False is a boolean (any case)", `{"Enabled":"False"}`, ""},
+		{"yes is not a boolean", `{"Enabled":"yes"}`, "type"},
+		{"010 is decimal ten", `{"Count":"010"}`, ""},
+		{"1e3 is an integer", `{"Count":"1e3"}`, ""},
+		{"-0 is an integer", `{"Count":"-0"}`, ""},
+		{"abc stays a string for an integer", `{"Count":"abc"}`, "type"},
+		{"1.5 stays a string for an integer", `{"Count":"1.5"}`, "type"},
+		{"hex stays a string", `{"Count":"0x10"}`, "type"},
+		{"spaces stay a string", `{"Count":" 1"}`, "type"},
+		{"NaN stays a string", `{"Ratio":"NaN"}`, "type"},
+		{"huge exponent stays a string", `{"Ratio":"1e99999"}`, "type"},
+		{"1.5 to number", `{"Ratio":"1.5"}`, ""},
+		{"64-byte literal is a number", `{"Ratio":"` + strings.Repeat("1", 64) + `"}`, ""},
+		{"65-byte literal stays a string", `{"Ratio":"` + strings.Repeat("1", 65) + `"}`, "type"},
+		{"string property holding true stays a string", `{"Label":"true"}`, ""},
+		{"1 for a string property", `{"Label":1}`, ""},
+		{"true for a string property", `{"Label":true}`, ""},
+		{"coerced string still meets maxLength", `{"Label":123456789012345678901}`, "maxLength"},
+		{"a type union including string leaves strings alone", `{"Flexible":"12"}`, ""},
+		{"a type union including integer leaves 5 alone and maximum applies", `{"Flexible":500}`, "maximum"},
+		{"untyped free-form object is left alone", `{"Free":{"a":"1"}}`, ""},
+		{"patternProperties values", `{"Tags":{"env":1}}`, ""},
+		{"through $ref and arrays", `{"Rules":[{"Name":"a","Weight":"5","Children":[{"Name":"b","Weight":"7"}]}]}`, ""},
+		{"through $ref and arrays, bounds apply after coercion", `{"Rules":[{"Name":"a","Weight":"500"}]}`, "maximum"},
+		{"through anyOf", `{"Target":{"Name":5}}`, ""},
+		{"property defined by two allOf branches", `{"Deep":{"O":{"N":"4"}}}`, ""},
+		{"tuple items", `{"Pair":["3","true"]}`, ""},
+		{"anyOf coerces per branch: integer branch", `{"Port":"3000"}`, ""},
+		{"anyOf coerces per branch: string branch", `{"Port":"ALL"}`, ""},
+		{"anyOf coerces per branch: neither", `{"Port":"70000"}`, "anyOf"},
+		{"allOf bounds see the coerced value", `{"Bounded":"3"}`, "minimum"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			in := mustDecode(t, tt.in)
 			before, _ := json.Marshal(in)
-			got, _ := json.Marshal(s.Coerce(in))
-			want, _ := json.Marshal(mustDecode(t, tt.want))
-			if string(got) != string(want) {
-				t.Errorf("Coerce(%s) = %s, want %s", tt.in, got, want)
+			got, err := s.Validate(context.Background(), in, schema.Options{TypeName: "Test::Widget::Thing"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var kws []string
+			for _, v := range got {
+				kws = append(kws, v.Keyword)
+			}
+			if want := strings.Fields(tt.want); !slices.Equal(kws, want) {
+				t.Errorf("Validate(%s) keywords = %q, want %q (%v)", tt.in, kws, want, got)
 			}
 			if after, _ := json.Marshal(in); string(after) != string(before) {
-				t.Errorf("Coerce modified its input")
+				t.Errorf("Validate modified its input")
 			}
 		})
 	}
@@ -127,7 +146,7 @@ func TestValidate(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			got, err := s.Validate(context.Background(), s.Coerce(mustDecode(t, tt.in)), schema.Options{TypeName: "Test::Widget::Thing", Unknown: tt.unknown})
+			got, err := s.Validate(context.Background(), mustDecode(t, tt.in), schema.Options{TypeName: "Test::Widget::Thing", Unknown: tt.unknown})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -166,15 +185,25 @@ func TestCompileErrors(t *testing.T) {
 	}
 }
 
+// TestCompileDrafts: the drafts a template may name compile, and the result still enforces the
+// template (not only "it compiled").
 func TestCompileDrafts(t *testing.T) {
 	t.Parallel()
-	for _, s := range []string{
-		`{"$schema":"http://json-schema.org/draft-07/schema#","type":"object"}`,
-		`{"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object"}`,
-		`{"$schema":"https://schema.cloudformation.us-east-1.amazonaws.com/provider.definition.schema.v1.json","type":"object"}`,
+	for _, d := range []string{
+		"http://json-schema.org/draft-07/schema#",
+		"https://json-schema.org/draft-07/schema",
+		"http://json-schema.org/draft-06/schema#",
+		"https://schema.cloudformation.us-east-1.amazonaws.com/provider.definition.schema.v1.json",
+		"https://raw.githubusercontent.com/aws-cloudformation/cloudformation-resource-schema/master/src/main/resources/schema/provider.definition.schema.v1.json",
 	} {
-		if _, err := schema.Compile("t.json", mustDecode(t, s)); err != nil {
-			t.Errorf("Compile(%s): %v", s, err)
+		s, err := schema.Compile("t.json", mustDecode(t, `{"$schema":"`+d+`","type":"object","additionalProperties":false,"properties":{"A":{"type":"integer"}}}`))
+		if err != nil {
+			t.Errorf("Compile(%s): %v", d, err)
+			continue
+		}
+		got, err := s.Validate(context.Background(), mustDecode(t, `{"A":"x","B":1}`), schema.Options{})
+		if err != nil || len(got) != 2 || got[0].Keyword != "type" || got[1].Keyword != "additionalProperties" {
+			t.Errorf("%s: compiled schema does not enforce: %v %v", d, got, err)
 		}
 	}
 }

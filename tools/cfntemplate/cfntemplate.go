@@ -1,21 +1,25 @@
 // Package cfntemplate is rcfge's CloudFormation template front end: it reads a JSON or YAML
-// template, resolves its intrinsic functions through goformation's intrinsics package on raw maps
-// (so properties the typed structs do not know survive), and returns each resource with its raw
-// properties, the JSON Pointers of values that cannot be known before deployment, and the line it
-// starts on. Validate then runs the resources through the engine and builds a Report.
+// template and evaluates it as CloudFormation would for the given parameters — parameters as
+// strings, conditions in three values (true, false, undecided), intrinsic functions resolved on
+// raw values (so properties no typed model knows survive), AWS::LanguageExtensions applied — and
+// returns each resource with its properties, the JSON Pointers of values that cannot be known
+// before deployment, and the line it starts on. A resource whose condition is false is skipped;
+// one whose properties depend on undecided conditions gets a variant per assignment. Validate
+// then runs every variant through the engine and decides as the hook would.
 package cfntemplate
 
 import (
 	"bytes"
-	"crypto/rand"
-	"encoding/hex"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"sort"
+	"maps"
+	"math"
+	"slices"
+	"strconv"
 	"strings"
 
-	"github.com/awslabs/goformation/v7/intrinsics"
 	"gopkg.in/yaml.v3"
 
 	"github.com/rcfge/rcfge/hook/verdict"
@@ -81,25 +85,44 @@ type Resource struct {
 	Type      string `json:"type"`
 	// Line is the 1-based line of Resources.<LogicalID>; 0 when unknown.
 	Line int `json:"line,omitempty"`
+	// Condition is the resource's Condition attribute, if any.
+	Condition string `json:"condition,omitempty"`
+	// Skipped is set when Condition is false for the given parameters: CloudFormation does not
+	// create the resource, so it is not validated (Properties is then nil).
+	Skipped bool `json:"skipped,omitempty"`
 	// Properties is decoded JSON (numbers as json.Number), a map[string]any; nil when absent.
-	// A value that cannot be known before deployment is replaced by null, which no type accepts, and
-	// listed in Unknown, so the engine skips only the constraints that depend on it.
+	// A value that cannot be known before deployment is replaced by null and listed in Unknown,
+	// so the engine skips only the constraints on that value, never the property-name gate.
+	// When the properties depend on conditions that cannot be decided, every Fn::If on them is
+	// unknown here, and Variants hold the properties under each assignment.
 	Properties any `json:"properties,omitempty"`
 	// Unknown lists those values by JSON Pointer relative to Properties, with why they are unknown.
 	Unknown []verdict.Unverified `json:"unknown,omitempty"`
+	// Assumption is "if <Condition>" when the resource's own condition cannot be decided: it is
+	// validated as if created.
+	Assumption string `json:"assumption,omitempty"`
+	// Findings are failures CloudFormation meets only when it creates the resource (a mapping
+	// without the key, an index out of range): reported on the resource, not an abort.
+	Findings []verdict.Violation `json:"findings,omitempty"`
+	// Variants, when set, are what Validate checks instead of Properties: one per consistent
+	// assignment of the undecided conditions the properties use (or, beyond maxEnumerated of
+	// them, Properties plus each condition alone).
+	Variants []Variant `json:"variants,omitempty"`
 }
 
-// resourceKeys are the attributes CloudFormation allows on a resource; Properties and Type are
-// the ones rcfge reads, the rest are accepted and ignored.
+// resourceKeys are the attributes CloudFormation allows on a resource; Type, Properties and
+// Condition are the ones rcfge reads, the rest are accepted and ignored. Version is the
+// custom resources' attribute.
 var resourceKeys = map[string]bool{
 	"Type": true, "Properties": true, "DependsOn": true, "Condition": true, "Metadata": true,
 	"DeletionPolicy": true, "UpdateReplacePolicy": true, "CreationPolicy": true, "UpdatePolicy": true,
+	"Version": true,
 }
 
-// Parse reads one template. name is used in errors and reports only.
+// Parse reads one template and evaluates it as CloudFormation would for the given parameters
+// and deployment facts. name is used in errors and reports only.
 func Parse(name string, data []byte, opts Options) (t *Template, err error) {
-	// The intrinsics package indexes slices without checking their length in places; a malformed
-	// template must still give one clear error, never a crash.
+	// A malformed template must give one clear error, never a crash.
 	defer func() {
 		if r := recover(); r != nil {
 			t, err = nil, &Error{File: name, Err: fmt.Errorf("%w: cannot resolve intrinsic functions: %v", ErrIntrinsic, r)}
@@ -132,73 +155,83 @@ func Parse(name string, data []byte, opts Options) (t *Template, err error) {
 			return nil, &Error{File: name, Err: err}
 		}
 	}
+	if raw, err = numbers(raw); err != nil {
+		return nil, &Error{File: name, Err: err}
+	}
 	doc, ok := raw.(map[string]any)
 	if !ok {
 		return nil, &Error{File: name, Err: fmt.Errorf("%w: the document is not an object", ErrNotTemplate)}
 	}
-	resources, ok := doc["Resources"].(map[string]any)
-	if !ok {
+	if _, ok := doc["Resources"].(map[string]any); !ok {
 		return nil, &Error{File: name, Err: fmt.Errorf("%w: no Resources map", ErrNotTemplate)}
 	}
-	if err := checkTransforms(doc["Transform"]); err != nil {
+	extensions, err := checkTransforms(doc["Transform"])
+	if err != nil {
 		return nil, &Error{File: name, Err: err}
 	}
-	reduced, err := reduce(doc, resources, lines)
+	for _, k := range []string{"Parameters", "Mappings", "Conditions"} {
+		if v, ok := doc[k]; ok && v != nil {
+			if _, isMap := v.(map[string]any); !isMap {
+				return nil, &Error{File: name, Err: fmt.Errorf("%w: %s is %s, not an object", ErrNotTemplate, k, kindOf(v))}
+			}
+		}
+	}
+	e, err := newEvaluator(opts, doc)
 	if err != nil {
-		var e *Error
-		if errors.As(err, &e) {
-			e.File = name
-			return nil, e
+		return nil, &Error{File: name, Err: err}
+	}
+	resources := doc["Resources"].(map[string]any)
+	if extensions {
+		// Loops first: what they produce is what CloudFormation evaluates.
+		for _, k := range []string{"Conditions", "Resources"} {
+			m, ok := doc[k].(map[string]any)
+			if !ok {
+				continue
+			}
+			var ln map[string]int
+			if k == "Resources" {
+				ln = lines
+			}
+			x, err := e.expandForEach(m, ln, 0)
+			if err != nil {
+				return nil, &Error{File: name, Err: err}
+			}
+			doc[k] = x
+		}
+		resources = doc["Resources"].(map[string]any)
+		e.conditions, _ = doc["Conditions"].(map[string]any)
+		e.resources = resources
+	}
+	if err := checkResources(resources, lines); err != nil {
+		var pe *Error
+		if errors.As(err, &pe) {
+			pe.File = name
+			return nil, pe
 		}
 		return nil, &Error{File: name, Err: err}
 	}
 	if err := checkConditionCycles(doc["Conditions"]); err != nil {
 		return nil, &Error{File: name, Err: err}
 	}
-
-	r, err := newResolver(opts, doc)
-	if err != nil {
-		return nil, &Error{File: name, Err: err}
-	}
-	in, err := json.Marshal(reduced)
-	if err != nil {
-		return nil, &Error{File: name, Err: fmt.Errorf("%w: %v", ErrSyntax, err)}
-	}
-	out, err := intrinsics.ProcessJSON(in, &intrinsics.ProcessorOptions{
-		IntrinsicHandlerOverrides: r.handlers(),
-		ParameterOverrides:        r.parameterOverrides(),
-		EvaluateConditions:        true,
-	})
-	if err != nil {
-		return nil, &Error{File: name, Err: fmt.Errorf("%w: %v", ErrIntrinsic, err)}
-	}
-	if len(r.errs) > 0 {
-		return nil, &Error{File: name, Err: r.errs[0]}
-	}
-	dec := json.NewDecoder(bytes.NewReader(out))
-	dec.UseNumber()
-	var processed struct {
-		Resources map[string]struct {
-			Type       string
-			Properties any
+	// Every condition is evaluated once, as CloudFormation validates them all, so an error in
+	// one that no resource uses is still reported.
+	for _, c := range slices.Sorted(maps.Keys(e.conditions)) {
+		e.setAssume(nil)
+		if _, _, err := e.cond(c); err != nil {
+			return nil, &Error{File: name, Err: err}
 		}
-	}
-	if err := dec.Decode(&processed); err != nil {
-		return nil, &Error{File: name, Err: fmt.Errorf("%w: resolved template: %v", ErrIntrinsic, err)}
 	}
 
 	t = &Template{Name: name, Resources: make([]Resource, 0, len(resources))}
 	for _, id := range order(resources, lines) {
-		pr := processed.Resources[id]
-		res := Resource{LogicalID: id, Type: pr.Type, Line: lines[id]}
-		props, unknown := r.extract(pr.Properties, "")
-		switch p := props.(type) {
-		case nil, map[string]any:
-			res.Properties = p
-		default:
-			return nil, &Error{File: name, Line: res.Line, Err: fmt.Errorf("%w: %s: Properties resolves to %s, not an object", ErrResource, id, kindOf(p))}
+		res, err := e.resource(id, resources[id].(map[string]any))
+		res.Line = lines[id]
+		if err != nil {
+			if errors.Is(err, ErrResource) || errors.Is(err, ErrIntrinsic) || errors.Is(err, ErrUnsupported) {
+				return nil, &Error{File: name, Line: res.Line, Err: err}
+			}
+			return nil, &Error{File: name, Line: res.Line, Err: fmt.Errorf("%w: %s: %v", ErrIntrinsic, id, err)}
 		}
-		res.Unknown = unknown
 		t.Resources = append(t.Resources, res)
 	}
 	return t, nil
@@ -207,7 +240,17 @@ func Parse(name string, data []byte, opts Options) (t *Template, err error) {
 // decodeJSON reads a JSON template into generic values.
 func decodeJSON(data []byte) (any, error) {
 	var v any
-	if err := json.Unmarshal(data, &v); err != nil {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	err := dec.Decode(&v)
+	if err == nil && dec.More() {
+		err = errors.New("invalid character after top-level value")
+	}
+	if err != nil {
+		// The decoder says "unexpected EOF" where Unmarshal gives the offset: ask Unmarshal.
+		if uerr := json.Unmarshal(data, new(any)); uerr != nil {
+			err = uerr
+		}
 		var se *json.SyntaxError
 		if errors.As(err, &se) {
 			return nil, fmt.Errorf("%w: line %d: %v", ErrSyntax, 1+bytes.Count(data[:min(int(se.Offset), len(data))], []byte("\n")), err)
@@ -236,99 +279,84 @@ const languageExtensions = "AWS::LanguageExtensions"
 
 // checkTransforms refuses templates that name a macro: the hook sees the resources the macro
 // produces (AWS::Serverless::Function becomes AWS::Lambda::Function and more), so validating the
-// template as written would check resources that are never deployed.
-func checkTransforms(v any) error {
+// template as written would check resources that are never deployed. It reports whether the
+// template uses AWS::LanguageExtensions, the one transform rcfge applies itself.
+func checkTransforms(v any) (bool, error) {
 	var names []string
 	switch t := v.(type) {
 	case nil:
-		return nil
+		return false, nil
 	case string:
 		names = []string{t}
 	case []any:
 		for _, e := range t {
 			s, ok := e.(string)
 			if !ok {
-				return fmt.Errorf("%w: Transform lists %s, not a macro name", ErrNotTemplate, kindOf(e))
+				return false, fmt.Errorf("%w: Transform lists %s, not a macro name", ErrNotTemplate, kindOf(e))
 			}
 			names = append(names, s)
 		}
 	default:
-		return fmt.Errorf("%w: Transform is %s, not a macro name or a list of them", ErrNotTemplate, kindOf(v))
+		return false, fmt.Errorf("%w: Transform is %s, not a macro name or a list of them", ErrNotTemplate, kindOf(v))
 	}
+	ext := false
 	for _, n := range names {
 		if n != languageExtensions {
-			return fmt.Errorf("%w: Transform %s; validate the processed template (aws cloudformation get-template --template-stage Processed, or sam build output)", ErrUnsupported, n)
+			return false, fmt.Errorf("%w: Transform %s; validate the processed template (aws cloudformation get-template --template-stage Processed, or sam build output)", ErrUnsupported, n)
 		}
+		ext = true
 	}
-	return nil
+	return ext, nil
 }
 
-// reduce checks every resource and returns the part of the template intrinsic functions can see:
-// parameters, mappings, conditions, and each resource's Type and Properties. Resource-level
-// Condition keys stay out: with EvaluateConditions goformation would replace the whole resource by
-// the condition's value. Every resource is validated whatever its condition, which errs on the
-// side of reporting.
-func reduce(doc, resources map[string]any, lines map[string]int) (map[string]any, error) {
-	out := make(map[string]any, len(resources))
+// checkResources checks every resource's shape: an object with a Type, known attributes only,
+// and Properties an object or a function (Fn::If) that gives one.
+func checkResources(resources map[string]any, lines map[string]int) error {
 	for _, id := range order(resources, lines) {
 		fail := func(format string, args ...any) error {
 			return &Error{Line: lines[id], Err: fmt.Errorf("%w: %s: "+format, append([]any{ErrResource, id}, args...)...)}
 		}
 		res, ok := resources[id].(map[string]any)
 		if !ok {
-			if strings.HasPrefix(id, "Fn::ForEach::") {
-				return nil, &Error{Line: lines[id], Err: fmt.Errorf("%w: %s: Fn::ForEach of AWS::LanguageExtensions; validate the processed template", ErrUnsupported, id)}
+			if strings.HasPrefix(id, forEachPrefix) {
+				return &Error{Line: lines[id], Err: fmt.Errorf("%w: %s: Fn::ForEach needs Transform: AWS::LanguageExtensions", ErrUnsupported, id)}
 			}
-			return nil, fail("resource is %s, not an object", kindOf(resources[id]))
+			return fail("resource is %s, not an object", kindOf(resources[id]))
 		}
 		typ, ok := res["Type"].(string)
 		if !ok || typ == "" {
-			return nil, fail("no Type")
+			return fail("no Type")
 		}
 		for k := range res {
 			if !resourceKeys[k] {
-				return nil, fail("unknown resource attribute %q", k)
+				return fail("unknown resource attribute %q", k)
 			}
 		}
-		entry := map[string]any{"Type": typ}
 		if p, ok := res["Properties"]; ok && p != nil {
-			if _, ok := p.(map[string]any); !ok {
-				return nil, fail("Properties is %s, not an object", kindOf(p))
+			m, isMap := p.(map[string]any)
+			if !isMap {
+				return fail("Properties is %s, not an object", kindOf(p))
 			}
-			entry["Properties"] = p
-		}
-		out[id] = entry
-	}
-	reduced := map[string]any{"Resources": out}
-	for _, k := range []string{"Parameters", "Mappings", "Conditions"} {
-		if v, ok := doc[k]; ok {
-			if _, isMap := v.(map[string]any); !isMap {
-				return nil, fmt.Errorf("%w: %s is %s, not an object", ErrNotTemplate, k, kindOf(v))
+			if name, _, isFn := intrinsic(m); isFn && name != "Fn::If" {
+				return fail("Properties is %s, not an object", name)
 			}
-			reduced[k] = v
 		}
 	}
-	return reduced, nil
+	return nil
 }
 
 // order returns the logical IDs in file order when lines are known, else sorted.
 func order(resources map[string]any, lines map[string]int) []string {
-	ids := make([]string, 0, len(resources))
-	for id := range resources {
-		ids = append(ids, id)
-	}
-	sort.Slice(ids, func(i, j int) bool {
-		li, lj := lines[ids[i]], lines[ids[j]]
-		if li != lj {
-			return li < lj
+	return slices.SortedFunc(maps.Keys(resources), func(a, b string) int {
+		if la, lb := lines[a], lines[b]; la != lb {
+			return cmp.Compare(la, lb)
 		}
-		return ids[i] < ids[j]
+		return strings.Compare(a, b)
 	})
-	return ids
 }
 
-// checkConditionCycles refuses conditions that refer to each other in a loop: goformation
-// evaluates {"Condition": name} recursively and would never return.
+// checkConditionCycles refuses conditions that refer to each other in a loop, and references to
+// undefined conditions, whether or not a resource uses them: CloudFormation validates them all.
 func checkConditionCycles(conds any) error {
 	m, ok := conds.(map[string]any)
 	if !ok {
@@ -364,12 +392,7 @@ func checkConditionCycles(conds any) error {
 		state[n] = done
 		return nil
 	}
-	names := make([]string, 0, len(m))
-	for n := range m {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for _, n := range names {
+	for _, n := range slices.Sorted(maps.Keys(m)) {
 		if err := visit(n); err != nil {
 			return err
 		}
@@ -410,15 +433,45 @@ func kindOf(v any) string {
 		return "a list"
 	case map[string]any:
 		return "an object"
+	case *unknown:
+		return "a value known only at deployment"
+	case *noValueT:
+		return "AWS::NoValue"
 	}
 	return fmt.Sprintf("%T", v)
 }
 
-// newNonce returns the random part of the markers, so a template cannot forge one.
-func newNonce() (string, error) {
-	var b [8]byte
-	if _, err := rand.Read(b[:]); err != nil {
-		return "", fmt.Errorf("random marker: %w", err)
+// numbers turns every number into a json.Number holding its text, as JSON decoding with
+// UseNumber gives, so YAML and JSON templates reach the engine alike.
+func numbers(v any) (any, error) {
+	switch x := v.(type) {
+	case map[string]any:
+		for k, el := range x {
+			n, err := numbers(el)
+			if err != nil {
+				return nil, err
+			}
+			x[k] = n
+		}
+	case []any:
+		for i, el := range x {
+			n, err := numbers(el)
+			if err != nil {
+				return nil, err
+			}
+			x[i] = n
+		}
+	case int:
+		return json.Number(strconv.Itoa(x)), nil
+	case int64:
+		return json.Number(strconv.FormatInt(x, 10)), nil
+	case uint64:
+		return json.Number(strconv.FormatUint(x, 10)), nil
+	case float64:
+		if math.IsInf(x, 0) || math.IsNaN(x) {
+			return nil, fmt.Errorf("%w: %v is not a number JSON can hold", ErrSyntax, x)
+		}
+		return json.Number(strconv.FormatFloat(x, 'f', -1, 64)), nil
 	}
-	return hex.EncodeToString(b[:]), nil
+	return v, nil
 }

@@ -2,8 +2,11 @@ package cfntemplate
 
 import (
 	"fmt"
+	"strconv"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/rcfge/rcfge/hook/jsonptr"
 )
 
 // readYAML parses the file as a YAML node tree (JSON is YAML too), normalises it (see normalise)
@@ -95,4 +98,140 @@ func normalise(n *yaml.Node, depth int) error {
 		}
 	}
 	return nil
+}
+
+// Locator finds where a resource's properties are written in a template file, for findings
+// that point at the line and column of the offending value.
+type Locator struct {
+	// props maps a logical ID to its Properties node.
+	props map[string]*yaml.Node
+}
+
+// NewLocator parses data (JSON or YAML) once for Locate; it reads the same node tree Parse
+// does, short-form tags rewritten, so pointers into resolved properties find their source.
+func NewLocator(data []byte) (*Locator, error) {
+	root, _, err := readYAML(data)
+	if err != nil {
+		return nil, err
+	}
+	l := &Locator{props: map[string]*yaml.Node{}}
+	resources := mapValue(document(root), "Resources")
+	if resources == nil {
+		return l, nil
+	}
+	for i := 0; i+1 < len(resources.Content); i += 2 {
+		if p := mapValue(resources.Content[i+1], "Properties"); p != nil {
+			l.props[resources.Content[i].Value] = p
+		}
+	}
+	return l, nil
+}
+
+func document(root *yaml.Node) *yaml.Node {
+	if root != nil && root.Kind == yaml.DocumentNode && len(root.Content) > 0 {
+		return root.Content[0]
+	}
+	return root
+}
+
+// mapValue returns the value of key in a mapping node, following aliases, or nil.
+func mapValue(n *yaml.Node, key string) *yaml.Node {
+	n = deref(n)
+	if n == nil || n.Kind != yaml.MappingNode {
+		return nil
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Value == key {
+			return deref(n.Content[i+1])
+		}
+	}
+	return nil
+}
+
+func deref(n *yaml.Node) *yaml.Node {
+	for i := 0; n != nil && n.Kind == yaml.AliasNode && i < maxDepth; i++ {
+		n = n.Alias
+	}
+	return n
+}
+
+// Locate returns where the value at ptr (a JSON Pointer under the resource's Properties) is
+// written, or its key when key is set (an unapproved property is its name). When the pointer
+// leads into something written as an intrinsic function or not written at all, the deepest
+// node on the way is the answer; an unknown resource or a bad pointer gives the zero Position.
+func (l *Locator) Locate(logicalID, ptr string, key bool) Position {
+	n := l.props[logicalID]
+	if n == nil {
+		return Position{}
+	}
+	toks, err := jsonptr.Split(ptr)
+	if err != nil {
+		return Position{}
+	}
+	at := Position{Line: n.Line, Column: n.Column}
+	for i, tok := range toks {
+		var k, v *yaml.Node
+		switch n.Kind {
+		case yaml.MappingNode:
+			for j := 0; j+1 < len(n.Content); j += 2 {
+				if n.Content[j].Value == tok {
+					k, v = n.Content[j], deref(n.Content[j+1])
+					break
+				}
+			}
+		case yaml.SequenceNode:
+			if idx, err := strconv.Atoi(tok); err == nil && idx >= 0 && idx < len(n.Content) {
+				v = deref(n.Content[idx])
+			}
+		}
+		if v == nil {
+			return at
+		}
+		if key && i == len(toks)-1 && k != nil {
+			return Position{Line: k.Line, Column: k.Column}
+		}
+		n, at = v, Position{Line: v.Line, Column: v.Column}
+	}
+	return at
+}
+
+// Locate fills each resource's Positions from the file's text: the key of an unapproved
+// property, the value of any other finding. A file that does not parse keeps no positions.
+func (f *FileResult) Locate(data []byte) {
+	l, err := NewLocator(data)
+	if err != nil {
+		return
+	}
+	for i := range f.Resources {
+		res := &f.Resources[i]
+		set := func(ptr string, key bool) {
+			if ptr == "" {
+				return
+			}
+			if _, done := res.Positions[ptr]; done {
+				return
+			}
+			if p := l.Locate(res.LogicalID, ptr, key); p.Line > 0 {
+				if res.Positions == nil {
+					res.Positions = map[string]Position{}
+				}
+				res.Positions[ptr] = p
+			}
+		}
+		for _, v := range res.Violations {
+			set(v.Path, unapprovedProperty(v.Keyword))
+		}
+		for _, e := range res.Excepted {
+			set(e.Violation.Path, unapprovedProperty(e.Violation.Keyword))
+		}
+		for _, u := range res.Unverified {
+			set(u.Path, false)
+		}
+	}
+}
+
+// unapprovedProperty reports whether a violation of the keyword names a property that should
+// not be there, so that the finding points at its key.
+func unapprovedProperty(keyword string) bool {
+	return keyword == "additionalProperties" || keyword == "false"
 }

@@ -117,9 +117,10 @@ func TestValidateInputs(t *testing.T) {
 	}
 }
 
+// TestValidateErrors: an engine failure is reported for its resource and every other resource is
+// still checked; the error names the file, the resource and its type.
 func TestValidateErrors(t *testing.T) {
 	t.Parallel()
-	missing := &engine.Error{Kind: engine.KindMissingTemplate, TypeName: "AWS::SNS::Topic", Err: errors.New("not approved")}
 	tests := []struct {
 		name     string
 		ev       cfntemplate.Evaluator
@@ -128,15 +129,9 @@ func TestValidateErrors(t *testing.T) {
 	}{
 		{
 			name:     "engine error names file and resource",
-			ev:       &fakeEvaluator{errs: map[string]error{"Topic": missing}},
-			wantKind: engine.KindMissingTemplate,
-			wantMsg:  "testdata/validate/mixed.yaml:6: resource Topic: not approved",
-		},
-		{
-			name:     "missing template from a real store",
-			ev:       engine.New(dirstore.New(fstest.MapFS{})),
-			wantKind: engine.KindMissingTemplate,
-			wantMsg:  "mixed.yaml:6: resource Topic: AWS::SNS::Topic is not an approved resource type",
+			ev:       &fakeEvaluator{errs: map[string]error{"Topic": &engine.Error{Kind: engine.KindStore, TypeName: "AWS::SNS::Topic", Err: errors.New("store down")}}},
+			wantKind: engine.KindStore,
+			wantMsg:  "testdata/validate/mixed.yaml:6: resource Topic: store error: AWS::SNS::Topic: store down",
 		},
 		{
 			name:     "invalid template",
@@ -148,15 +143,125 @@ func TestValidateErrors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			_, err := cfntemplate.Validate(context.Background(), tt.ev, parseFile(t, "testdata/validate/mixed.yaml"), testContext, testVars)
+			fr, err := cfntemplate.Validate(context.Background(), tt.ev, parseFile(t, "testdata/validate/mixed.yaml"), testContext, testVars)
 			if got := engine.KindOf(err); got != tt.wantKind {
 				t.Fatalf("kind %v (%v), want %v", got, err, tt.wantKind)
 			}
 			if msg := err.Error(); !strings.Contains(msg, tt.wantMsg) {
 				t.Errorf("error %q lacks %q", msg, tt.wantMsg)
 			}
+			if len(fr.Resources) != 4 {
+				t.Errorf("%d resources reported, want all 4 checked", len(fr.Resources))
+			}
 		})
 	}
+}
+
+// TestValidatePolicy: a type without a template is a finding (rule approved-type) and the other
+// resources are still checked; the knobs decide what blocks, as in the hook.
+func TestValidatePolicy(t *testing.T) {
+	t.Parallel()
+	onlyS3 := engine.New(dirstore.New(fstest.MapFS{
+		"AWS-S3-Bucket.json": {Data: mustRead(t, "testdata/templates/AWS-S3-Bucket.json")},
+	}))
+	broken := engine.New(dirstore.New(fstest.MapFS{
+		"AWS-SNS-Topic.json": {Data: []byte("{not json")},
+		"AWS-S3-Bucket.json": {Data: mustRead(t, "testdata/templates/AWS-S3-Bucket.json")},
+	}))
+	tests := []struct {
+		name       string
+		ev         cfntemplate.Evaluator
+		policy     verdict.Policy
+		wantStatus map[string]string
+		wantRules  map[string][]string // blocking rules per resource
+		wantWarn   map[string][]string // knobs of the warnings per resource
+		wantErr    bool
+	}{
+		{
+			name:       "missing template fails by default",
+			ev:         onlyS3,
+			wantStatus: map[string]string{"Topic": "FAILED", "Good": "SUCCESS", "Bad": "FAILED", "Pending": "SUCCESS"},
+			wantRules:  map[string][]string{"Topic": {"approved-type"}},
+		},
+		{
+			name:       "OnMissingTemplate=WARN lets the type through with a warning",
+			ev:         onlyS3,
+			policy:     verdict.Policy{OnMissingTemplate: verdict.Warn},
+			wantStatus: map[string]string{"Topic": "SUCCESS", "Good": "SUCCESS", "Bad": "FAILED", "Pending": "SUCCESS"},
+			wantWarn:   map[string][]string{"Topic": {"OnMissingTemplate"}},
+		},
+		{
+			name:       "OnViolation=WARN",
+			ev:         onlyS3,
+			policy:     verdict.Policy{OnViolation: verdict.Warn},
+			wantStatus: map[string]string{"Topic": "FAILED", "Good": "SUCCESS", "Bad": "SUCCESS", "Pending": "SUCCESS"},
+			wantRules:  map[string][]string{"Topic": {"approved-type"}},
+		},
+		{
+			name:       "engine error fails and is returned",
+			ev:         broken,
+			wantStatus: map[string]string{"Topic": "FAILED", "Good": "SUCCESS", "Bad": "FAILED", "Pending": "SUCCESS"},
+			wantErr:    true,
+		},
+		{
+			name:       "OnEngineError=WARN",
+			ev:         broken,
+			policy:     verdict.Policy{OnEngineError: verdict.Warn},
+			wantStatus: map[string]string{"Topic": "SUCCESS", "Good": "SUCCESS", "Bad": "FAILED", "Pending": "SUCCESS"},
+			wantWarn:   map[string][]string{"Topic": {"OnEngineError"}},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			ch, err := cfntemplate.Check(context.Background(), tt.ev, parseFile(t, "testdata/validate/mixed.yaml"), testContext, testVars, cfntemplate.WithPolicy(tt.policy))
+			if (err != nil) != tt.wantErr {
+				t.Fatalf("error %v, want error %v", err, tt.wantErr)
+			}
+			for _, r := range ch.Resources {
+				if r.Status != tt.wantStatus[r.LogicalID] {
+					t.Errorf("%s: status %s, want %s", r.LogicalID, r.Status, tt.wantStatus[r.LogicalID])
+				}
+				if want, ok := tt.wantRules[r.LogicalID]; ok {
+					var got []string
+					for _, v := range r.Violations {
+						got = append(got, v.Keyword)
+					}
+					if !cmp.Equal(got, want) {
+						t.Errorf("%s: rules %v, want %v", r.LogicalID, got, want)
+					}
+				}
+				var knobs []string
+				for _, w := range r.Warnings {
+					knobs = append(knobs, w.Knob)
+				}
+				if r.LogicalID == "Bad" && tt.policy.OnViolation == verdict.Warn {
+					if len(knobs) == 0 || len(r.Violations) != 0 {
+						t.Errorf("Bad: warnings %v, violations %v; want only warnings", knobs, r.Violations)
+					}
+					continue
+				}
+				if want := tt.wantWarn[r.LogicalID]; !cmp.Equal(knobs, want) {
+					t.Errorf("%s: warnings %v, want %v", r.LogicalID, knobs, want)
+				}
+			}
+			// The report form: a warning is a note, never a violation.
+			for _, r := range ch.FileResult().Resources {
+				if r.LogicalID == "Topic" && tt.wantStatus["Topic"] == "SUCCESS" && !r.Approved() {
+					t.Errorf("Topic: report shows violations %v for a warning", r.Violations)
+				}
+			}
+		})
+	}
+}
+
+func mustRead(t *testing.T, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }
 
 func TestValidateCancelled(t *testing.T) {

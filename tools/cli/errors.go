@@ -19,7 +19,12 @@ const (
 var ErrFindings = errors.New("findings reported")
 
 // FlagError is a usage error: the command line itself is wrong.
-type FlagError struct{ Err error }
+type FlagError struct {
+	Err error
+	// Command is the path of the command whose help to point at ("rcfge validate"); empty
+	// means the command that ran.
+	Command string
+}
 
 func (e *FlagError) Error() string { return e.Err.Error() }
 func (e *FlagError) Unwrap() error { return e.Err }
@@ -34,9 +39,15 @@ func ExitCode(err error) int {
 	switch {
 	case err == nil:
 		return ExitOK
+	case errors.Is(err, ErrReported):
+		return ExitError
 	case errors.Is(err, ErrFindings):
 		return ExitFindings
 	default:
 		return ExitError
 	}
 }
+
+// ErrReported is returned by a command that printed its report, errors included, and wants exit
+// code 2 without another message (a file that could not be checked, an engine error).
+var ErrReported = errors.New("errors reported")

@@ -19,7 +19,7 @@ func (r Report) WriteText(w io.Writer) error {
 		case Changed:
 			ew.printf("%s: %s\n", t.label(), t.Counts())
 			for _, c := range t.Changes {
-				ew.printf("  %s %s%s\n", sign(c.Kind), displayPath(c.Path), c.detail())
+				ew.printf("  %s %s%s\n", sign(c.Kind), displayPath(c.Path), c.Detail())
 			}
 		}
 		changed++
@@ -61,7 +61,7 @@ func (r Report) WriteMarkdown(w io.Writer) error {
 		}
 		ew.printf("%s.\n\n| | Change | Path | Details |\n|---|---|---|---|\n", capitalize(t.Counts()))
 		for _, c := range t.Changes {
-			ew.printf("| %s | %s | `%s` | %s |\n", sign(c.Kind), c.Kind, displayPath(c.Path), mdCell(strings.TrimPrefix(c.detail(), "  ")))
+			ew.printf("| %s | %s | `%s` | %s |\n", sign(c.Kind), c.Kind, displayPath(c.Path), mdCell(strings.TrimPrefix(c.Detail(), "  ")))
 		}
 	}
 	if len(r.Untemplated) > 0 {
@@ -88,30 +88,6 @@ func (t TypeDrift) label() string {
 	return fmt.Sprintf("%s (%s)", t.TypeName, t.Template)
 }
 
-func (c Change) detail() string {
-	switch c.Kind {
-	case NewProperty:
-		var parts []string
-		if c.Type != "" {
-			parts = append(parts, c.Type)
-		}
-		if c.Description != "" {
-			parts = append(parts, c.Description)
-		}
-		if len(parts) == 0 {
-			return ""
-		}
-		return "  " + strings.Join(parts, ": ")
-	case NewEnumValues:
-		return "  enum + " + strings.Join(quoteAll(c.Values), ", ")
-	case RemovedProperty:
-		return "  removed upstream (or misspelt in the template)"
-	case RemovedEnumValues:
-		return "  enum - " + strings.Join(quoteAll(c.Values), ", ") + " (withdrawn upstream, or misspelt in the template)"
-	}
-	return ""
-}
-
 func sign(k Kind) string {
 	switch k {
 	case NewProperty:
@@ -127,14 +103,6 @@ func displayPath(p string) string {
 		return "/"
 	}
 	return p
-}
-
-func quoteAll(vs []string) []string {
-	out := make([]string, len(vs))
-	for i, v := range vs {
-		out[i] = fmt.Sprintf("%q", v)
-	}
-	return out
 }
 
 func mdCell(s string) string {

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+
+	"github.com/rcfge/rcfge/hook/jsonptr"
 )
 
 // lineIndex maps the JSON Pointer of every value in a JSON document to the 1-based line it starts
@@ -37,7 +39,7 @@ func lineIndex(body []byte) map[string]int {
 				if err != nil {
 					return err
 				}
-				child := ptr + "/" + escape(fmt.Sprint(key))
+				child := jsonptr.Append(ptr, fmt.Sprint(key))
 				out[child] = line()
 				if err := value(child); err != nil {
 					return err

@@ -20,6 +20,8 @@ import (
 	"github.com/rcfge/rcfge/hook/store"
 	"github.com/rcfge/rcfge/tools/drift"
 	"github.com/rcfge/rcfge/tools/schemagen"
+
+	"github.com/rcfge/rcfge/hook/jsonptr"
 )
 
 // Severity says whether a finding fails the lint.
@@ -29,6 +31,8 @@ type Severity string
 const (
 	// Error fails the lint (exit 1).
 	Error Severity = "error"
+	// Warning is a likely mistake: shown, and never fails the lint.
+	Warning Severity = "warning"
 	// Info is listed for review and never fails the lint.
 	Info Severity = "info"
 )
@@ -51,6 +55,8 @@ const (
 	RuleUnknownProperty    Rule = "unknown-property"
 	RuleUnknownEnumValue   Rule = "unknown-enum-value"
 	RuleOverlay            Rule = "overlay"
+	// RulePlaceholderMeaning warns where a placeholder will not mean what it seems to.
+	RulePlaceholderMeaning Rule = "placeholder-meaning"
 )
 
 // Finding is one problem (or, at Info, one thing to know) in one file.
@@ -192,7 +198,7 @@ func (l *linter) template(ctx context.Context, file string, body []byte) error {
 	// Structure and names first: they do not depend on placeholders, so a malformed placeholder
 	// does not hide an open object.
 	w := &walk{file: file, l: l}
-	w.schema(root, "", true)
+	w.schema(root, "", true, false)
 	if l.opts.Source != nil && typeName != "" {
 		if err := l.upstream(ctx, file, typeName, root); err != nil {
 			return err
@@ -214,6 +220,7 @@ func (l *linter) template(ctx context.Context, file string, body []byte) error {
 		// Filled anyway, so that the rest of the template is still checked.
 		vars[n] = placeholder.String("sample")
 	}
+	l.meaning(file, doc, vars, declared)
 	for _, b := range placeholder.Builtins {
 		vars[b] = placeholder.String(builtinSample(b, typeName))
 	}
@@ -224,8 +231,17 @@ func (l *linter) template(ctx context.Context, file string, body []byte) error {
 	}
 
 	bad := w.patterns(filled, "")
-	// A pattern Go rejects also fails compilation; one finding per pattern says more than one
-	// compile error naming the first.
+	// A pattern Go rejects also fails the meta-schema (format "regex") and compilation; one
+	// finding per pattern says more. Likewise one finding per place that breaks the meta-schema
+	// says more than one compile error naming the first.
+	if bad == 0 {
+		m, _ := filled.(map[string]any)
+		n, err := l.meta(file, m)
+		if err != nil {
+			return err
+		}
+		bad += n
+	}
 	if bad == 0 {
 		if _, err := schema.Compile(file, filled); err != nil {
 			l.add(file, RuleCompile, Error, "", "%v", err)
@@ -293,7 +309,7 @@ func (l *linter) variables(file string, root map[string]any) (placeholder.Vars, 
 		}
 	case map[string]any:
 		for name, d := range v {
-			ptr := where + "/" + escape(name)
+			ptr := jsonptr.Append(where, name)
 			if !placeholder.ValidName(name) {
 				l.add(file, RuleAnnotation, Error, ptr, "variable name %q is not a valid placeholder name", name)
 				continue
@@ -315,7 +331,7 @@ func (l *linter) variables(file string, root map[string]any) (placeholder.Vars, 
 	}
 	for name := range vars {
 		if placeholder.IsBuiltin(name) {
-			l.add(file, RuleAnnotation, Error, where+"/"+escape(name), "%q is a built-in placeholder and cannot be redeclared", name)
+			l.add(file, RuleAnnotation, Error, jsonptr.Append(where, name), "%q is a built-in placeholder and cannot be redeclared", name)
 		}
 	}
 	return vars, declared
@@ -422,10 +438,10 @@ func firstUse(doc any, name string) string {
 		case map[string]any:
 			for _, k := range sortedKeys(t) {
 				if strings.Contains(k, needle) {
-					found = ptr + "/" + escape(k)
+					found = jsonptr.Append(ptr, k)
 					return true
 				}
-				if visit(t[k], ptr+"/"+escape(k)) {
+				if visit(t[k], jsonptr.Append(ptr, k)) {
 					return true
 				}
 			}
@@ -485,10 +501,6 @@ func sortedKeys(m map[string]any) []string {
 	}
 	sort.Strings(keys)
 	return keys
-}
-
-func escape(s string) string {
-	return strings.ReplaceAll(strings.ReplaceAll(s, "~", "~0"), "/", "~1")
 }
 
 // compileRE2 compiles a pattern the way the engine does.

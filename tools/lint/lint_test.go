@@ -37,6 +37,7 @@ func f(file string, rule lint.Rule, sev lint.Severity, path string) lint.Finding
 
 const (
 	E = lint.Error
+	W = lint.Warning
 	I = lint.Info
 )
 
@@ -60,7 +61,7 @@ func TestLint(t *testing.T) {
 			want: []lint.Finding{
 				f("AWS-Demo-Annotated.json", lint.RuleAnnotation, E, "/x-rcfge"),
 				f("AWS-Demo-Array.json", lint.RuleJSON, E, ""),
-				f("AWS-Demo-Compile.json", lint.RuleCompile, E, ""),
+				f("AWS-Demo-Compile.json", lint.RuleMetaSchema, E, "/properties/Key/type"),
 				f("AWS-Demo-Json.json", lint.RuleJSON, E, ""),
 				f("AWS-Demo-Mismatch.json", lint.RuleFileName, E, ""),
 				f("AWS-Demo-Open.json", lint.RuleOpenObject, E, ""),
@@ -135,9 +136,89 @@ func TestLint(t *testing.T) {
 			},
 			want: []lint.Finding{
 				f("AWS-Demo-A.json", lint.RuleOpenObject, E, ""),
-				f("AWS-Demo-A.json", lint.RuleCompile, E, ""),
+				f("AWS-Demo-A.json", lint.RuleMetaSchema, E, "/additionalProperties"),
 				f("overlays/AWS-Demo-A.json", lint.RuleOverlay, E, "/0/path"),
 				f("overlays/AWS-Demo-A.json", lint.RuleOverlay, E, "/1/path"),
+			},
+		},
+		{
+			// Lint runs the meta-schema itself (jsonschema/v5), whatever the engine's compiler checks.
+			name: "meta-schema: every place that breaks it",
+			fsys: fstest.MapFS{"AWS-Demo-Meta.json": {Data: []byte(`{"type": "object", "additionalProperties": false, "required": "Name",
+				"properties": {"Name": {"type": "string", "minLength": "1"}, "Size": {"type": "integr"}, "Tags": {"type": "array", "uniqueItems": "yes"}}}`)}},
+			want: []lint.Finding{
+				f("AWS-Demo-Meta.json", lint.RuleMetaSchema, E, "/properties/Name/minLength"),
+				f("AWS-Demo-Meta.json", lint.RuleMetaSchema, E, "/properties/Size/type"),
+				f("AWS-Demo-Meta.json", lint.RuleMetaSchema, E, "/properties/Tags/uniqueItems"),
+				f("AWS-Demo-Meta.json", lint.RuleMetaSchema, E, "/required"),
+			},
+		},
+		{
+			name: "meta-schema of the draft the template names",
+			fsys: fstest.MapFS{"AWS-Demo-Meta.json": {Data: []byte(`{"$schema": "http://json-schema.org/draft-04/schema#", "type": "object", "additionalProperties": false,
+				"properties": {"N": {"type": "number", "exclusiveMinimum": 5}}}`)}},
+			want: []lint.Finding{
+				f("AWS-Demo-Meta.json", lint.RuleMetaSchema, E, "/properties/N"),
+				f("AWS-Demo-Meta.json", lint.RuleMetaSchema, E, "/properties/N/exclusiveMinimum"),
+			},
+		},
+		{
+			name: "a compile error the meta-schema allows",
+			fsys: fstest.MapFS{"AWS-Demo-Ref.json": {Data: []byte(`{"type": "object", "additionalProperties": false, "properties": {"A": {"$ref": "#/definitions/Nope"}}}`)}},
+			want: []lint.Finding{f("AWS-Demo-Ref.json", lint.RuleCompile, E, "")},
+		},
+		{
+			// The parent holds the gate; its branches only constrain its properties (the
+			// generator's output for AWS::BillingConductor::BillingGroup).
+			name: "branches of a closed object that constrain its properties",
+			fsys: fstest.MapFS{"AWS-Demo-Group.json": {Data: []byte(`{"type": "object", "additionalProperties": false,
+				"properties": {"Grouping": {"type": "object", "additionalProperties": false, "properties": {"Ids": {"type": "array"}, "Arn": {"type": "string"}}}, "Primary": {"type": "string"}},
+				"anyOf": [
+					{"required": ["Primary"], "properties": {"Grouping": {"required": ["Ids"]}}},
+					{"required": ["Grouping"], "properties": {"Grouping": {"required": ["Arn"]}}, "allOf": [{"properties": {"Primary": {"maxLength": 3}}}]}
+				],
+				"if": {"properties": {"Primary": {"const": "x"}}}, "then": {"properties": {"Grouping": {"required": ["Arn"]}}}}`)}},
+		},
+		{
+			name: "branches of an open object are holes",
+			fsys: fstest.MapFS{"AWS-Demo-Group.json": {Data: []byte(`{"type": "object", "additionalProperties": false, "properties": {
+				"Target": {"type": "object", "oneOf": [{"properties": {"Bucket": {"type": "string"}}}, {"properties": {"Queue": {"type": "string"}}, "additionalProperties": false}]}}}`)}},
+			want: []lint.Finding{f("AWS-Demo-Group.json", lint.RuleOpenObject, E, "/properties/Target/oneOf/0")},
+		},
+		{
+			name: "own-constraint markers are lists of the subschema's keywords",
+			fsys: fstest.MapFS{"AWS-Demo-Own.json": {Data: []byte(`{"type": "object", "additionalProperties": false, "x-rcfge-own": ["required"], "required": ["A"],
+				"properties": {"A": {"type": "string", "enum": ["x"], "x-rcfge-own": ["enum", "pattern", 5]}, "B": {"type": "string", "x-rcfge-own": "enum"}}}`)}},
+			want: []lint.Finding{
+				f("AWS-Demo-Own.json", lint.RuleAnnotation, E, "/properties/A/x-rcfge-own/1"),
+				f("AWS-Demo-Own.json", lint.RuleAnnotation, E, "/properties/A/x-rcfge-own/2"),
+				f("AWS-Demo-Own.json", lint.RuleAnnotation, E, "/properties/B/x-rcfge-own"),
+			},
+		},
+		{
+			name: "placeholders that do not mean what they read as",
+			fsys: fstest.MapFS{"AWS-Demo-Keys.json": {Data: []byte(`{"type": "object", "additionalProperties": false,
+				"x-rcfge": {"variables": {"keys": {"type": "list", "example": ["k1", "k2"]}, "name": {"type": "string"}}},
+				"properties": {
+					"Whole": {"type": "string", "pattern": "$<keys>"},
+					"Anchored": {"type": "string", "pattern": "^arn:aws:kms:.*:key/$<keys>$"},
+					"Grouped": {"type": "string", "pattern": "^(?:x|$<keys>)$"},
+					"Open": {"type": "string", "pattern": "arn:aws:kms:.*:key/$<keys>"},
+					"HalfOpen": {"type": "string", "pattern": "^k-$<keys>"},
+					"EscapedEnd": {"type": "string", "pattern": "^$<keys>\\$"},
+					"Alternation": {"type": "string", "pattern": "^x$|^$<keys>$"},
+					"StringVar": {"type": "string", "pattern": "$<name>"},
+					"Swallowed": {"type": "string", "pattern": "^price\\$$<accountID>$"},
+					"Literal": {"type": "string", "description": "write $$<notAPlaceholder> and $$<x"},
+					"Map": {"type": "object", "additionalProperties": false, "patternProperties": {"$<keys>-.*": {"type": "string"}}}
+				}}`)}},
+			want: []lint.Finding{
+				f("AWS-Demo-Keys.json", lint.RulePlaceholderMeaning, W, "/properties/Alternation/pattern"),
+				f("AWS-Demo-Keys.json", lint.RulePlaceholderMeaning, W, "/properties/EscapedEnd/pattern"),
+				f("AWS-Demo-Keys.json", lint.RulePlaceholderMeaning, W, "/properties/HalfOpen/pattern"),
+				f("AWS-Demo-Keys.json", lint.RulePlaceholderMeaning, W, "/properties/Map/patternProperties/$<keys>-.*"),
+				f("AWS-Demo-Keys.json", lint.RulePlaceholderMeaning, W, "/properties/Open/pattern"),
+				f("AWS-Demo-Keys.json", lint.RulePlaceholderMeaning, W, "/properties/Swallowed/pattern"),
 			},
 		},
 		{

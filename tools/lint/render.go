@@ -9,8 +9,8 @@ import (
 	"github.com/rcfge/rcfge/tools/render"
 )
 
-// WriteText writes the errors as file:line: lines (editors jump to them), then the free-form
-// objects for review, then a summary line.
+// WriteText writes the errors and then the warnings as file:line: lines (editors jump to them),
+// then the free-form objects for review, then a summary line.
 func (r Report) WriteText(w io.Writer) error {
 	var err error
 	printf := func(format string, args ...any) {
@@ -23,7 +23,16 @@ func (r Report) WriteText(w io.Writer) error {
 			printf("%s: %s\n", r.location(f), f.Message)
 		}
 	}
-	info := len(r.Findings) - r.Errors()
+	info, warnings := 0, 0
+	for _, f := range r.Findings {
+		switch f.Severity {
+		case Info:
+			info++
+		case Warning:
+			warnings++
+			printf("%s: warning: %s\n", r.location(f), f.Message)
+		}
+	}
 	if info > 0 {
 		printf("Free-form objects (open on purpose: they carry data, not features):\n")
 		for _, f := range r.Findings {
@@ -32,7 +41,11 @@ func (r Report) WriteText(w io.Writer) error {
 			}
 		}
 	}
-	printf("%d templates, %d overlays: %d errors, %d free-form objects\n", r.Templates, r.Overlays, r.Errors(), info)
+	if warnings > 0 {
+		printf("%d templates, %d overlays: %d errors, %d warnings, %d free-form objects\n", r.Templates, r.Overlays, r.Errors(), warnings, info)
+	} else {
+		printf("%d templates, %d overlays: %d errors, %d free-form objects\n", r.Templates, r.Overlays, r.Errors(), info)
+	}
 	return err
 }
 
@@ -69,9 +82,11 @@ var ruleText = map[Rule]string{
 	RuleUnknownProperty:    "Every property name exists in the provider schema.",
 	RuleUnknownEnumValue:   "Every enum value exists in the provider schema.",
 	RuleOverlay:            "Overlays are well-formed RFC 6902 patches for an existing template.",
+	RuleMetaSchema:         "The template is a valid JSON Schema: it passes its draft's meta-schema.",
+	RulePlaceholderMeaning: "A placeholder means what it seems to: a list in a pattern is anchored, $$< is meant as a literal.",
 }
 
-// SARIF returns one result per finding (error, or note for free-form objects), located at its
+// SARIF returns one result per finding (error, warning, or note for free-form objects), located at its
 // line, with one rule per check.
 func (r Report) SARIF() render.SARIFLog {
 	used := map[Rule]bool{}
@@ -79,8 +94,11 @@ func (r Report) SARIF() render.SARIFLog {
 	for _, f := range r.Findings {
 		used[f.Rule] = true
 		level := "error"
-		if f.Severity == Info {
+		switch f.Severity {
+		case Info:
 			level = "note"
+		case Warning:
+			level = "warning"
 		}
 		loc := render.SARIFLocation{PhysicalLocation: render.SARIFPhysicalLocation{ArtifactLocation: render.SARIFArtifactLocation{URI: r.file(f)}}}
 		if f.Line > 0 {

@@ -3,6 +3,9 @@ package lint
 import (
 	"fmt"
 	"strings"
+
+	"github.com/rcfge/rcfge/hook/jsonptr"
+	"github.com/rcfge/rcfge/tools/schemagen"
 )
 
 // walk visits every subschema of a template by schema keyword, never entering data (enum, const,
@@ -11,6 +14,8 @@ import (
 type walk struct {
 	file string
 	l    *linter
+	// conditions counts the not/if schemas the walk is inside.
+	conditions int
 }
 
 // Keywords whose value is a map of name → schema.
@@ -27,39 +32,93 @@ var schemaLists = []string{"allOf", "anyOf", "oneOf", "items"}
 
 // schema checks one schema and recurses. value is false inside allOf/anyOf/oneOf/not/if/then/else,
 // where a schema constrains its parent rather than describing a value of its own, so it is not
-// free-form for lacking properties.
-func (w *walk) schema(s map[string]any, ptr string, value bool) {
-	w.closed(s, ptr, value)
+// free-form for lacking properties. gated is true when the schema validates the same object as an
+// ancestor that declares properties and closes them (a branch of allOf/anyOf/oneOf, then, else or
+// a schema dependency): that ancestor's additionalProperties: false already refuses every other
+// name, so a branch that declares properties to constrain them is no hole (the generator leaves
+// such branches open on purpose: closed, they would reject the parent's other properties).
+func (w *walk) schema(s map[string]any, ptr string, value, gated bool) {
+	w.closed(s, ptr, value, gated)
+	w.ownMarker(s, ptr)
+	same := gated || gates(s)
+	// A branch under a gate only constrains properties its parent describes: the schemas it gives
+	// them are constraints on those values too, held by the parent's own (closed) schemas.
+	constraint := gated && !value
 	for _, kw := range schemaMaps {
 		m, _ := s[kw].(map[string]any)
 		for _, name := range sortedKeys(m) {
 			if sub, ok := m[name].(map[string]any); ok {
-				w.schema(sub, ptr+"/"+kw+"/"+escape(name), true)
+				switch {
+				case kw == "properties" && constraint:
+					w.schema(sub, jsonptr.Append(ptr+"/"+kw, name), false, true)
+				default:
+					w.schema(sub, jsonptr.Append(ptr+"/"+kw, name), true, kw == "dependencies" && same)
+				}
 			}
 		}
 	}
 	for kw, isValue := range schemaOne {
-		if sub, ok := s[kw].(map[string]any); ok {
-			w.schema(sub, ptr+"/"+kw, isValue)
+		sub, ok := s[kw].(map[string]any)
+		if !ok {
+			continue
 		}
+		if kw == "not" || kw == "if" {
+			// A condition: an object there is never closed (a closed "not" would reject less).
+			w.conditions++
+			w.schema(sub, ptr+"/"+kw, isValue, false)
+			w.conditions--
+			continue
+		}
+		w.schema(sub, ptr+"/"+kw, isValue, (kw == "then" || kw == "else") && same)
 	}
 	for _, kw := range schemaLists {
 		list, _ := s[kw].([]any)
 		for i, it := range list {
 			if sub, ok := it.(map[string]any); ok {
-				w.schema(sub, fmt.Sprintf("%s/%s/%d", ptr, kw, i), kw == "items")
+				w.schema(sub, jsonptr.AppendIndex(ptr+"/"+kw, i), kw == "items", kw != "items" && same)
 			}
 		}
 	}
 }
 
+// ownMarker checks x-rcfge-own, the generator's list of the subschema's keywords that are rcfge's
+// own: the engine reads it to decide what a dynamic reference may not skip, so a malformed one
+// must not pass silently.
+func (w *walk) ownMarker(s map[string]any, ptr string) {
+	raw, ok := s[schemagen.OwnKeyword]
+	if !ok {
+		return
+	}
+	at := jsonptr.Append(ptr, schemagen.OwnKeyword)
+	list, isList := raw.([]any)
+	if !isList {
+		w.l.add(w.file, RuleAnnotation, Error, at, "%s is a list of the keywords of this subschema that rcfge added or changed", schemagen.OwnKeyword)
+		return
+	}
+	for i, it := range list {
+		kw, _ := it.(string)
+		if _, present := s[kw]; kw == "" || !present {
+			w.l.add(w.file, RuleAnnotation, Error, jsonptr.AppendIndex(at, i), "%s names %v, which this subschema does not have", schemagen.OwnKeyword, it)
+		}
+	}
+}
+
+// gates reports whether a schema declares properties and refuses every other name.
+func gates(s map[string]any) bool {
+	_, hasProps := s["properties"].(map[string]any)
+	return hasProps && s["additionalProperties"] == false
+}
+
 // closed reports an object that declares properties but admits others (a feature-gating hole: a
 // property AWS adds tomorrow would pass), and lists free-form objects, which carry data.
-func (w *walk) closed(s map[string]any, ptr string, value bool) {
+func (w *walk) closed(s map[string]any, ptr string, value, gated bool) {
+	if w.conditions > 0 {
+		return
+	}
 	ap, hasAP := s["additionalProperties"]
 	isClosed := hasAP && ap == false
 	if _, ok := s["properties"].(map[string]any); ok {
-		if !isClosed {
+		if !isClosed && !gated {
 			how := "has no additionalProperties: false"
 			if hasAP {
 				how = fmt.Sprintf("sets additionalProperties to %s", describe(ap))
@@ -149,7 +208,7 @@ func (w *walk) patterns(doc any, ptr string) int {
 	if pp, ok := s["patternProperties"].(map[string]any); ok {
 		for _, k := range sortedKeys(pp) {
 			if err := compileRE2(k); err != nil {
-				w.l.add(w.file, RulePattern, Error, ptr+"/patternProperties/"+escape(k), "patternProperties key %q is not RE2 (the engine's regex syntax): %v", k, errText(err))
+				w.l.add(w.file, RulePattern, Error, jsonptr.Append(ptr+"/patternProperties", k), "patternProperties key %q is not RE2 (the engine's regex syntax): %v", k, errText(err))
 				bad++
 			}
 		}
@@ -157,7 +216,7 @@ func (w *walk) patterns(doc any, ptr string) int {
 	for _, kw := range schemaMaps {
 		m, _ := s[kw].(map[string]any)
 		for _, name := range sortedKeys(m) {
-			bad += w.patterns(m[name], ptr+"/"+kw+"/"+escape(name))
+			bad += w.patterns(m[name], jsonptr.Append(ptr+"/"+kw, name))
 		}
 	}
 	for kw := range schemaOne {

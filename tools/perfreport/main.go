@@ -30,6 +30,7 @@ type Report struct {
 	Lambda  *LambdaFigures
 	Memory  *MemoryFigures
 	Peer    *PeerFigures
+	Replay  *ReplayFigures
 	// Problems are measurements that failed or were skipped, with why; the document lists them.
 	Problems []string
 }
@@ -38,6 +39,7 @@ type options struct {
 	out, data, python string
 	peerTime          time.Duration
 	startRuns         int
+	replayRuns        int
 	skipBench         bool
 }
 
@@ -48,6 +50,7 @@ func main() {
 	flag.StringVar(&o.python, "python", "/usr/bin/python3", "Python with Debian's python3-jsonschema")
 	flag.DurationVar(&o.peerTime, "peer-time", 3*time.Second, "how long each side of the Python comparison validates")
 	flag.IntVar(&o.startRuns, "starts", 20, "Lambda cold starts to time")
+	flag.IntVar(&o.replayRuns, "replay-runs", 5, "paired runs of `rcfge hook replay` and the Python peer on the real templates")
 	flag.BoolVar(&o.skipBench, "skip-bench", false, "skip the Go benchmarks (for a quick look at the other figures)")
 	flag.Parse()
 	if err := run(context.Background(), o, os.Stderr); err != nil {
@@ -106,6 +109,19 @@ func run(ctx context.Context, o options, progress io.Writer) error {
 		problem("Python peer", err)
 	} else {
 		r.Peer = &p
+	}
+
+	fmt.Fprintln(progress, "perfreport: replay of the real templates, rcfge vs the Python peer")
+	realDir := filepath.Join(data, "real-templates")
+	if _, err := os.Stat(realDir); err != nil {
+		problem("replay (real data absent; set RCFGE_DATA)", err)
+	} else if rp, err := runReplay(ctx, root, o.python, realDir, schemasDir, max(1, o.replayRuns)); err != nil {
+		problem("replay", err)
+	} else {
+		r.Replay = &rp
+		if len(rp.Disagree) > 0 {
+			problem("replay", fmt.Errorf("%d request(s) with different verdicts", len(rp.Disagree)))
+		}
 	}
 
 	if o.skipBench {

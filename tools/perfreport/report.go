@@ -59,6 +59,8 @@ func markdown(r *Report) string {
 	row("Evaluations per second per core (1 core / 2 cores)", metric(bs, "hook/faults", "BenchmarkEvaluateParallel", "evals/s/core", 1, "%.0f")+" / "+metric(bs, "hook/faults", "BenchmarkEvaluateParallel-2", "evals/s/core", 1, "%.0f"), "`BenchmarkEvaluateParallel`: warm engine, shipped S3 template, approved bucket")
 	row("Warm Evaluate, one core", metric(bs, "hook/engine", "BenchmarkEvaluateWarmS3", "ns/op", 1e-3, "%.1f µs/op"), "`BenchmarkEvaluateWarmS3` (hook/engine)")
 	row("Cold compile of the S3 template", metric(bs, "hook/engine", "BenchmarkCompileColdS3", "ns/op", 1e-6, "%.2f ms/op"), "`BenchmarkCompileColdS3` (hook/engine)")
+	row("Validate the S3 example (validator alone)", metric(bs, "hook/schema", "BenchmarkValidateS3", "ns/op", 1e-3, "%.2f µs/op")+", "+metric(bs, "hook/schema", "BenchmarkValidateS3", "allocs/op", 1, "%.0f allocs"), "`BenchmarkValidateS3` (hook/schema)")
+	row("Cold S3 type (decode, fill, compile, first validation)", metric(bs, "hook/schema", "BenchmarkColdS3", "ns/op", 1e-6, "%.2f ms/op"), "`BenchmarkColdS3` (hook/schema)")
 	if l := r.Lambda; l != nil {
 		row("Lambda binary (linux/arm64, stripped) / zip", mib(l.Sizes["arm64"])+" / "+mib(l.ZipSizes["arm64"]), "`go build -trimpath -ldflags='-s -w' -tags lambda.norpc ./hook/cmd/bootstrap`")
 		row("Lambda binary (linux/amd64, stripped) / zip", mib(l.Sizes["amd64"])+" / "+mib(l.ZipSizes["amd64"]), "same, amd64")
@@ -91,7 +93,7 @@ func markdown(r *Report) string {
 		w("templates generated from the real provider schemas of %d large, popular types) and the\n", len(peerTypes))
 		w("same %d instances (per template, %d valid and %d with one unapproved property, from `tools/sampleinst`),\n", p.Instances, peerSeeds, peerSeeds)
 		w("every error collected, one core each, best of %d alternating runs per side: rcfge's `schema.Validate`\n", peerRounds)
-		w("(santhosh-tekuri/jsonschema v5) against\n")
+		w("(rcfge's own draft-07 subset validator) against\n")
 		w("Debian's python3-jsonschema %s (Python %s, `Draft7Validator.iter_errors`).\n\n", p.JSONSchema, p.Python)
 		w("| | validations/s | ratio |\n|---|---|---|\n")
 		w("| rcfge (Go) | %.0f | %.1f× |\n| python3-jsonschema | %.0f | 1.0× |\n\n", p.GoRate, p.GoRate/p.PyRate, p.PyRate)
@@ -103,6 +105,28 @@ func markdown(r *Report) string {
 		for _, k := range slices.Sorted(maps.Keys(p.Skipped)) {
 			w("\nSkipped (the peer could not run it, so neither side timed it): %s: %s\n", k, p.Skipped[k])
 		}
+	}
+
+	if rp := r.Replay; rp != nil {
+		w("\n## Replay of real templates: a fresh `rcfge hook replay` against a Python hook\n\n")
+		w("Every resource of the %d qualifying templates in `real-templates/` that `tools/cfntemplate` evaluates\n", rp.Templates)
+		w("(intrinsics resolved, unknown values given as a string), as a Lambda hook request, typed and with its\n")
+		w("scalars stringified: %d requests over %d types, templates generated from the real provider schemas without\n", rp.Requests, rp.Types)
+		w("overlays. Each side runs as a fresh process over all of them: `rcfge hook replay --templates DIR` (built\n")
+		w("with `go build ./tools/rcfge`) and `replay_peer.py` (python3-jsonschema `Draft7Validator` with\n")
+		w("CloudFormation's coercion as a type checker, placeholders by text replacement). CPU is user + system\n")
+		w("time of the whole process, %d paired runs.\n\n", len(rp.GoCPU))
+		w("| | CPU per run, s | ratio (median of pairs) |\n|---|---|---|\n")
+		w("| rcfge hook replay | %s | **%.2f×** |\n| Python peer | %s | 1.0× |\n\n", floats(rp.GoCPU), rp.Ratio, floats(rp.PyCPU))
+		w("rcfge's peak RSS: %.0f MB. Verdicts agree on %d requests", rp.GoRSS, rp.Agree)
+		if len(rp.Disagree) > 0 {
+			w("; they differ on %d: %s", len(rp.Disagree), strings.Join(rp.Disagree[:min(10, len(rp.Disagree))], "; "))
+		}
+		w(".")
+		if len(rp.Skipped) > 0 {
+			w(" The peer could not judge %d (a Go RE2 pattern Python's `re` refuses), e.g. %s.", len(rp.Skipped), rp.Skipped[0])
+		}
+		w("\n")
 	}
 
 	if m := r.Memory; m != nil && len(m.Failed) > 0 {
@@ -129,4 +153,12 @@ func markdown(r *Report) string {
 	}
 	w("\n## Rerun\n\n`make bench` (installs Debian's python3-jsonschema with apt-get when missing, needs versitygw from\n`make tools` and the real data in `../shared/data` or `$RCFGE_DATA`). Flags: `go run ./tools/perfreport -h`.\n")
 	return b.String()
+}
+
+func floats(fs []float64) string {
+	parts := make([]string, len(fs))
+	for i, f := range fs {
+		parts[i] = fmt.Sprintf("%.2f", f)
+	}
+	return strings.Join(parts, ", ")
 }

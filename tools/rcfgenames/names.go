@@ -31,10 +31,13 @@ type Names struct {
 	StackSetName string `yaml:"stackSetName" json:"stackSetName"`
 	// StackSetExecutionRolePattern matches the service-managed StackSets execution role names.
 	StackSetExecutionRolePattern string `yaml:"stackSetExecutionRolePattern" json:"stackSetExecutionRolePattern"`
-	// TemplatesBucketName is the S3 bucket of restricted templates in the admin account.
+	// TemplatesBucketName is the base name of the S3 bucket of restricted templates: the bucket
+	// is <TemplatesBucketName>-<admin account ID>, a name no other account can take first.
 	TemplatesBucketName string `yaml:"templatesBucketName" json:"templatesBucketName"`
 	// TemplatesPrefix is the key prefix of the templates in that bucket.
 	TemplatesPrefix string `yaml:"templatesPrefix" json:"templatesPrefix"`
+	// ArtifactsBucketPrefix names the regional artifacts buckets, <prefix>-<admin account>-<region>.
+	ArtifactsBucketPrefix string `yaml:"artifactsBucketPrefix" json:"artifactsBucketPrefix"`
 	// PipelineRoleName is the only principal allowed to change rcfge resources.
 	PipelineRoleName string `yaml:"pipelineRoleName" json:"pipelineRoleName"`
 	// AlertTopicName is the SNS topic for rcfge alerts.

@@ -24,6 +24,7 @@ func TestLoadFile(t *testing.T) {
 		StackSetExecutionRolePattern: "stacksets-exec-*",
 		TemplatesBucketName:          "acme-templates",
 		TemplatesPrefix:              "templates",
+		ArtifactsBucketPrefix:        "acme-artifacts",
 		PipelineRoleName:             "acme-pipeline",
 		AlertTopicName:               "acme-alerts",
 	}
@@ -85,6 +86,7 @@ func TestShippedConfig(t *testing.T) {
 		StackSetExecutionRolePattern: "stacksets-exec-*",
 		TemplatesBucketName:          "rcfge-templates",
 		TemplatesPrefix:              "templates",
+		ArtifactsBucketPrefix:        "rcfge-artifacts",
 		PipelineRoleName:             "rcfge-pipeline",
 		AlertTopicName:               "rcfge-alerts",
 	}

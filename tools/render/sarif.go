@@ -1,84 +1,42 @@
 package render
 
-// SARIFLog is a SARIF 2.1.0 log, reduced to the parts code-scanning UIs read.
-type SARIFLog struct {
-	Schema  string     `json:"$schema"`
-	Version string     `json:"version"`
-	Runs    []SARIFRun `json:"runs"`
+import (
+	"github.com/owenrumney/go-sarif/v3/pkg/report/v210/sarif"
+
+	"github.com/rcfge/rcfge/tools/buildinfo"
+)
+
+// InformationURI is where SARIF viewers link the tool to.
+const InformationURI = "https://github.com/rcfge/rcfge"
+
+// NewSARIFRun returns an empty run whose driver is rcfge at this build's version.
+func NewSARIFRun() *sarif.Run {
+	run := sarif.NewRunWithInformationURI("rcfge", InformationURI)
+	v := buildinfo.Version()
+	run.Tool.Driver.Version = &v
+	// The library leaves the rule list nil until a rule is added; code-scanning wants an array.
+	run.Tool.Driver.Rules = []*sarif.ReportingDescriptor{}
+	return run
 }
 
-// SARIFRun is one tool run.
-type SARIFRun struct {
-	Tool    SARIFTool     `json:"tool"`
-	Results []SARIFResult `json:"results"`
-}
-
-// SARIFTool names the tool and its rules.
-type SARIFTool struct {
-	Driver SARIFDriver `json:"driver"`
-}
-
-// SARIFDriver describes rcfge.
-type SARIFDriver struct {
-	Name           string      `json:"name"`
-	InformationURI string      `json:"informationUri,omitempty"`
-	Version        string      `json:"version,omitempty"`
-	Rules          []SARIFRule `json:"rules,omitempty"`
-}
-
-// SARIFRule is one rule (a JSON Schema keyword, for validate).
-type SARIFRule struct {
-	ID               string       `json:"id"`
-	ShortDescription SARIFMessage `json:"shortDescription"`
-}
-
-// SARIFMessage is a text message.
-type SARIFMessage struct {
-	Text string `json:"text"`
-}
-
-// SARIFResult is one finding.
-type SARIFResult struct {
-	RuleID     string          `json:"ruleId"`
-	Level      string          `json:"level"`
-	Message    SARIFMessage    `json:"message"`
-	Locations  []SARIFLocation `json:"locations,omitempty"`
-	Properties map[string]any  `json:"properties,omitempty"`
-}
-
-// SARIFLocation points into a file.
-type SARIFLocation struct {
-	PhysicalLocation SARIFPhysicalLocation `json:"physicalLocation"`
-}
-
-// SARIFPhysicalLocation is a file and a region.
-type SARIFPhysicalLocation struct {
-	ArtifactLocation SARIFArtifactLocation `json:"artifactLocation"`
-	Region           *SARIFRegion          `json:"region,omitempty"`
-}
-
-// SARIFArtifactLocation is a file URI.
-type SARIFArtifactLocation struct {
-	URI string `json:"uri"`
-}
-
-// SARIFRegion is a line (1-based) and optional column.
-type SARIFRegion struct {
-	StartLine   int `json:"startLine"`
-	StartColumn int `json:"startColumn,omitempty"`
-}
-
-// NewSARIF returns an empty SARIF 2.1.0 log for rcfge.
-func NewSARIF(rules []SARIFRule, results []SARIFResult) SARIFLog {
-	if results == nil {
-		results = []SARIFResult{}
+// NewSARIFReport returns a SARIF 2.1.0 report holding the runs.
+func NewSARIFReport(runs ...*sarif.Run) *sarif.Report {
+	rep := sarif.NewReport()
+	for _, r := range runs {
+		rep.AddRun(r)
 	}
-	return SARIFLog{
-		Schema:  "https://json.schemastore.org/sarif-2.1.0.json",
-		Version: "2.1.0",
-		Runs: []SARIFRun{{
-			Tool:    SARIFTool{Driver: SARIFDriver{Name: "rcfge", InformationURI: "https://github.com/rcfge/rcfge", Rules: rules}},
-			Results: results,
-		}},
+	return rep
+}
+
+// Location is a physical location in a file at a 1-based line and column; 0 leaves either out.
+func Location(uri string, line, column int) *sarif.Location {
+	pl := sarif.NewPhysicalLocation().WithArtifactLocation(sarif.NewSimpleArtifactLocation(uri))
+	if line > 0 {
+		reg := sarif.NewRegion().WithStartLine(line)
+		if column > 0 {
+			reg.WithStartColumn(column)
+		}
+		pl.WithRegion(reg)
 	}
+	return sarif.NewLocationWithPhysicalLocation(pl)
 }

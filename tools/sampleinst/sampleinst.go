@@ -20,6 +20,7 @@ import (
 	"math/rand/v2"
 	"regexp"
 	"regexp/syntax"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -105,6 +106,10 @@ func (g *Generator) Invalid(seed uint64) (any, string, error) {
 	if err != nil {
 		return nil, "", err
 	}
+	// An object whose patternProperties admit any name is not closed to an extra property.
+	r.closed = slices.DeleteFunc(r.closed, func(c closedObject) bool {
+		return c.allowed(ExtraProperty) && c.allowed(ExtraProperty+"2") && c.allowed("~"+ExtraProperty)
+	})
 	if len(r.closed) == 0 {
 		return nil, "", ErrNoClosedObject
 	}
@@ -123,6 +128,9 @@ func (g *Generator) Invalid(seed uint64) (any, string, error) {
 	c := at[r.rnd.IntN(len(at))]
 	name := ExtraProperty
 	for i := 2; c.allowed(name) || c.value[name] != nil; i++ {
+		if i > 1000 {
+			return nil, "", ErrNoClosedObject // the patterns admit every name tried
+		}
 		name = ExtraProperty + strconv.Itoa(i)
 	}
 	c.value[name] = "unapproved"
@@ -464,6 +472,17 @@ func (r *run) object(node map[string]any, m *merged, ptr string, depth int) (any
 			}
 			if !m.excluded[k] {
 				include[k] = true
+			}
+		}
+	}
+	// maxProperties drops optional properties (required ones stay: the schema asks for both).
+	if maxP, ok := intOf(node["maxProperties"]); ok {
+		for _, k := range names {
+			if countTrue(include) <= maxP {
+				break
+			}
+			if include[k] && !slices.Contains(m.required, k) {
+				delete(include, k)
 			}
 		}
 	}

@@ -18,6 +18,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/rcfge/rcfge/hook/jsonptr"
 )
 
 // Draft is the $schema every generated template names: the engine compiles draft-07 and refuses
@@ -48,6 +50,9 @@ type Options struct {
 	Snapshot string
 	// Overlay is the type's RFC 6902 patch; nil or empty for none.
 	Overlay []byte
+	// SkipSurfacePatches generates from the provider schema exactly as AWS wrote it, without
+	// SurfacePatches: for comparisons (what a patch changes), never for shipped templates.
+	SkipSurfacePatches bool
 }
 
 // Template is one generated restricted template.
@@ -57,6 +62,9 @@ type Template struct {
 	Body []byte
 	// Annotation is what Body carries under x-rcfge (generator fields only).
 	Annotation Annotation
+	// Base is the unrestricted generation of the same provider schema (surface patches applied,
+	// no overlay), canonical JSON: what MarkOwnJSON compares a template narrowed later with.
+	Base []byte
 }
 
 // Annotation is the generator's part of the x-rcfge object.
@@ -69,7 +77,13 @@ type Annotation struct {
 	TranslatedPatterns []TranslatedPattern `json:"translatedPatterns"`
 	// OpenObjects are schema locations of free-form objects: no properties, extra keys allowed.
 	OpenObjects []string `json:"openObjects"`
-	Overlay     *Overlay `json:"overlay,omitempty"`
+	// Patches lists the surface patches applied to the provider schema (see SurfacePatches).
+	Patches []AppliedPatch `json:"patches,omitempty"`
+	Overlay *Overlay       `json:"overlay,omitempty"`
+	// Generated is always true: the template comes from a provider schema, so only the
+	// constraints listed under x-rcfge-own are rcfge's own (a hand-written template lacks it, and
+	// every constraint in it counts as own).
+	Generated bool `json:"generated"`
 }
 
 // SourceInfo identifies the provider schema a template came from.
@@ -129,17 +143,23 @@ func Generate(p Provider, opts Options) (*Template, error) {
 	}
 
 	ann := Annotation{
-		TypeName: typeName,
-		Source:   SourceInfo{Digest: Digest(p.Body), Snapshot: opts.Snapshot},
+		Generated: true,
+		TypeName:  typeName,
+		Source:    SourceInfo{Digest: Digest(p.Body), Snapshot: opts.Snapshot},
 	}
 	escapePlaceholders(doc)
+	if !opts.SkipSurfacePatches {
+		if ann.Patches, err = applySurfacePatches(doc, typeName, SurfacePatches); err != nil {
+			return nil, err
+		}
+	}
 	inlineRefs(doc, removeReadOnly(doc))
 	for k := range doc {
 		if !topKeywords[k] {
 			delete(doc, k)
 		}
 	}
-	b := &builder{}
+	b := &builder{doc: doc}
 	b.schema(doc, "", true, true)
 	doc["$schema"] = Draft
 	ann.DroppedPatterns = b.dropped
@@ -153,7 +173,9 @@ func Generate(p Provider, opts Options) (*Template, error) {
 		return nil, fmt.Errorf("%s: %w", typeName, err)
 	}
 	doc[Extension] = base
+	unrestricted := doc
 	if len(opts.Overlay) > 0 {
+		// applyOverlay works on a copy: unrestricted stays the base, for MarkOwn.
 		doc, err = applyOverlay(doc, opts.Overlay)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", typeName, err)
@@ -174,11 +196,20 @@ func Generate(p Provider, opts Options) (*Template, error) {
 		return nil, fmt.Errorf("%s: %w", typeName, err)
 	}
 	doc[Extension] = ext
-	body, err := Marshal(doc)
-	if err != nil {
+	tpl := &Template{TypeName: typeName, Annotation: ann}
+	if len(opts.Overlay) > 0 {
+		MarkOwn(unrestricted, doc)
+		if tpl.Base, err = Marshal(unrestricted); err != nil {
+			return nil, fmt.Errorf("%s: %w", typeName, err)
+		}
+	}
+	if tpl.Body, err = Marshal(doc); err != nil {
 		return nil, fmt.Errorf("%s: %w", typeName, err)
 	}
-	return &Template{TypeName: typeName, Body: body, Annotation: ann}, nil
+	if tpl.Base == nil {
+		tpl.Base = tpl.Body
+	}
+	return tpl, nil
 }
 
 func sortAnnotation(a *Annotation) {
@@ -300,17 +331,10 @@ func escapePlaceholders(v any) {
 	}
 }
 
-// pointerEscape escapes one JSON Pointer reference token.
-func pointerEscape(s string) string {
-	return strings.ReplaceAll(strings.ReplaceAll(s, "~", "~0"), "/", "~1")
-}
-
-func pointerUnescape(s string) string {
-	return strings.ReplaceAll(strings.ReplaceAll(s, "~1", "/"), "~0", "~")
-}
-
 // builder rewrites the schema tree of a base template in place.
 type builder struct {
+	// doc is the whole base, for following $refs.
+	doc        map[string]any
 	dropped    []DroppedPattern
 	translated []TranslatedPattern
 }
@@ -357,7 +381,7 @@ func (b *builder) schema(v any, ptr string, closeIt, gate bool) {
 			continue
 		}
 		for _, name := range sortedKeys(children) {
-			b.schema(children[name], ptr+"/"+key+"/"+pointerEscape(name), true, gate)
+			b.schema(children[name], jsonptr.Append(ptr+"/"+key, name), true, gate)
 		}
 	}
 	for _, key := range []string{"additionalProperties", "additionalItems", "contains", "propertyNames"} {
@@ -396,6 +420,65 @@ func (b *builder) schema(v any, ptr string, closeIt, gate bool) {
 	if hasProps && closeIt && gate {
 		m["additionalProperties"] = false
 	}
+	if gate {
+		b.closeBareAlternatives(m)
+	}
+}
+
+// closeBareAlternatives closes a bare {"type": "object"} branch of anyOf/oneOf when a sibling
+// branch describes structured data (an object that declares properties, or an array of them):
+// the bare branch is then another spelling of that structure, and left open it would admit any
+// object, every name unapproved (DynamoDB Table KeySchema: a list of key elements, or "object").
+// A bare branch beside scalars only (a JSON value of any shape, an Iceberg type) is data, and
+// stays open and listed under openObjects.
+func (b *builder) closeBareAlternatives(m map[string]any) {
+	for _, key := range []string{"anyOf", "oneOf"} {
+		branches, _ := m[key].([]any)
+		structured := false
+		for _, br := range branches {
+			if b.structured(br, 0) {
+				structured = true
+				break
+			}
+		}
+		if !structured {
+			continue
+		}
+		for _, br := range branches {
+			if bm, ok := br.(map[string]any); ok && isBareObject(bm) {
+				bm["additionalProperties"] = false
+			}
+		}
+	}
+}
+
+// structured reports whether a schema describes an object that declares properties, or an array
+// whose items do, following local $refs.
+func (b *builder) structured(v any, depth int) bool {
+	m := deref(b.doc, v)
+	if m == nil || depth > 4 {
+		return false
+	}
+	if _, ok := m["properties"].(map[string]any); ok {
+		return true
+	}
+	if items, ok := m["items"]; ok {
+		return b.structured(items, depth+1)
+	}
+	return false
+}
+
+// isBareObject reports a schema that admits any object and says nothing else about it.
+func isBareObject(m map[string]any) bool {
+	if t, _ := m["type"].(string); t != "object" {
+		return false
+	}
+	for _, kw := range []string{"properties", "patternProperties", "additionalProperties", "propertyNames", "$ref", "enum", "const", "allOf", "anyOf", "oneOf", "not", "maxProperties"} {
+		if _, ok := m[kw]; ok {
+			return false
+		}
+	}
+	return true
 }
 
 // located is a schema node and its JSON Pointer.
@@ -425,7 +508,7 @@ func sameInstance(m map[string]any, ptr string) []located {
 	if deps, ok := m["dependencies"].(map[string]any); ok {
 		for _, name := range sortedKeys(deps) {
 			if bm, ok := deps[name].(map[string]any); ok {
-				out = append(out, located{bm, ptr + "/dependencies/" + pointerEscape(name)})
+				out = append(out, located{bm, jsonptr.Append(ptr+"/dependencies", name)})
 			}
 		}
 	}
@@ -473,7 +556,7 @@ func dropReason(err error) string {
 func (b *builder) patternProperties(m, pp map[string]any, ptr string, hasProps bool) {
 	var orphans []any
 	for _, key := range sortedKeys(pp) {
-		path := ptr + "/patternProperties/" + pointerEscape(key)
+		path := jsonptr.Append(ptr+"/patternProperties", key)
 		to, keep := b.pattern(path, key)
 		sub := pp[key]
 		delete(pp, key)
@@ -520,9 +603,9 @@ func removeReadOnly(doc map[string]any) map[string]any {
 		if !strings.HasPrefix(p, "/") {
 			continue
 		}
-		tokens := strings.Split(p[1:], "/")
-		for i := range tokens {
-			tokens[i] = pointerUnescape(tokens[i])
+		tokens, err := jsonptr.Split(p)
+		if err != nil {
+			continue
 		}
 		if sub, ok := removeLiteral(doc, tokens); ok {
 			removed["#"+p] = sub
@@ -626,16 +709,9 @@ func resolve(doc map[string]any, ref string) any {
 	if !ok {
 		return nil
 	}
-	var node any = doc
-	if p == "" {
-		return node
-	}
-	for _, t := range strings.Split(strings.TrimPrefix(p, "/"), "/") {
-		m, ok := node.(map[string]any)
-		if !ok {
-			return nil
-		}
-		node = m[pointerUnescape(t)]
+	node, ok := jsonptr.Lookup(doc, p)
+	if !ok {
+		return nil
 	}
 	return node
 }

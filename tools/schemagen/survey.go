@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"regexp"
 	"strconv"
+
+	"github.com/rcfge/rcfge/hook/jsonptr"
 )
 
 // visit calls fn for every schema node under v (v included), with its JSON Pointer, in a fixed
@@ -22,7 +24,7 @@ func visit(v any, ptr string, fn func(m map[string]any, ptr string) error) error
 			continue
 		}
 		for _, name := range sortedKeys(children) {
-			if err := visit(children[name], ptr+"/"+key+"/"+pointerEscape(name), fn); err != nil {
+			if err := visit(children[name], jsonptr.Append(ptr+"/"+key, name), fn); err != nil {
 				return err
 			}
 		}
@@ -114,7 +116,7 @@ func openObjects(doc map[string]any) []string {
 		for _, key := range []string{"properties", "patternProperties", "definitions"} {
 			children, _ := m[key].(map[string]any)
 			for _, name := range sortedKeys(children) {
-				walk(children[name], ptr+"/"+key+"/"+pointerEscape(name), false)
+				walk(children[name], jsonptr.Append(ptr+"/"+key, name), false)
 			}
 		}
 		for _, key := range []string{"additionalProperties", "additionalItems", "contains", "propertyNames"} {
@@ -149,7 +151,7 @@ func checkPatterns(doc map[string]any) error {
 		if pp, ok := m["patternProperties"].(map[string]any); ok {
 			for k := range pp {
 				if _, err := regexp.Compile(k); err != nil {
-					return fmt.Errorf("patternProperties key at %s is not RE2: %w", ptr+"/patternProperties/"+pointerEscape(k), err)
+					return fmt.Errorf("patternProperties key at %s is not RE2: %w", jsonptr.Append(ptr+"/patternProperties", k), err)
 				}
 			}
 		}

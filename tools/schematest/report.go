@@ -6,8 +6,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jstemmer/go-junit-report/v2/junit"
+
 	"github.com/rcfge/rcfge/hook/verdict"
-	"github.com/rcfge/rcfge/tools/render"
 )
 
 // Outcome is how a case ended. A failure (the template does not do what the case says) is
@@ -79,6 +80,9 @@ func (r *Report) count() {
 // HasFindings reports whether any case failed or errored, or any suite was invalid.
 func (r Report) HasFindings() bool { return r.Failed > 0 || r.Errored > 0 }
 
+// Ran is the number of cases that ran: passed, failed or errored, not skipped or filtered out.
+func (r Report) Ran() int { return r.Passed + r.Failed + r.Errored }
+
 func (s SuiteResult) failed() bool {
 	if s.Error != "" {
 		return true
@@ -138,12 +142,12 @@ func indent(s string) string { return strings.ReplaceAll(s, "\n", "\n        ") 
 
 // JUnit returns one test suite per suite file and one test case per case; an invalid suite file
 // is one errored case named after the file.
-func (r Report) JUnit() render.JUnitSuites {
-	out := render.JUnitSuites{Name: "rcfge schemas test"}
+func (r Report) JUnit() junit.Testsuites {
+	out := junit.Testsuites{Name: "rcfge schemas test"}
 	for _, s := range r.Suites {
-		js := render.JUnitSuite{Name: s.File}
+		js := junit.Testsuite{Name: s.File}
 		if s.Error != "" {
-			js.Cases = append(js.Cases, render.JUnitCase{Name: s.File, ClassName: s.File, Error: &render.JUnitFailure{Message: "invalid suite", Type: "error", Text: s.Error}})
+			js.AddTestcase(junit.Testcase{Name: s.File, Classname: s.File, Error: &junit.Result{Message: "invalid suite", Type: "error", Data: s.Error}})
 		}
 		class := s.TypeName
 		if class == "" {
@@ -152,21 +156,20 @@ func (r Report) JUnit() render.JUnitSuites {
 		var total time.Duration
 		for _, c := range s.Cases {
 			total += c.Duration
-			jc := render.JUnitCase{Name: c.Name, ClassName: class, Time: seconds(c.Duration)}
+			jc := junit.Testcase{Name: c.Name, Classname: class, Time: seconds(c.Duration)}
 			switch c.Outcome {
 			case Fail:
-				jc.Failure = &render.JUnitFailure{Message: firstLine(c.Message), Type: "fail", Text: c.Message}
+				jc.Failure = &junit.Result{Message: firstLine(c.Message), Type: "fail", Data: c.Message}
 			case Error:
-				jc.Error = &render.JUnitFailure{Message: firstLine(c.Message), Type: "error", Text: c.Message}
+				jc.Error = &junit.Result{Message: firstLine(c.Message), Type: "error", Data: c.Message}
 			case Skip:
-				jc.Skipped = &render.JUnitSkipped{Message: c.Message}
+				jc.Skipped = &junit.Result{Message: c.Message}
 			}
-			js.Cases = append(js.Cases, jc)
+			js.AddTestcase(jc)
 		}
 		js.Time = seconds(total)
-		out.Suites = append(out.Suites, js)
+		out.AddSuite(js)
 	}
-	out.Count()
 	return out
 }
 

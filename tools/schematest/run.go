@@ -7,7 +7,7 @@ import (
 	"io/fs"
 	"path"
 	"regexp"
-	"sort"
+	"slices"
 	"strings"
 	"time"
 
@@ -99,8 +99,8 @@ func findSuites(ctx context.Context, fsys fs.FS) (suites, templates []string, er
 	if err != nil {
 		return nil, nil, fmt.Errorf("test suites: %w", err)
 	}
-	sort.Strings(suites)
-	sort.Strings(templates)
+	slices.Sort(suites)
+	slices.Sort(templates)
 	return suites, templates, nil
 }
 
@@ -352,8 +352,8 @@ func check(e Expect, v verdict.Verdict) []string {
 			got = append(got, u.Path)
 		}
 		want := append([]string(nil), e.Unverified...)
-		sort.Strings(got)
-		sort.Strings(want)
+		slices.Sort(got)
+		slices.Sort(want)
 		if strings.Join(got, "\x00") != strings.Join(want, "\x00") {
 			problems = append(problems, fmt.Sprintf("unverified paths %q, want %q", got, want))
 		}

@@ -172,8 +172,9 @@ func TestParseSuite(t *testing.T) {
 		{name: "not YAML", yaml: "cases: [", wantErr: "invalid suite"},
 		{name: "no type", yaml: "cases:\n  - {name: a, expect: approved}\n", wantErr: "no typeName"},
 		{name: "no cases", yaml: "typeName: T::T::T\n", wantErr: "no cases"},
-		{name: "misspelt key", yaml: head + "  - {name: a, propertise: {}, expect: approved}\n", wantErr: "propertise"},
-		{name: "misspelt expect key", yaml: head + "  - {name: a, expect: {violation: [{path: /A}]}}\n", wantErr: "violation"},
+		{name: "misspelt key", yaml: head + "  - {name: a, propertise: {}, expect: approved}\n", wantErr: "line 3: unknown key propertise"},
+		{name: "misspelt expect key", yaml: head + "  - {name: a, expect: {violation: [{path: /A}]}}\n", wantErr: "unknown key violation"},
+		{name: "list where a string goes", yaml: head + "  - {name: [a], expect: approved}\n", wantErr: "line 3: a list is not valid here: want a string"},
 		{name: "expect word", yaml: head + "  - {name: a, expect: denied}\n", wantErr: "expect is `approved`"},
 		{name: "no expectation", yaml: head + "  - {name: a, properties: {}}\n", wantErr: "exactly one"},
 		{name: "two expectations", yaml: head + "  - {name: a, expect: {approved: true, error: request}}\n", wantErr: "exactly one"},
@@ -199,6 +200,10 @@ func TestParseSuite(t *testing.T) {
 			}
 			if err == nil || !errors.Is(err, schematest.ErrSuite) || !strings.Contains(err.Error(), tt.wantErr) {
 				t.Errorf("ParseSuite() error = %v, want ErrSuite containing %q", err, tt.wantErr)
+			}
+			// The author wrote YAML: a Go type name tells them nothing.
+			if err != nil && (strings.Contains(err.Error(), "schematest.") || strings.Contains(err.Error(), " in type ")) {
+				t.Errorf("ParseSuite() error %q names a Go type", err)
 			}
 		})
 	}

@@ -138,9 +138,47 @@ func decodeStrict(n *yaml.Node, v any) error {
 	dec := yaml.NewDecoder(bytes.NewReader(b))
 	dec.KnownFields(true)
 	if err := dec.Decode(v); err != nil {
-		return fmt.Errorf("line %d: %w", n.Line, err)
+		return fmt.Errorf("line %d: %w", n.Line, plainYAML(err))
 	}
 	return nil
+}
+
+var (
+	// yamlUnknownField is yaml.v3's message for a key KnownFields refuses.
+	yamlUnknownField = regexp.MustCompile(`field (\S+) not found in type \S+`)
+	// yamlGoType is the Go type yaml.v3 names when a value does not fit.
+	yamlGoType = regexp.MustCompile(`cannot unmarshal !!(\w+)(?: .*)? into (\S+)`)
+	// yamlKinds name YAML's kinds and the Go types a suite decodes into in an author's words.
+	yamlKinds = map[string]string{
+		"seq": "a list", "map": "a mapping", "str": "a string", "int": "a number", "float": "a number", "bool": "true or false", "null": "nothing",
+		"string": "a string", "int64": "a number", "float64": "a number",
+	}
+)
+
+// plainYAML rewrites yaml.v3's decoding errors in the words of a suite's author: the misspelt
+// key by name, the value that does not fit by its YAML kind, never a Go type.
+func plainYAML(err error) error {
+	te, ok := err.(*yaml.TypeError)
+	if !ok {
+		return err
+	}
+	msgs := make([]string, len(te.Errors))
+	for i, m := range te.Errors {
+		m = yamlUnknownField.ReplaceAllString(m, "unknown key $1")
+		if sub := yamlGoType.FindStringSubmatch(m); sub != nil {
+			want := yamlKinds[sub[2]]
+			if want == "" {
+				want = "another kind of value"
+			}
+			got := yamlKinds[sub[1]]
+			if got == "" {
+				got = "this value"
+			}
+			m = strings.Replace(m, sub[0], got+" is not valid here: want "+want, 1)
+		}
+		msgs[i] = m
+	}
+	return errors.New(strings.Join(msgs, "; "))
 }
 
 // Errors in suite files.
@@ -167,7 +205,7 @@ func ParseSuite(data []byte) (Suite, error) {
 		if errors.Is(err, io.EOF) {
 			return Suite{}, fmt.Errorf("%w: empty file", ErrSuite)
 		}
-		return Suite{}, fmt.Errorf("%w: %w", ErrSuite, err)
+		return Suite{}, fmt.Errorf("%w: %w", ErrSuite, plainYAML(err))
 	}
 	if s.TypeName == "" {
 		return Suite{}, fmt.Errorf("%w: no typeName", ErrSuite)

@@ -32,6 +32,9 @@ var ErrNoApprovedTypes = errors.New("no approved resource types")
 // ErrProviderSchema is wrapped by errors about a missing or malformed provider schema.
 var ErrProviderSchema = errors.New("provider schema")
 
+// ErrQuotas means the statements do not fit the configured quotas.
+var ErrQuotas = errors.New("policies do not fit the quotas")
+
 // ErrProof means a packed statement does not expand to exactly its input actions: a bug in the
 // minimiser or the packer, caught before any policy is written.
 var ErrProof = errors.New("compiled policy does not match its input actions")
@@ -298,11 +301,18 @@ func (b *builder) compile(stmts []logical) (*Result, error) {
 		return names, true
 	}
 	packed := make([]policy.Statement, len(stmts))
+	exact := make([]bool, len(stmts))
 	for i, l := range stmts {
 		s := l.stmt
-		if l.all {
+		switch {
+		case l.all:
 			s.Action = policy.List{"*"}
-		} else {
+		case widensWhenWider(s) && !b.in.Config.AllowWildcards:
+			// A wider pattern here would grant more: a new AWS action matching it would be
+			// allowed by a policy built before it existed. Exact names never widen.
+			s.Action = slices.Sorted(maps.Keys(l.actions))
+			exact[i] = true
+		default:
 			pats, err := minimize.Actions(slices.Sorted(maps.Keys(l.actions)), universe)
 			if err != nil {
 				return nil, fmt.Errorf("%s: %w", s.Sid, err)
@@ -314,14 +324,27 @@ func (b *builder) compile(stmts []logical) (*Result, error) {
 		}
 		packed[i] = s
 	}
-	p, err := pack.Pack(packed, b.in.Config.Quotas)
+	q := b.in.Config.Quotas
+	p, err := pack.Pack(packed, q)
+	if errors.Is(err, pack.ErrTooManyPolicies) {
+		missing, oerr := pack.Overflow(p, q)
+		if oerr != nil {
+			return nil, oerr
+		}
+		hint := "raise quotas.maxChars and quotas.maxPolicies where your organisation's raised quotas apply (up to 10240 and 10)"
+		if slices.Contains(exact, true) {
+			hint += ", or set allowWildcards: true to accept minimised Allow lists, which widen when AWS adds matching actions"
+		}
+		return nil, fmt.Errorf("%w: %d characters missing (%d policies of at most %d characters needed, %d allowed per target): %s",
+			ErrQuotas, missing, len(p.Policies), q.MaxChars, q.MaxPolicies, hint)
+	}
 	if err != nil {
 		return nil, err
 	}
 	if err := b.prove(stmts, p); err != nil {
 		return nil, err
 	}
-	res := &Result{Manifest: Manifest{Quotas: b.in.Config.Quotas}}
+	res := &Result{Manifest: Manifest{Quotas: q, QuotasNote: quotasNote(q), AllowWildcards: b.in.Config.AllowWildcards}}
 	for i, pol := range p.Policies {
 		data, err := policy.Minify(pol)
 		if err != nil {
@@ -332,10 +355,25 @@ func (b *builder) compile(stmts []logical) (*Result, error) {
 		res.Manifest.Policies = append(res.Manifest.Policies, PolicyEntry{File: name, Chars: policy.Size(data), Statements: p.Parts[i]})
 	}
 	for i, l := range stmts {
-		e := StatementEntry{Sid: l.stmt.Sid, Effect: l.stmt.Effect, Actions: len(l.actions), Patterns: len(packed[i].Action), Why: l.why}
+		e := StatementEntry{Sid: l.stmt.Sid, Effect: l.stmt.Effect, Actions: len(l.actions), Patterns: len(packed[i].Action), Why: l.why, Exact: exact[i]}
 		if l.all {
 			e.Actions = len(b.cat.AllActions())
 			e.Patterns = 1
+		} else {
+			for _, pat := range packed[i].Action {
+				if !svcref.HasWildcard(pat) {
+					continue
+				}
+				// prove has expanded every pattern already; this cannot fail.
+				acts, err := b.cat.Expand(pat)
+				if err != nil {
+					return nil, fmt.Errorf("%w: %s: %s: %w", ErrProof, l.stmt.Sid, pat, err)
+				}
+				if e.Wildcards == nil {
+					e.Wildcards = make(map[string][]string)
+				}
+				e.Wildcards[pat] = acts
+			}
 		}
 		for j, parts := range p.Parts {
 			for _, part := range parts {
@@ -348,6 +386,12 @@ func (b *builder) compile(stmts []logical) (*Result, error) {
 	}
 	return res, nil
 }
+
+// widensWhenWider reports whether a pattern matching more actions could make the statement
+// grant more. Only a Deny with Action may be minimised: wider, it only denies more. Every other
+// statement (Allow; and a Deny with NotAction, which policy.Statement cannot express yet, so the
+// compiler never writes one) keeps exact names.
+func widensWhenWider(s policy.Statement) bool { return s.Effect != "Deny" }
 
 func (b *builder) checkConditionKeys(s policy.Statement) error {
 	for _, op := range slices.Sorted(maps.Keys(s.Condition)) {

@@ -3,10 +3,12 @@ package scpgen_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -15,7 +17,9 @@ import (
 	"github.com/rcfge/rcfge/tools/golden"
 	"github.com/rcfge/rcfge/tools/scpgen"
 	"github.com/rcfge/rcfge/tools/scpgen/pack"
+	"github.com/rcfge/rcfge/tools/scpgen/policy"
 	"github.com/rcfge/rcfge/tools/svcref"
+	svcpolicy "github.com/rcfge/rcfge/tools/svcref/policy"
 )
 
 func fixtureCatalog(t *testing.T) *svcref.Catalog {
@@ -89,9 +93,13 @@ func TestBuild(t *testing.T) {
 		wantSplit    string // a statement that must be split across policies
 	}{
 		{name: "basic", config: "basic.yaml", templates: "basic", wantPolicies: 1},
-		// Half of 200 EC2 actions, picked at random, make an allow list too large for 1,000 characters.
-		{name: "split", config: "basic.yaml", templates: "wide", quotas: &pack.Quotas{MaxChars: 1200, MaxPolicies: 5},
-			wantPolicies: 5, wantSplit: scpgen.SidAllowedListActions},
+		// Half of 200 EC2 actions, picked at random, make an allow list too large for 1,200
+		// characters: exact names need more policies than minimised patterns.
+		{name: "split", config: "basic.yaml", templates: "wide", quotas: &pack.Quotas{MaxChars: 1200, MaxPolicies: 10},
+			wantPolicies: 7, wantSplit: scpgen.SidAllowedListActions},
+		{name: "wildcards", config: "allow-wildcards.yaml", templates: "wide", quotas: &pack.Quotas{MaxChars: 1200, MaxPolicies: 10},
+			wantPolicies: 6, wantSplit: scpgen.SidAllowedListActions},
+		{name: "raised", config: "max.yaml", templates: "wide", wantPolicies: 1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -125,6 +133,7 @@ func TestBuild(t *testing.T) {
 					t.Errorf("%s: %d characters over %d", p.File, p.Chars, in.Config.Quotas.MaxChars)
 				}
 			}
+			assertAllowExact(t, res, in.Config.AllowWildcards)
 			assertGoldenDir(t, tt.name, res)
 			// What the build wrote must pass the checker.
 			dir := t.TempDir()
@@ -141,6 +150,38 @@ func TestBuild(t *testing.T) {
 				t.Errorf("check found problems:\n%s", buf.String())
 			}
 		})
+	}
+}
+
+// assertAllowExact: without the opt-in, every Allow statement names exact actions, and the
+// manifest says which way the build went.
+func assertAllowExact(t *testing.T, res *scpgen.Result, wildcards bool) {
+	t.Helper()
+	if res.Manifest.AllowWildcards != wildcards {
+		t.Errorf("manifest allowWildcards = %v, want %v", res.Manifest.AllowWildcards, wildcards)
+	}
+	wild := 0
+	for _, f := range res.Policies {
+		ps, err := svcpolicy.Parse(f.Name, f.Data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range ps {
+			if p.GrantsMore() && svcref.HasWildcard(p.Pattern) {
+				wild++
+			}
+		}
+	}
+	if !wildcards && wild > 0 {
+		t.Errorf("%d wildcard patterns in Allow statements without allowWildcards", wild)
+	}
+	if wildcards && wild == 0 {
+		t.Errorf("allowWildcards: no wildcard pattern in any Allow statement: the opt-in did nothing")
+	}
+	for _, s := range res.Manifest.Statements {
+		if s.Effect == "Allow" && s.Exact == wildcards {
+			t.Errorf("manifest: %s exact = %v with allowWildcards %v", s.Sid, s.Exact, wildcards)
+		}
 	}
 }
 
@@ -191,9 +232,13 @@ func TestBuildErrors(t *testing.T) {
 				`callableOutsideCloudFormation: "s3:NoSuchAction" (not in the service reference: service s3 has no action NoSuchAction)`,
 				`"sqs:SendMessage" (unknown service "sqs")`,
 				`"s3:Nothing*" (`, `"*" (a bare * is not allowed here)`}},
-		{name: "more policies than the count quota", config: "basic.yaml", templates: "wide",
-			quotas: &pack.Quotas{MaxChars: 1200, MaxPolicies: 3}, wantErr: pack.ErrTooManyPolicies,
-			wantMsg: []string{"5 policies of at most 1200 characters needed, 3 allowed per target"}},
+		{name: "exact names do not fit", config: "basic.yaml", templates: "wide",
+			quotas: &pack.Quotas{MaxChars: 1200, MaxPolicies: 5}, wantErr: scpgen.ErrQuotas,
+			wantMsg: []string{"policies do not fit the quotas: 1683 characters missing (7 policies of at most 1200 characters needed, 5 allowed per target)",
+				"or set allowWildcards: true"}},
+		{name: "minimised patterns do not fit either", config: "allow-wildcards.yaml", templates: "wide",
+			quotas: &pack.Quotas{MaxChars: 1200, MaxPolicies: 3}, wantErr: scpgen.ErrQuotas,
+			wantMsg: []string{"2378 characters missing (6 policies of at most 1200 characters needed, 3 allowed per target)"}},
 		{name: "statement too large even alone", config: "basic.yaml", templates: "basic",
 			quotas: &pack.Quotas{MaxChars: 300, MaxPolicies: 5}, wantErr: pack.ErrStatementTooLarge, wantMsg: []string{"ProtectRCFGEResources"}},
 		{name: "no approved types", config: "basic.yaml", templates: "empty", wantErr: scpgen.ErrNoApprovedTypes},
@@ -291,4 +336,78 @@ func readDir(t *testing.T, dir string) map[string]string {
 		out[e.Name()] = string(b)
 	}
 	return out
+}
+
+// TestBuildProtections: the buckets are protected by name (templates <base>-<account>, artifacts
+// <prefix>-<account>-<region>), the KMS keys and the Config rule by the rcfge:managed tag without
+// touching key use, and removing that tag is denied.
+func TestBuildProtections(t *testing.T) {
+	t.Parallel()
+	in := fixtureInput(t, "basic.yaml", "basic")
+	res, err := scpgen.Build(context.Background(), in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]policy.Statement{}
+	acts := map[string][]string{}
+	for _, f := range res.Policies {
+		var pol policy.Policy
+		if err := json.Unmarshal(f.Data, &pol); err != nil {
+			t.Fatal(err)
+		}
+		for _, s := range pol.Statement {
+			got[s.Sid] = s
+			for _, p := range s.Action {
+				e, err := in.Catalog.Expand(p)
+				if err != nil {
+					t.Fatal(err)
+				}
+				acts[s.Sid] = append(acts[s.Sid], e...)
+			}
+			slices.Sort(acts[s.Sid])
+		}
+	}
+	exceptRCFGE := []string{"arn:aws:iam::*:role/rcfge-pipeline", "arn:aws:iam::*:role/stacksets-exec-*"}
+	tests := []struct {
+		sid       string
+		resources policy.List
+		condition policy.Condition
+		actions   []string
+	}{
+		{sid: scpgen.SidProtectRCFGETemplates,
+			resources: policy.List{"arn:aws:s3:::rcfge-templates-*", "arn:aws:s3:::rcfge-templates-*/*", "arn:aws:s3:::rcfge-artifacts-*", "arn:aws:s3:::rcfge-artifacts-*/*"},
+			condition: policy.Condition{"ArnNotLike": {"aws:PrincipalArn": {"arn:aws:iam::*:role/rcfge-pipeline"}}}},
+		{sid: scpgen.SidProtectRCFGETaggedResources, resources: policy.List{"*"},
+			condition: policy.Condition{"StringEquals": {"aws:ResourceTag/rcfge:managed": {"true"}}, "ArnNotLike": {"aws:PrincipalArn": exceptRCFGE}},
+			actions: []string{"config:DeleteConfigRule", "config:PutConfigRule", "config:TagResource", "config:UntagResource",
+				"kms:CreateAlias", "kms:DisableKey", "kms:PutKeyPolicy", "kms:ScheduleKeyDeletion", "kms:TagResource", "kms:UntagResource"}},
+		{sid: scpgen.SidProtectRCFGEManagedTag, resources: policy.List{"*"},
+			condition: policy.Condition{"ForAnyValue:StringEquals": {"aws:TagKeys": {"rcfge:managed"}}, "ArnNotLike": {"aws:PrincipalArn": exceptRCFGE}},
+			actions:   []string{"config:UntagResource", "kms:UntagResource"}},
+	}
+	for _, tt := range tests {
+		s, ok := got[tt.sid]
+		if !ok {
+			t.Errorf("no statement %s", tt.sid)
+			continue
+		}
+		if s.Effect != "Deny" {
+			t.Errorf("%s: effect %s", tt.sid, s.Effect)
+		}
+		if diff := cmp.Diff(tt.resources, s.Resource); diff != "" {
+			t.Errorf("%s resources (-want +got):\n%s", tt.sid, diff)
+		}
+		if diff := cmp.Diff(tt.condition, s.Condition); diff != "" {
+			t.Errorf("%s condition (-want +got):\n%s", tt.sid, diff)
+		}
+		if tt.actions != nil {
+			if diff := cmp.Diff(tt.actions, acts[tt.sid]); diff != "" {
+				t.Errorf("%s actions (-want +got):\n%s", tt.sid, diff)
+			}
+		}
+	}
+	// Using a key is no change to it: the hook roles decrypt the tagged templates key.
+	if slices.Contains(acts[scpgen.SidProtectRCFGETaggedResources], "kms:Decrypt") {
+		t.Error("the tag protection denies kms:Decrypt")
+	}
 }

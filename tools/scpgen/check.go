@@ -8,9 +8,11 @@ import (
 	"io/fs"
 	"path"
 	"slices"
+	"strings"
 
 	"github.com/rcfge/rcfge/tools/scpgen/pack"
 	"github.com/rcfge/rcfge/tools/scpgen/policy"
+	svcpolicy "github.com/rcfge/rcfge/tools/svcref/policy"
 )
 
 // CheckReport is the outcome of checking a folder of policies.
@@ -19,6 +21,26 @@ type CheckReport struct {
 	Policies []PolicyReport `json:"policies"`
 	// Problems are about the folder as a whole, such as too many policies.
 	Problems []string `json:"problems,omitempty"`
+	// Widened are the wildcard patterns that grant more than at build time: each matches actions
+	// of the service reference checked against that it did not match when the manifest was
+	// written. Every one is a problem.
+	Widened []Widening `json:"widened,omitempty"`
+	// DeniesMore are the wildcard patterns of Deny statements that match more than at build
+	// time: they only deny more, by design, and are listed for information, not as problems.
+	DeniesMore []Widening `json:"deniesMore,omitempty"`
+}
+
+// Widening is a wildcard pattern of a built policy that matches actions it did not match at
+// build time.
+type Widening struct {
+	File      string `json:"file"`
+	Sid       string `json:"sid"`
+	Statement string `json:"statement"`
+	Effect    string `json:"effect"`
+	Element   string `json:"element"`
+	Pattern   string `json:"pattern"`
+	// NewActions are the actions the pattern matches now and did not match at build time.
+	NewActions []string `json:"newActions"`
 }
 
 // PolicyReport is one checked policy file.
@@ -33,7 +55,7 @@ func (r *CheckReport) OK() bool { return r.Count() == 0 }
 
 // Count is the number of problems found.
 func (r *CheckReport) Count() int {
-	n := len(r.Problems)
+	n := len(r.Problems) + len(r.Widened)
 	for _, p := range r.Policies {
 		n += len(p.Problems)
 	}
@@ -41,10 +63,12 @@ func (r *CheckReport) Count() int {
 }
 
 // Check checks every *.json policy file at the top level of fsys (the manifest excepted):
-// grammar, actions and condition keys against cat, the size of each and their count against q.
-// When q is nil the quotas come from the folder's manifest, else the AWS defaults; with a
-// manifest, files changed, added or removed since the build are problems. Problems are data in
-// the report; an error means the folder or its manifest could not be read.
+// grammar, the size of each and their count against q, and, when cat is not nil, actions and
+// condition keys against cat. When q is nil the quotas come from the folder's manifest, else the
+// AWS defaults; with a manifest, files changed, added or removed since the build are problems,
+// and, when cat is given, so is every wildcard pattern that now grants more than it did at build
+// time (cat being a newer service reference: the build re-proved). Problems are data in the
+// report; an error means the folder or its manifest could not be read.
 func Check(ctx context.Context, fsys fs.FS, cat policy.Catalog, q *pack.Quotas) (*CheckReport, error) {
 	m, err := readManifest(fsys)
 	if err != nil {
@@ -72,6 +96,13 @@ func Check(ctx context.Context, fsys fs.FS, cat policy.Catalog, q *pack.Quotas) 
 		}
 		pr := PolicyReport{File: e.Name()}
 		pr.Problems = policy.Check(data, cat)
+		// Re-proved even when the file has problems (an action AWS removed, say): a widening
+		// must not hide behind another finding.
+		if m != nil && cat != nil {
+			w, d := reprove(e.Name(), data, m, cat)
+			r.Widened = append(r.Widened, w...)
+			r.DeniesMore = append(r.DeniesMore, d...)
+		}
 		if compact, err := policy.Compact(data); err == nil {
 			pr.Chars = policy.Size(compact)
 			if pr.Chars > quotas.MaxChars {
@@ -92,6 +123,61 @@ func Check(ctx context.Context, fsys fs.FS, cat policy.Catalog, q *pack.Quotas) 
 		r.Problems = append(r.Problems, manifestProblems(m, r.Policies)...)
 	}
 	return r, nil
+}
+
+// reprove expands each wildcard pattern of one built policy in cat and compares the result with
+// what the manifest recorded at build time. Patterns the manifest does not record (literal
+// names, "*", statements it does not know) are left out: literal names cannot match more, and a
+// statement edited after the build is already a manifest problem.
+func reprove(file string, data []byte, m *Manifest, cat policy.Catalog) (widened, deniesMore []Widening) {
+	pats, err := svcpolicy.Parse(file, data)
+	if err != nil {
+		return nil, nil // policy.Check has reported it
+	}
+	stmtOf := make(map[string]string) // part Sid -> statement Sid
+	for _, pe := range m.Policies {
+		if pe.File != file {
+			continue
+		}
+		for _, part := range pe.Statements {
+			stmtOf[part.Sid] = part.Statement
+		}
+	}
+	recorded := make(map[string]map[string][]string, len(m.Statements))
+	for _, se := range m.Statements {
+		recorded[se.Sid] = se.Wildcards
+	}
+	for _, p := range pats {
+		stmt := stmtOf[p.Statement]
+		before, ok := recorded[stmt][p.Pattern]
+		if !ok {
+			continue
+		}
+		now, err := cat.Expand(p.Pattern)
+		if err != nil {
+			continue // no match at all any more: it cannot match more
+		}
+		was := make(map[string]bool, len(before))
+		for _, a := range before {
+			was[strings.ToLower(a)] = true
+		}
+		var added []string
+		for _, a := range now {
+			if !was[strings.ToLower(a)] {
+				added = append(added, a)
+			}
+		}
+		if len(added) == 0 {
+			continue
+		}
+		w := Widening{File: file, Sid: p.Statement, Statement: stmt, Effect: p.Effect, Element: p.Element, Pattern: p.Pattern, NewActions: added}
+		if p.GrantsMore() {
+			widened = append(widened, w)
+		} else {
+			deniesMore = append(deniesMore, w)
+		}
+	}
+	return widened, deniesMore
 }
 
 // readManifest reads the folder's manifest; nil when there is none.

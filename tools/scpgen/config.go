@@ -40,15 +40,21 @@ type Config struct {
 	CallableOutsideCloudFormation []string `yaml:"callableOutsideCloudFormation"`
 	// Quotas bound the size and number of the policies.
 	Quotas pack.Quotas `yaml:"quotas"`
+	// AllowWildcards lets Allow statements use minimised wildcard patterns instead of exact
+	// action names. Those patterns widen by themselves when AWS adds actions that match them, so
+	// this is opt-in, recorded in the manifest, and `rcfge scp check --service-reference NEW`
+	// reports what they widened to.
+	AllowWildcards bool `yaml:"allowWildcards"`
 
 	// Digest is the SHA-256 of the configuration file, for the manifest.
 	Digest string `yaml:"-"`
 }
 
-// AWS Organizations hard limits; a configuration above them could never be attached.
+// AWS Organizations hard limits (raised quotas included); a configuration above them could
+// never be attached.
 const (
 	awsMaxChars    = pack.RaisedMaxChars
-	awsMaxPolicies = pack.DefaultMaxPolicies
+	awsMaxPolicies = pack.RaisedMaxPolicies
 )
 
 // LoadConfigFile reads the configuration at path.
@@ -99,10 +105,12 @@ func LoadConfig(r io.Reader) (Config, error) {
 // ValidateQuotas checks quotas against what AWS Organizations allows.
 func ValidateQuotas(q pack.Quotas) error {
 	if q.MaxChars <= 0 || q.MaxChars > awsMaxChars {
-		return fmt.Errorf("%w: quotas.maxChars %d: AWS allows 1 to %d characters per SCP", ErrConfig, q.MaxChars, awsMaxChars)
+		return fmt.Errorf("%w: quotas.maxChars %d: AWS allows 1 to %d characters per SCP (%d unless your organisation's quota was raised)",
+			ErrConfig, q.MaxChars, awsMaxChars, pack.DefaultMaxChars)
 	}
 	if q.MaxPolicies <= 0 || q.MaxPolicies > awsMaxPolicies {
-		return fmt.Errorf("%w: quotas.maxPolicies %d: AWS allows 1 to %d SCPs per target", ErrConfig, q.MaxPolicies, awsMaxPolicies)
+		return fmt.Errorf("%w: quotas.maxPolicies %d: AWS allows 1 to %d SCPs per target (%d unless your organisation's quota was raised)",
+			ErrConfig, q.MaxPolicies, awsMaxPolicies, pack.DefaultMaxPolicies)
 	}
 	return nil
 }

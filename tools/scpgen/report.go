@@ -3,6 +3,7 @@ package scpgen
 import (
 	"fmt"
 	"io"
+	"strings"
 )
 
 // WriteText writes the check report for a terminal: one line per policy, then each problem.
@@ -20,6 +21,14 @@ func (r *CheckReport) WriteText(w io.Writer) error {
 	}
 	for _, pr := range r.Problems {
 		ew.printf("%s\n", pr)
+	}
+	for _, w := range r.Widened {
+		ew.printf("%s statement %s (%s %s): %s grants %d action(s) it did not at build time: %s\n",
+			w.File, w.Sid, w.Effect, w.Element, w.Pattern, len(w.NewActions), strings.Join(w.NewActions, ", "))
+	}
+	for _, w := range r.DeniesMore {
+		ew.printf("note: %s statement %s (%s %s): %s now also denies %s\n",
+			w.File, w.Sid, w.Effect, w.Element, w.Pattern, strings.Join(w.NewActions, ", "))
 	}
 	if r.OK() {
 		ew.printf("%d policies (quota %d): no problems\n", len(r.Policies), r.Quotas.MaxPolicies)

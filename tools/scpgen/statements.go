@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/rcfge/rcfge/tools/scpgen/policy"
+	"github.com/rcfge/rcfge/tools/svcref"
 )
 
 // logical is one of the design's statements before minimisation: either every action (all) or
@@ -26,11 +27,33 @@ const (
 	SidProtectStackSetExecutionRole            = "ProtectStackSetExecutionRole"
 	SidProtectRCFGEHookConfiguration           = "ProtectRCFGEHookConfiguration"
 	SidProtectRCFGETemplates                   = "ProtectRCFGETemplates"
+	SidProtectRCFGETaggedResources             = "ProtectRCFGETaggedResources"
+	SidProtectRCFGEManagedTag                  = "ProtectRCFGEManagedTag"
 	SidProvisionResourcesViaCloudFormationOnly = "ProvisionResourcesViaCloudFormationOnly"
 )
 
 // partition is the ARN partition of the generated resources.
 const partition = "aws"
+
+// ManagedTag marks the rcfge resources whose ARNs carry an ID rather than a name (KMS keys, the
+// Config rule): the SCPs protect them by this tag, and nobody but rcfge may remove it.
+const ManagedTag = "rcfge:managed"
+
+// tagRemovalActions remove tags from resources that can carry ManagedTag; those the service
+// reference lacks are left out.
+var tagRemovalActions = []string{"config:UntagResource", "kms:UntagResource", "s3:DeleteBucketTagging", "s3:UntagResource", "tag:UntagResources"}
+
+// taggedServices are the services whose resources rcfge protects by ManagedTag: KMS keys and
+// Config rules have IDs in their ARNs, so no name can pin them.
+var taggedServices = map[string][]string{"kms": {"key"}, "config": {"ConfigRule"}}
+
+// keyUse are the cryptographic operations of KMS: the service reference calls them Write, yet
+// they change no key, and the hook roles need Decrypt on the tagged templates key. They stay out
+// of the tag protection.
+var keyUse = []string{
+	"kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey*", "kms:ReEncrypt*", "kms:Sign", "kms:Verify",
+	"kms:GenerateMac", "kms:VerifyMac", "kms:DeriveSharedSecret", "kms:GenerateRandom",
+}
 
 // hookConfigActions change which hook runs or how it is configured. None of them supports
 // resource-level permissions, so the deny has to name every type ("*").
@@ -66,6 +89,16 @@ func (b *builder) statements(prov map[string]bool) ([]logical, error) {
 	bucketWrites, err := b.bucketWriteActions()
 	if err != nil {
 		return nil, err
+	}
+	taggedWrites, err := b.taggedWriteActions()
+	if err != nil {
+		return nil, err
+	}
+	untag := make(map[string]bool)
+	for _, a := range tagRemovalActions {
+		if act, ok := b.cat.Action(a); ok {
+			untag[act.FullName()] = true
+		}
 	}
 
 	role := func(name string) string { return fmt.Sprintf("arn:%s:iam::*:role/%s", partition, name) }
@@ -129,15 +162,35 @@ func (b *builder) statements(prov map[string]bool) ([]logical, error) {
 		actions: hookCfg,
 	})
 	add(logical{
-		why: "only the pipeline writes the restricted templates bucket or its objects (write, permissions and tagging actions on S3 buckets and objects)",
+		why: "only the pipeline writes the restricted templates bucket (<templatesBucketName>-<admin account>), the artifacts buckets (<artifactsBucketPrefix>-<admin account>-<region>) or their objects (write, permissions and tagging actions on S3 buckets and objects)",
 		stmt: policy.Statement{Sid: SidProtectRCFGETemplates, Effect: "Deny",
 			Resource: policy.List{
-				fmt.Sprintf("arn:%s:s3:::%s", partition, n.TemplatesBucketName),
-				fmt.Sprintf("arn:%s:s3:::%s/*", partition, n.TemplatesBucketName),
+				fmt.Sprintf("arn:%s:s3:::%s-*", partition, n.TemplatesBucketName),
+				fmt.Sprintf("arn:%s:s3:::%s-*/*", partition, n.TemplatesBucketName),
+				fmt.Sprintf("arn:%s:s3:::%s-*", partition, n.ArtifactsBucketPrefix),
+				fmt.Sprintf("arn:%s:s3:::%s-*/*", partition, n.ArtifactsBucketPrefix),
 			},
 			Condition: policy.Condition{"ArnNotLike": {"aws:PrincipalArn": {role(n.PipelineRoleName)}}},
 		},
 		actions: bucketWrites,
+	})
+	add(logical{
+		why: "nobody but the pipeline and the StackSets execution role changes, disables or deletes a KMS key or Config rule tagged " + ManagedTag + " (rcfge's keys and drift rule: their ARNs carry IDs, not names)",
+		stmt: policy.Statement{Sid: SidProtectRCFGETaggedResources, Effect: "Deny", Resource: policy.List{"*"},
+			Condition: policy.Condition{
+				"StringEquals": {"aws:ResourceTag/" + ManagedTag: {"true"}},
+				"ArnNotLike":   exceptRCFGE["ArnNotLike"],
+			}},
+		actions: taggedWrites,
+	})
+	add(logical{
+		why: "nobody but the pipeline and the StackSets execution role removes the " + ManagedTag + " tag, which the previous statement relies on",
+		stmt: policy.Statement{Sid: SidProtectRCFGEManagedTag, Effect: "Deny", Resource: policy.List{"*"},
+			Condition: policy.Condition{
+				"ForAnyValue:StringEquals": {"aws:TagKeys": {ManagedTag}},
+				"ArnNotLike":               exceptRCFGE["ArnNotLike"],
+			}},
+		actions: untag,
 	})
 	cfnOnly := make(map[string]bool)
 	for a := range prov {
@@ -154,6 +207,30 @@ func (b *builder) statements(prov map[string]bool) ([]logical, error) {
 			Condition: policy.Condition{"StringNotEquals": {"aws:CalledViaFirst": {"cloudformation.amazonaws.com"}}}},
 		actions: cfnOnly,
 	})
+	return out, nil
+}
+
+// taggedWriteActions are the write, permissions management and tagging actions of the services
+// in taggedServices whose resource types include the protected one.
+func (b *builder) taggedWriteActions() (map[string]bool, error) {
+	out := make(map[string]bool)
+	for _, svc := range slices.Sorted(maps.Keys(taggedServices)) {
+		s, ok := b.cat.Service(svc)
+		if !ok {
+			return nil, fmt.Errorf("%w: the service reference has no %s service to protect rcfge's tagged resources with", ErrUnknownAction, svc)
+		}
+		for _, a := range s.Actions {
+			if !(a.IsWrite || a.IsPermissionManagement || a.IsTaggingOnly) {
+				continue
+			}
+			if slices.ContainsFunc(keyUse, func(p string) bool { return svcref.Match(p, a.FullName()) }) {
+				continue
+			}
+			if slices.ContainsFunc(a.Resources, func(r string) bool { return slices.Contains(taggedServices[svc], r) }) {
+				out[a.FullName()] = true
+			}
+		}
+	}
 	return out, nil
 }
 

@@ -65,17 +65,33 @@ func parseFile(name string, opts cfntemplate.Options) (*cfntemplate.Template, er
 	return cfntemplate.Parse(name, b, opts)
 }
 
-// Observations turns parsed templates into the resources they deploy.
+// Observations turns parsed templates into the resources they deploy. A resource whose condition
+// is false is not created and contributes nothing; one whose properties depend on conditions that
+// cannot be decided contributes every variant (each branch counts as used).
 func Observations(tpls []*cfntemplate.Template) []Observation {
 	var out []Observation
 	for _, t := range tpls {
 		for _, r := range t.Resources {
-			o := Observation{Type: r.Type, Source: t.Name + "#" + r.LogicalID, Properties: r.Properties}
-			for _, u := range r.Unknown {
-				o.Unknown = append(o.Unknown, u.Path)
+			if r.Skipped {
+				continue
 			}
-			out = append(out, o)
+			src := t.Name + "#" + r.LogicalID
+			if len(r.Variants) == 0 {
+				out = append(out, Observation{Type: r.Type, Source: src, Properties: r.Properties, Unknown: paths(r.Unknown)})
+				continue
+			}
+			for _, v := range r.Variants {
+				out = append(out, Observation{Type: r.Type, Source: src + " " + v.Assumption, Properties: v.Properties, Unknown: paths(v.Unknown), resource: src})
+			}
 		}
+	}
+	return out
+}
+
+func paths(us []verdict.Unverified) []string {
+	out := make([]string, len(us))
+	for i, u := range us {
+		out[i] = u.Path
 	}
 	return out
 }

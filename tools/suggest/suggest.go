@@ -126,8 +126,16 @@ func suggestType(typeName string, body []byte, obs []Observation, opts Options) 
 	}
 	d := schemaDoc{root: root}
 	u := newUsage()
+	// Variants of one resource share its count: a property set in any of them is set by it.
+	var seen map[string]bool
+	last := ""
 	for _, o := range obs {
-		d.observe(u, o)
+		if o.resource == "" || o.resource != last {
+			u.resources++
+			seen = map[string]bool{}
+		}
+		last = o.resource
+		d.observe(u, o, seen)
 	}
 	_, before := d.properties(nil)
 	ts := &TypeSuggestion{Type: typeName, Resources: u.resources, PathsBefore: before}
@@ -145,7 +153,7 @@ func suggestType(typeName string, body []byte, obs []Observation, opts Options) 
 	var removed []string
 	props, after := d.properties(func(p property) bool {
 		n := u.props[p.loc]
-		if n >= opts.MinCount || p.required || frozen(p.loc) {
+		if n >= opts.MinCount || p.required || frozen(p.loc) || d.admitsByPattern(p.parent, p.name) {
 			return false
 		}
 		if keptPath(keep, p.path) {
@@ -193,6 +201,20 @@ func suggestType(typeName string, body []byte, obs []Observation, opts Options) 
 	}
 	ts.Narrowed = narrowed
 	return ts, nil
+}
+
+// admitsByPattern reports whether the object at loc admits name through patternProperties, in
+// which case removing the declared property would gate nothing (a custom resource's
+// provider-defined properties, say).
+func (d schemaDoc) admitsByPattern(loc, name string) bool {
+	n, _ := d.node(loc)
+	pats, _ := n["patternProperties"].(map[string]any)
+	for p := range pats {
+		if re, err := regexp.Compile(p); err == nil && re.MatchString(name) {
+			return true
+		}
+	}
+	return false
 }
 
 // pathFor names a schema node by the instance path of the property that holds it; ok is false

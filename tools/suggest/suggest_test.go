@@ -49,7 +49,7 @@ func thing(t *testing.T, r *Result) TypeSuggestion {
 	return TypeSuggestion{}
 }
 
-func paths[T any](xs []T, path func(T) string) []string {
+func sortedPaths[T any](xs []T, path func(T) string) []string {
 	var out []string
 	for _, x := range xs {
 		out = append(out, path(x))
@@ -109,7 +109,7 @@ func TestSuggest(t *testing.T) {
 				t.Fatal(err)
 			}
 			ts := thing(t, r)
-			if got := paths(ts.Removed, func(x Removal) string { return x.Path }); !slices.Equal(got, tt.wantRemoved) {
+			if got := sortedPaths(ts.Removed, func(x Removal) string { return x.Path }); !slices.Equal(got, tt.wantRemoved) {
 				t.Errorf("removed %v, want %v", got, tt.wantRemoved)
 			}
 			enums := map[string][]any{}
@@ -172,7 +172,7 @@ func TestUnknownNeverNarrows(t *testing.T) {
 	}
 	// Opaque shares the Settings definition: unknown Settings keeps the definition whole, but
 	// Opaque itself, never set, goes.
-	if got := paths(ts.Removed, func(x Removal) string { return x.Path }); !slices.Contains(got, "/Opaque") {
+	if got := sortedPaths(ts.Removed, func(x Removal) string { return x.Path }); !slices.Contains(got, "/Opaque") {
 		t.Errorf("removed %v, want /Opaque among them", got)
 	}
 }
@@ -318,4 +318,31 @@ func timeOf(s string) time.Time {
 		panic(err)
 	}
 	return t
+}
+
+// Conditions: a resource under a false condition contributes nothing; an undecidable Fn::If
+// contributes both branches, and its resource still counts once.
+func TestConditions(t *testing.T) {
+	tpls, errs := Load([]string{"testdata/inputs-conditions.yaml"}, cfntemplate.Options{AccountID: testCtx.AccountID, Region: testCtx.Region})
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	r, err := Suggest(loadTemplates(t), Observations(tpls), Options{Context: testCtx})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := thing(t, r)
+	if ts.Resources != 1 {
+		t.Errorf("resources %d, want 1 (DevOnly is not created; Tiered counts once across its variants)", ts.Resources)
+	}
+	removed := sortedPaths(ts.Removed, func(x Removal) string { return x.Path })
+	if !slices.Contains(removed, "/Unused") {
+		t.Errorf("removed %v: /Unused is set only under a false condition and must go", removed)
+	}
+	if slices.Contains(removed, "/Rules") || slices.Contains(removed, "/Rules/*/Prefix") {
+		t.Errorf("removed %v: /Rules is set in one branch of an undecidable Fn::If and must stay", removed)
+	}
+	if len(ts.Enums) != 1 || !slices.Equal(ts.Enums[0].After, []any{"A", "C"}) {
+		t.Errorf("enums %+v, want /Mode narrowed to both branches' values [A C]", ts.Enums)
+	}
 }

@@ -25,6 +25,9 @@ type Observation struct {
 	Properties any
 	// Unknown are JSON Pointers (relative to Properties) of values not known before deployment.
 	Unknown []string
+	// resource, set on each variant of one resource (undecided conditions), makes the variants
+	// count as one resource; their properties all count as used.
+	resource string
 }
 
 // Context is the deploying account, region and partition: an ARN in a property is "own" when it
@@ -108,9 +111,7 @@ func (d schemaDoc) closure(loc string) []string {
 }
 
 // observe records one resource's use of the template.
-func (d schemaDoc) observe(u *usage, o Observation) {
-	u.resources++
-	seenProps := map[string]bool{}
+func (d schemaDoc) observe(u *usage, o Observation, seenProps map[string]bool) {
 	var visit func(v any, locs []string, ipath string)
 	visit = func(v any, locs []string, ipath string) {
 		var set []string

@@ -1,12 +1,14 @@
-// Package s3store is a store.Store over S3: <prefix>/accounts/<accountId>/<Type>.json is looked up
-// first, then <prefix>/<Type>.json. Each key is revalidated with a conditional GET (If-None-Match)
+// Package s3store is a store.Store and store.FileStore over S3: <prefix>/accounts/<accountId>/<file>
+// is looked up first, then <prefix>/<file>, where <file> is <Type>.json for a template or a named
+// file beside the templates (exceptions.json). Each key is revalidated with a conditional GET (If-None-Match)
 // once per TTL, so a warm Lambda costs at most one round trip per key per TTL. When S3 fails
 // (network error, timeout, 5xx, throttling) the last known good copy is served; when S3 says the
-// object is gone (404) or refuses (403), it never is. The cache is bounded in entries and bytes.
+// object is gone (404) or refuses (403), it never is. The cache (hook/cache) is bounded in entries
+// and bytes. WithExpectedBucketOwner pins every read to the bucket owner's account: a bucket of
+// the same name in another account (bucket sniping) is refused with 403, never read.
 package s3store
 
 import (
-	"container/list"
 	"context"
 	"errors"
 	"fmt"
@@ -14,7 +16,6 @@ import (
 	"net/http"
 	"regexp"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -23,6 +24,7 @@ import (
 	"github.com/aws/smithy-go"
 	"golang.org/x/sync/singleflight"
 
+	"github.com/rcfge/rcfge/hook/cache"
 	"github.com/rcfge/rcfge/hook/store"
 )
 
@@ -48,6 +50,9 @@ var ErrTooLarge = errors.New("template object too large")
 // ErrInvalidAccount means the account ID is not 12 digits and cannot select an override.
 var ErrInvalidAccount = errors.New("invalid account ID")
 
+// ErrInvalidFile means a name given to GetFile is not a plain file name.
+var ErrInvalidFile = errors.New("invalid file name")
+
 // API is the part of the S3 client the store uses.
 type API interface {
 	GetObject(ctx context.Context, in *s3.GetObjectInput, opts ...func(*s3.Options)) (*s3.GetObjectOutput, error)
@@ -64,16 +69,16 @@ type Store struct {
 	maxBytes     int
 	now          func() time.Time
 	onStale      func(key string, err error)
+	// owner is the account ID every GET expects to own the bucket; "" checks nothing.
+	owner string
 
-	group singleflight.Group
-	mu    sync.Mutex
-	lru   *list.List // of *entry, most recent first
-	byKey map[string]*list.Element
-	bytes int
+	// group shares one GET among concurrent revalidations of a key; the cache's own
+	// single-flight loads only on a miss, and a stale entry is a hit that still needs a GET.
+	group   singleflight.Group
+	entries *cache.LRU[entry]
 }
 
 type entry struct {
-	key     string
 	etag    string
 	body    []byte
 	missing bool      // S3 said 404: cached so an absent override costs one round trip per TTL
@@ -101,6 +106,11 @@ func WithMaxBytes(n int) Option { return func(s *Store) { s.maxBytes = n } }
 // WithClock replaces time.Now, for tests of the TTL.
 func WithClock(now func() time.Time) Option { return func(s *Store) { s.now = now } }
 
+// WithExpectedBucketOwner makes every GET carry ExpectedBucketOwner: S3 refuses (403) a read
+// from a bucket that another account owns, so a bucket of the same name registered elsewhere is
+// never read. accountID is the admin account that owns the templates bucket (12 digits).
+func WithExpectedBucketOwner(accountID string) Option { return func(s *Store) { s.owner = accountID } }
+
 // WithOnStale is called whenever a last known good copy is served because S3 failed, so the
 // caller can log what would otherwise go unnoticed.
 func WithOnStale(f func(key string, err error)) Option { return func(s *Store) { s.onStale = f } }
@@ -116,11 +126,14 @@ func New(api API, bucket string, opts ...Option) (*Store, error) {
 	s := &Store{
 		api: api, bucket: bucket, ttl: DefaultTTL, fetchTimeout: DefaultFetchTimeout,
 		maxEntries: DefaultMaxEntries, maxBytes: DefaultMaxBytes, now: time.Now,
-		lru: list.New(), byKey: map[string]*list.Element{},
 	}
 	for _, o := range opts {
 		o(s)
 	}
+	if s.owner != "" && !accountRE.MatchString(s.owner) {
+		return nil, fmt.Errorf("s3store: expected bucket owner %q: %w", s.owner, ErrInvalidAccount)
+	}
+	s.entries = cache.NewSized(s.maxEntries, int64(s.maxBytes), func(e entry) int64 { return int64(len(e.body)) })
 	return s, nil
 }
 
@@ -151,6 +164,10 @@ func (s *Store) Keys(typeName, accountID string) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
+	return s.keys(file, accountID)
+}
+
+func (s *Store) keys(file, accountID string) ([]string, error) {
 	var keys []string
 	if accountID != "" {
 		if !accountRE.MatchString(accountID) {
@@ -175,6 +192,29 @@ func (s *Store) Get(ctx context.Context, typeName, accountID string) (store.Temp
 	if err != nil {
 		return store.Template{}, err
 	}
+	return s.first(ctx, keys)
+}
+
+// fileRE admits plain file names only: nothing that climbs out of the prefix or into accounts/.
+var fileRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$`)
+
+// GetFile returns a named file beside the templates (exceptions.json), with the same rules as
+// Get: the account's override (<prefix>/accounts/<accountId>/<name>) if it exists, else the
+// shared file; cached, revalidated once per TTL, and the last known good copy served only when S3
+// fails. A file in neither place is store.ErrNotFound.
+func (s *Store) GetFile(ctx context.Context, name, accountID string) (store.Template, error) {
+	if !fileRE.MatchString(name) || strings.Contains(name, "..") {
+		return store.Template{}, fmt.Errorf("s3store: %w: %q", ErrInvalidFile, name)
+	}
+	keys, err := s.keys(name, accountID)
+	if err != nil {
+		return store.Template{}, err
+	}
+	return s.first(ctx, keys)
+}
+
+// first returns the first of keys that exists.
+func (s *Store) first(ctx context.Context, keys []string) (store.Template, error) {
 	for _, key := range keys {
 		t, err := s.fetch(ctx, key)
 		if errors.Is(err, store.ErrNotFound) {
@@ -205,22 +245,21 @@ func (s *Store) result(key string, e entry) (store.Template, error) {
 	return store.Template{Key: "s3://" + s.bucket + "/" + key, Version: e.etag, Body: e.body}, nil
 }
 
-// lookup returns a copy of the cached entry, whether there is one, and whether it is within its TTL.
+// lookup returns the cached entry, whether there is one, and whether it is within its TTL.
 func (s *Store) lookup(key string) (e entry, cached, fresh bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	el, ok := s.byKey[key]
+	e, ok := s.entries.Get(key)
 	if !ok {
 		return entry{}, false, false
 	}
-	s.lru.MoveToFront(el)
-	e = *el.Value.(*entry)
 	return e, true, s.ttl > 0 && s.now().Sub(e.checked) < s.ttl
 }
 
 func (s *Store) revalidate(ctx context.Context, key string) (entry, error) {
 	old, cached, _ := s.lookup(key)
 	in := &s3.GetObjectInput{Bucket: aws.String(s.bucket), Key: aws.String(key)}
+	if s.owner != "" {
+		in.ExpectedBucketOwner = aws.String(s.owner)
+	}
 	if cached && !old.missing && old.etag != "" {
 		in.IfNoneMatch = aws.String(`"` + old.etag + `"`)
 	}
@@ -240,19 +279,19 @@ func (s *Store) revalidate(ctx context.Context, key string) (entry, error) {
 		case len(body) > MaxTemplateBytes:
 			return entry{}, fmt.Errorf("s3://%s/%s: %w (over %d bytes)", s.bucket, key, ErrTooLarge, MaxTemplateBytes)
 		default:
-			e := entry{key: key, etag: strings.Trim(aws.ToString(out.ETag), `"`), body: body, checked: s.now()}
-			s.put(e)
+			e := entry{etag: strings.Trim(aws.ToString(out.ETag), `"`), body: body, checked: s.now()}
+			s.entries.Add(key, e)
 			return e, nil
 		}
 	}
 	switch status := httpStatus(err); {
 	case status == http.StatusNotModified && cached:
 		old.checked = s.now()
-		s.put(old)
+		s.entries.Add(key, old)
 		return old, nil
 	case status == http.StatusNotFound || apiCode(err) == "NoSuchKey" || apiCode(err) == "NotFound":
-		e := entry{key: key, missing: true, checked: s.now()}
-		s.put(e)
+		e := entry{missing: true, checked: s.now()}
+		s.entries.Add(key, e)
 		return e, nil
 	case status == http.StatusForbidden || status == http.StatusBadRequest || status == http.StatusMovedPermanently:
 		// Authoritative refusals: serving a cached copy would hide a revoked grant or a wrong bucket.
@@ -288,33 +327,7 @@ func apiCode(err error) string {
 	return ""
 }
 
-// put stores e and evicts least recently used entries beyond the bounds.
-func (s *Store) put(e entry) {
-	if len(e.body) > s.maxBytes {
-		return
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if el, ok := s.byKey[e.key]; ok {
-		s.bytes -= len(el.Value.(*entry).body)
-		*el.Value.(*entry) = e
-		s.lru.MoveToFront(el)
-	} else {
-		s.byKey[e.key] = s.lru.PushFront(&e)
-	}
-	s.bytes += len(e.body)
-	for s.lru.Len() > s.maxEntries || s.bytes > s.maxBytes {
-		el := s.lru.Back()
-		old := el.Value.(*entry)
-		s.lru.Remove(el)
-		delete(s.byKey, old.key)
-		s.bytes -= len(old.body)
-	}
-}
-
 // Len reports the number of cached keys and their total body size.
 func (s *Store) Len() (entries, bytes int) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.lru.Len(), s.bytes
+	return s.entries.Len(), int(s.entries.Bytes())
 }

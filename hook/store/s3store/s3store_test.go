@@ -44,15 +44,20 @@ type clock struct{ off atomic.Int64 }
 func (c *clock) now() time.Time          { return time.Unix(1_800_000_000, 0).Add(time.Duration(c.off.Load())) }
 func (c *clock) advance(d time.Duration) { c.off.Add(int64(d)) }
 
-// recorder counts GETs and remembers the HTTP status of the last one.
+// recorder counts GETs, remembers the HTTP status of the last one and counts GETs that carried
+// no ExpectedBucketOwner.
 type recorder struct {
-	api   s3store.API
-	calls atomic.Int32
-	last  atomic.Int32
+	api     s3store.API
+	calls   atomic.Int32
+	last    atomic.Int32
+	noOwner atomic.Int32
 }
 
 func (r *recorder) GetObject(ctx context.Context, in *s3.GetObjectInput, opts ...func(*s3.Options)) (*s3.GetObjectOutput, error) {
 	r.calls.Add(1)
+	if aws.ToString(in.ExpectedBucketOwner) == "" {
+		r.noOwner.Add(1)
+	}
 	out, err := r.api.GetObject(ctx, in, opts...)
 	status := 200
 	var re *awshttp.ResponseError
@@ -310,6 +315,9 @@ func TestNewErrors(t *testing.T) {
 	if _, err := s3store.New(&fakeAPI{}, ""); err == nil {
 		t.Error("empty bucket accepted")
 	}
+	if _, err := s3store.New(&fakeAPI{}, "b", s3store.WithExpectedBucketOwner("rcfgeroot")); !errors.Is(err, s3store.ErrInvalidAccount) {
+		t.Errorf("expected bucket owner not an account ID: err = %v, want ErrInvalidAccount", err)
+	}
 }
 
 func TestGetErrors(t *testing.T) {
@@ -431,3 +439,150 @@ func TestNewClientEndpoint(t *testing.T) {
 type roundTrip func(*http.Request) (*http.Response, error)
 
 func (f roundTrip) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+// TestExpectedBucketOwner: every GET names the admin account as the bucket owner, and a bucket of
+// the configured name that another account owns is refused, cold or with a cached copy. versitygw
+// records an owner as a user's access key ID; the two users here have 12-digit account IDs as
+// access keys (s3test.AdminAccount, s3test.OtherAccount).
+func TestExpectedBucketOwner(t *testing.T) {
+	s := server(t)
+	ctx := t.Context()
+	owned := func(owner string) (*s3store.Store, *recorder, *clock, string) {
+		st, rec, c, bucket := fixture(t, s, map[string]string{base: `{"base":true}`, "templates/exceptions.json": `{}`},
+			s3store.WithExpectedBucketOwner(s3test.AdminAccount))
+		if err := s.ChangeOwner(ctx, bucket, owner); err != nil {
+			t.Fatal(err)
+		}
+		return st, rec, c, bucket
+	}
+
+	t.Run("owned by the admin account", func(t *testing.T) {
+		st, rec, _, _ := owned(s3test.AdminAccount)
+		if _, err := st.Get(ctx, "AWS::S3::Bucket", "111122223333"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := st.GetFile(ctx, "exceptions.json", ""); err != nil {
+			t.Fatal(err)
+		}
+		if n := rec.noOwner.Load(); n != 0 || rec.calls.Load() == 0 {
+			t.Errorf("%d of %d GETs without ExpectedBucketOwner", n, rec.calls.Load())
+		}
+	})
+	t.Run("owned by another account", func(t *testing.T) {
+		st, _, _, bucket := owned(s3test.OtherAccount)
+		// The same credentials read it without the pin: the refusal is the owner check's.
+		unpinned, err := s3store.New(s.Client(s3test.RootAccess, s3test.RootSecret), bucket, s3store.WithPrefix("templates"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := unpinned.Get(ctx, "AWS::S3::Bucket", ""); err != nil {
+			t.Fatalf("unpinned read: %v", err)
+		}
+		if _, err := st.Get(ctx, "AWS::S3::Bucket", ""); !errors.Is(err, s3store.ErrAccessDenied) {
+			t.Errorf("Get: err = %v, want ErrAccessDenied", err)
+		}
+		if _, err := st.GetFile(ctx, "exceptions.json", ""); !errors.Is(err, s3store.ErrAccessDenied) {
+			t.Errorf("GetFile: err = %v, want ErrAccessDenied", err)
+		}
+	})
+	t.Run("changes hands after a read: never served from cache", func(t *testing.T) {
+		st, _, c, bucket := owned(s3test.AdminAccount)
+		if _, err := st.Get(ctx, "AWS::S3::Bucket", ""); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.ChangeOwner(ctx, bucket, s3test.OtherAccount); err != nil {
+			t.Fatal(err)
+		}
+		c.advance(2 * s3store.DefaultTTL)
+		if _, err := st.Get(ctx, "AWS::S3::Bucket", ""); !errors.Is(err, s3store.ErrAccessDenied) {
+			t.Errorf("err = %v, want ErrAccessDenied", err)
+		}
+	})
+}
+
+// TestGetFile: files beside the templates follow the templates' rules: the account's override
+// first, then the shared file, cached for the TTL (absent overrides included).
+func TestGetFile(t *testing.T) {
+	s := server(t)
+	const shared, own = "templates/exceptions.json", "templates/accounts/111122223333/exceptions.json"
+	st, rec, c, bucket := fixture(t, s, map[string]string{shared: `{"shared":true}`, own: `{"own":true}`})
+	tests := []struct {
+		name, account, wantBody, wantKey string
+	}{
+		{"override for its account", "111122223333", `{"own":true}`, own},
+		{"shared for another account", "444455556666", `{"shared":true}`, shared},
+		{"shared without account", "", `{"shared":true}`, shared},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := st.GetFile(t.Context(), "exceptions.json", tt.account)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if string(got.Body) != tt.wantBody || got.Key != "s3://"+bucket+"/"+tt.wantKey || got.Version == "" {
+				t.Errorf("got %s %q %q", got.Body, got.Key, got.Version)
+			}
+		})
+	}
+	before := rec.calls.Load()
+	for _, acct := range []string{"111122223333", "444455556666", ""} {
+		if _, err := st.GetFile(t.Context(), "exceptions.json", acct); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := rec.calls.Load() - before; n != 0 {
+		t.Errorf("%d GETs within the TTL, want 0", n)
+	}
+	// A changed shared file is seen after the TTL.
+	if _, err := s.Put(t.Context(), bucket, shared, []byte(`{"shared":2}`)); err != nil {
+		t.Fatal(err)
+	}
+	c.advance(2 * s3store.DefaultTTL)
+	if got, err := st.GetFile(t.Context(), "exceptions.json", ""); err != nil || string(got.Body) != `{"shared":2}` {
+		t.Errorf("after the TTL: %s %v", got.Body, err)
+	}
+	if _, err := st.GetFile(t.Context(), "absent.json", "111122223333"); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("absent file: err = %v, want ErrNotFound", err)
+	}
+}
+
+func TestGetFileErrors(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name, file, account string
+		apiErr              error
+		wantErr             error
+	}{
+		{"climbs out", "../AWS-S3-Bucket.json", "", nil, s3store.ErrInvalidFile},
+		{"sub-folder", "accounts/111122223333/exceptions.json", "", nil, s3store.ErrInvalidFile},
+		{"dot-dot inside", "a..json", "", nil, s3store.ErrInvalidFile},
+		{"empty", "", "", nil, s3store.ErrInvalidFile},
+		{"invalid account", "exceptions.json", "12", nil, s3store.ErrInvalidAccount},
+		{"forbidden", "exceptions.json", "", respErr(403), s3store.ErrAccessDenied},
+		{"server error", "exceptions.json", "", respErr(500), s3store.ErrUnavailable},
+		{"not found", "exceptions.json", "", nil, store.ErrNotFound},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			api := &fakeAPI{objects: map[string]string{}, err: tt.apiErr}
+			st, err := s3store.New(api, "b")
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = st.GetFile(t.Context(), tt.file, tt.account)
+			if !errors.Is(err, tt.wantErr) {
+				t.Errorf("err = %v, want %v", err, tt.wantErr)
+			}
+			if errors.Is(tt.wantErr, s3store.ErrInvalidFile) && api.calls != 0 {
+				t.Errorf("an invalid name reached S3 (%d GETs)", api.calls)
+			}
+		})
+	}
+}
+
+// The store serves both interfaces.
+var (
+	_ store.Store     = (*s3store.Store)(nil)
+	_ store.FileStore = (*s3store.Store)(nil)
+)

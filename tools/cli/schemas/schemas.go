@@ -5,9 +5,12 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/rcfge/rcfge/tools/cli"
+	"github.com/rcfge/rcfge/tools/cli/schemas/approve"
 	"github.com/rcfge/rcfge/tools/cli/schemas/drift"
 	"github.com/rcfge/rcfge/tools/cli/schemas/generate"
 	"github.com/rcfge/rcfge/tools/cli/schemas/lint"
+	"github.com/rcfge/rcfge/tools/cli/schemas/pending"
+	"github.com/rcfge/rcfge/tools/cli/schemas/revoke"
 	"github.com/rcfge/rcfge/tools/cli/schemas/suggest"
 	"github.com/rcfge/rcfge/tools/cli/schemas/test"
 )
@@ -16,11 +19,12 @@ import (
 func NewCmdSchemas(f *cli.Factory) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "schemas <command>",
-		Short: "Generate, lint, test restricted templates and report drift",
+		Short: "Generate, lint, test restricted templates; review and approve what AWS adds",
 	}
 	_ = f
 	cmd.AddCommand(generate.NewCmdGenerate(f, nil))
 	cmd.AddCommand(drift.NewCmdDrift(f, nil), lint.NewCmdLint(f, nil), test.NewCmdTest(f, nil))
+	cmd.AddCommand(pending.NewCmdPending(f, nil), approve.NewCmdApprove(f, nil), revoke.NewCmdRevoke(f, nil))
 	cmd.AddCommand(suggest.NewCmdSuggest(f, nil))
 	return cmd
 }

@@ -22,16 +22,33 @@ type Quotas struct {
 	// MaxChars is the maximum policy size in characters, whitespace not counted (AWS: 5,120,
 	// or 10,240 where the raised quota applies).
 	MaxChars int `json:"maxChars" yaml:"maxChars"`
-	// MaxPolicies is how many SCPs may be attached to one target (AWS: 5).
+	// MaxPolicies is how many SCPs may be attached to one target (AWS: 5, or up to 10 where the
+	// raised quota applies). FullAWSAccess and AWS Control Tower's SCPs take slots too.
 	MaxPolicies int `json:"maxPolicies" yaml:"maxPolicies"`
 }
 
-// Default quotas of AWS Organizations.
+// Quotas of AWS Organizations: the defaults, and the most an organisation may raise them to
+// (AWS raised both limits in May 2026).
 const (
 	DefaultMaxChars    = 5120
 	RaisedMaxChars     = 10240
 	DefaultMaxPolicies = 5
+	RaisedMaxPolicies  = 10
 )
+
+// Overflow is how many characters the policies past the quota hold: what a packing that needs
+// too many policies is missing.
+func Overflow(r Result, q Quotas) (int, error) {
+	n := 0
+	for i := q.MaxPolicies; i < len(r.Policies); i++ {
+		size, err := policy.SizeOf(r.Policies[i])
+		if err != nil {
+			return 0, err
+		}
+		n += size
+	}
+	return n, nil
+}
 
 // Part records where a piece of a statement went.
 type Part struct {

@@ -163,3 +163,42 @@ func TestPackStable(t *testing.T) {
 	}
 	assertComplete(t, stmts, first, q)
 }
+
+// TestOverflow: what a packing needing too many policies is missing is the size of the policies
+// past the quota, as AWS counts it; a packing within the quota misses nothing.
+func TestOverflow(t *testing.T) {
+	t.Parallel()
+	stmts := []policy.Statement{stmt("Big", actions("aaa", 60)), stmt("Small", actions("bbb", 2))}
+	tests := []struct {
+		name string
+		q    pack.Quotas
+		over bool
+	}{
+		{"fits", pack.Quotas{MaxChars: 1000, MaxPolicies: 2}, false},
+		{"one policy short", pack.Quotas{MaxChars: 1000, MaxPolicies: 1}, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			res, err := pack.Pack(stmts, tt.q)
+			if errors.Is(err, pack.ErrTooManyPolicies) != tt.over {
+				t.Fatalf("err = %v, want ErrTooManyPolicies: %v", err, tt.over)
+			}
+			got, err := pack.Overflow(res, tt.q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := 0
+			for _, p := range res.Policies[min(tt.q.MaxPolicies, len(res.Policies)):] {
+				n, err := policy.SizeOf(p)
+				if err != nil {
+					t.Fatal(err)
+				}
+				want += n
+			}
+			if got != want || (got > 0) != tt.over {
+				t.Errorf("Overflow = %d, want %d (over quota: %v)", got, want, tt.over)
+			}
+		})
+	}
+}

@@ -6,9 +6,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"regexp"
 	"slices"
 	"strings"
+
+	"github.com/rcfge/rcfge/hook/jsonptr"
 )
 
 // Catalog is what the check needs from the service reference; *svcref.Catalog has it.
@@ -48,7 +51,8 @@ var sidRE = regexp.MustCompile(`^[A-Za-z0-9]*$`)
 
 // Check checks an SCP document: JSON, grammar (Version, Statement, Sid, Effect, Action or
 // NotAction, Resource or NotResource, Condition operators, keys and values), unique Sids, and
-// every action pattern and condition key against cat. It returns the problems in document order;
+// every action pattern and condition key against cat (skipped when cat is nil: grammar only).
+// It returns the problems in document order;
 // none means the document is valid. Size and count quotas are the caller's, who sees all files.
 func Check(doc []byte, cat Catalog) []Problem {
 	c := checker{cat: cat}
@@ -222,6 +226,9 @@ func (c *checker) action(p, a string) {
 		c.addf(p, "action %q is not service:action", a)
 		return
 	}
+	if c.cat == nil {
+		return
+	}
 	if _, err := c.cat.Expand(a); err != nil {
 		c.addf(p, "action %q: %v", a, err)
 	}
@@ -237,7 +244,7 @@ func (c *checker) condition(p string, v any) {
 		c.addf(p, "Condition is empty")
 	}
 	for _, op := range sortedKeys(ops) {
-		op2 := p + "/" + pointerEscape(op)
+		op2 := jsonptr.Append(p, op)
 		base, known := parseOperator(op)
 		if !known {
 			c.addf(op2, "unknown condition operator %q", op)
@@ -251,8 +258,8 @@ func (c *checker) condition(p string, v any) {
 			c.addf(op2, "%s has no condition keys", op)
 		}
 		for _, k := range sortedKeys(keys) {
-			kp := op2 + "/" + pointerEscape(k)
-			if !c.cat.HasConditionKey(k) {
+			kp := jsonptr.Append(op2, k)
+			if c.cat != nil && !c.cat.HasConditionKey(k) {
 				c.addf(kp, "unknown condition key %q", k)
 			}
 			c.conditionValues(kp, base, keys[k])
@@ -306,18 +313,7 @@ func parseOperator(op string) (string, bool) {
 	return base, !(ifExists && base == "Null")
 }
 
-func sortedKeys(m map[string]any) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
-}
-
-func pointerEscape(s string) string {
-	return strings.ReplaceAll(strings.ReplaceAll(s, "~", "~0"), "/", "~1")
-}
+func sortedKeys(m map[string]any) []string { return slices.Sorted(maps.Keys(m)) }
 
 func jsonType(v any) string {
 	switch v.(type) {

@@ -246,12 +246,15 @@ func (r *Report) count() {
 
 // Widen records, for each wildcard policy pattern, the new actions it matches: written before
 // those actions existed, it now covers them without anyone editing the policy. Literal patterns
-// and patterns that match no new action are left out.
+// patterns that match no new action, and patterns whose statement does not grant more by
+// matching more (see policy.Pattern.GrantsMore) are left out.
 func (r *Report) Widen(patterns []policy.Pattern) {
 	added := r.NewActions()
 	r.Widened = nil
 	for _, p := range patterns {
-		if !svcref.HasWildcard(p.Pattern) {
+		// Only a pattern whose statement grants more by matching more is a widening; "Deny *"
+		// matches every new action and only denies more.
+		if !p.GrantsMore() || !svcref.HasWildcard(p.Pattern) {
 			continue
 		}
 		var hits []string

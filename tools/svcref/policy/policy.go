@@ -29,6 +29,13 @@ type Pattern struct {
 	Pattern   string `json:"pattern"`
 }
 
+// GrantsMore reports whether matching more actions makes the pattern's statement grant more:
+// an Allow's Action allows more, a Deny's NotAction exempts more from the deny. A wider Deny
+// Action only denies more and a wider Allow NotAction only allows less.
+func (p Pattern) GrantsMore() bool {
+	return (p.Effect == "Allow" && p.Element == "Action") || (p.Effect == "Deny" && p.Element == "NotAction")
+}
+
 // Location names the statement and element a pattern sits in, for reports.
 func (p Pattern) Location() string {
 	return fmt.Sprintf("%s statement %s (%s %s)", p.File, p.Statement, p.Effect, p.Element)
@@ -109,12 +116,26 @@ func Parse(file string, data []byte) ([]Pattern, error) {
 	return out, nil
 }
 
-// Load returns the action patterns of every *.json file under root in fsys, walking
-// sub-folders in lexical order. A folder without policy files is ErrNoPolicies.
-func Load(ctx context.Context, fsys fs.FS, root string) ([]Pattern, error) {
+// IsPolicy reports whether a JSON document looks like a policy at all: an object with a
+// Version or a Statement. Other JSON files beside policies (a build manifest) are not policies,
+// whereas a document that claims to be one is parsed and must be valid.
+func IsPolicy(data []byte) bool {
+	var top map[string]json.RawMessage
+	if err := json.Unmarshal(data, &top); err != nil {
+		return true // let Parse report the syntax error
+	}
+	_, v := top["Version"]
+	_, s := top["Statement"]
+	return v || s
+}
+
+// Load returns the action patterns of every *.json policy under root in fsys, walking
+// sub-folders in lexical order, and the JSON files it skipped because they are not policies
+// (see IsPolicy). A folder without policy files is ErrNoPolicies.
+func Load(ctx context.Context, fsys fs.FS, root string) (_ []Pattern, skipped []string, err error) {
 	var out []Pattern
 	files := 0
-	err := fs.WalkDir(fsys, root, func(p string, d fs.DirEntry, err error) error {
+	err = fs.WalkDir(fsys, root, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
@@ -124,11 +145,15 @@ func Load(ctx context.Context, fsys fs.FS, root string) ([]Pattern, error) {
 		if d.IsDir() || !strings.EqualFold(path.Ext(p), ".json") {
 			return nil
 		}
-		files++
 		data, err := fs.ReadFile(fsys, p)
 		if err != nil {
 			return err
 		}
+		if !IsPolicy(data) {
+			skipped = append(skipped, p)
+			return nil
+		}
+		files++
 		ps, err := Parse(p, data)
 		if err != nil {
 			return err
@@ -137,12 +162,12 @@ func Load(ctx context.Context, fsys fs.FS, root string) ([]Pattern, error) {
 		return nil
 	})
 	if err != nil {
-		return nil, err // WalkDir and Parse errors name the file
+		return nil, nil, err // WalkDir and Parse errors name the file
 	}
 	if files == 0 {
-		return nil, ErrNoPolicies
+		return nil, skipped, ErrNoPolicies
 	}
-	return out, nil
+	return out, skipped, nil
 }
 
 func decodeStrict(data []byte, v any) error {

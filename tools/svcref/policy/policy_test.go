@@ -70,7 +70,7 @@ func TestParse(t *testing.T) {
 
 func TestLoad(t *testing.T) {
 	t.Parallel()
-	got, err := policy.Load(context.Background(), os.DirFS("testdata"), "policies")
+	got, skipped, err := policy.Load(context.Background(), os.DirFS("testdata"), "policies")
 	if err != nil {
 		t.Fatalf("Load: %v", err)
 	}
@@ -83,6 +83,9 @@ func TestLoad(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("Load mismatch (-want +got):\n%s", diff)
 	}
+	if diff := cmp.Diff([]string{"policies/manifest.json"}, skipped); diff != "" {
+		t.Errorf("Load skipped mismatch (-want +got):\n%s", diff)
+	}
 	if loc := got[2].Location(); loc != "policies/deny-data.json statement #1 (Deny NotAction)" {
 		t.Errorf("Location() = %q", loc)
 	}
@@ -92,7 +95,7 @@ func TestLoadErrors(t *testing.T) {
 	t.Parallel()
 	cancelled, cancel := context.WithCancel(context.Background())
 	cancel()
-	bad := fstest.MapFS{"p/a.json": {Data: []byte(`{"Statement": {"Effect": "Allow", "Action": "s3:*"}}`)}, "p/b.JSON": {Data: []byte(`{}`)}}
+	bad := fstest.MapFS{"p/a.json": {Data: []byte(`{"Statement": {"Effect": "Allow", "Action": "s3:*"}}`)}, "p/b.JSON": {Data: []byte(`{"Version": "2012-10-17"}`)}}
 	tests := []struct {
 		name    string
 		ctx     context.Context
@@ -101,6 +104,7 @@ func TestLoadErrors(t *testing.T) {
 		wantErr error
 	}{
 		{name: "folder missing", ctx: context.Background(), fsys: os.DirFS("testdata"), root: "nope", wantErr: fs.ErrNotExist},
+		{name: "only a manifest", ctx: context.Background(), fsys: fstest.MapFS{"p/manifest.json": {Data: []byte(`{"quotas": {}}`)}}, root: "p", wantErr: policy.ErrNoPolicies},
 		{name: "no policy files", ctx: context.Background(), fsys: os.DirFS("testdata"), root: "empty", wantErr: policy.ErrNoPolicies},
 		{name: "one bad file", ctx: context.Background(), fsys: bad, root: "p", wantErr: policy.ErrInvalidPolicy},
 		{name: "cancelled", ctx: cancelled, fsys: os.DirFS("testdata"), root: "policies", wantErr: context.Canceled},
@@ -108,10 +112,29 @@ func TestLoadErrors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			_, err := policy.Load(tt.ctx, tt.fsys, tt.root)
+			_, _, err := policy.Load(tt.ctx, tt.fsys, tt.root)
 			if !errors.Is(err, tt.wantErr) {
 				t.Fatalf("Load error = %v, want %v", err, tt.wantErr)
 			}
 		})
+	}
+}
+
+func TestGrantsMore(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		effect, element string
+		want            bool
+	}{
+		{"Allow", "Action", true},
+		{"Deny", "NotAction", true},
+		{"Deny", "Action", false},
+		{"Allow", "NotAction", false},
+	}
+	for _, tt := range tests {
+		p := policy.Pattern{Effect: tt.effect, Element: tt.element, Pattern: "s3:*"}
+		if got := p.GrantsMore(); got != tt.want {
+			t.Errorf("%s %s: GrantsMore() = %v, want %v", tt.effect, tt.element, got, tt.want)
+		}
 	}
 }

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math/rand/v2"
 	"net/http"
 	"net/url"
 	"os"
@@ -15,6 +14,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/cenkalti/backoff/v5"
 	"golang.org/x/sync/errgroup"
 
 	"github.com/rcfge/rcfge/tools/svcref"
@@ -247,29 +247,52 @@ func syncDir(dir string) error {
 }
 
 // get fetches one URL, retrying network errors, truncated bodies, 429 and 5xx with exponential
-// backoff and jitter; other statuses fail at once.
+// backoff and jitter (or the server's Retry-After, capped at MaxBackoff); other statuses fail at
+// once.
 func get(ctx context.Context, o Options, u string, limit int64) ([]byte, error) {
+	b := backoff.NewExponentialBackOff()
+	b.InitialInterval = o.Backoff
+	b.MaxInterval = o.MaxBackoff
+	b.Multiplier = 2
+	b.RandomizationFactor = 0.5
+	attempts := 0
 	var lastErr error
-	for attempt := range o.Attempts {
-		if attempt > 0 {
-			if err := sleep(ctx, backoff(o, attempt, lastErr)); err != nil {
-				return nil, fmt.Errorf("%w (last error: %w)", err, lastErr)
-			}
-		}
+	data, err := backoff.Retry(ctx, func() ([]byte, error) {
+		attempts++
 		data, retry, err := getOnce(ctx, o.Client, u, limit)
-		if err == nil {
-			return data, nil
-		}
-		if ctx.Err() != nil {
-			return nil, fmt.Errorf("%w (last error: %w)", ctx.Err(), err)
-		}
-		if !retry {
-			return nil, err
-		}
 		lastErr = err
+		switch {
+		case err == nil:
+			return data, nil
+		case ctx.Err() != nil || !retry:
+			return nil, backoff.Permanent(err)
+		}
+		var se *statusError
+		if errors.As(err, &se) && se.retryAfter > 0 {
+			return nil, &retryAfter{statusError: se, wait: &backoff.RetryAfterError{Duration: min(se.retryAfter, o.MaxBackoff)}}
+		}
+		return nil, err
+	}, backoff.WithBackOff(b), backoff.WithMaxTries(uint(o.Attempts)), backoff.WithMaxElapsedTime(0))
+	switch {
+	case err == nil:
+		return data, nil
+	case ctx.Err() != nil:
+		// Cancelled while waiting, backoff returns the context's error alone.
+		return nil, fmt.Errorf("%w (last error: %w)", ctx.Err(), lastErr)
+	case attempts == o.Attempts:
+		return nil, fmt.Errorf("after %d attempts: %w", o.Attempts, err)
+	default:
+		return nil, err
 	}
-	return nil, fmt.Errorf("after %d attempts: %w", o.Attempts, lastErr)
 }
+
+// retryAfter is a status error whose server asked for a delay: backoff waits that long.
+type retryAfter struct {
+	*statusError
+	wait *backoff.RetryAfterError
+}
+
+func (e *retryAfter) Unwrap() []error { return []error{e.statusError, e.wait} }
 
 // statusError is an HTTP status, with the server's Retry-After when it gave one.
 type statusError struct {
@@ -311,30 +334,4 @@ func getOnce(ctx context.Context, client *http.Client, u string, limit int64) (d
 		return nil, false, fmt.Errorf("GET %s: response larger than %d bytes", u, limit)
 	}
 	return data, false, nil
-}
-
-// backoff is full jitter over an exponential ceiling, or the server's Retry-After if longer,
-// both capped at MaxBackoff.
-func backoff(o Options, attempt int, lastErr error) time.Duration {
-	ceiling := o.Backoff << (attempt - 1)
-	if ceiling > o.MaxBackoff || ceiling <= 0 {
-		ceiling = o.MaxBackoff
-	}
-	d := ceiling/2 + rand.N(ceiling/2+1)
-	var se *statusError
-	if errors.As(lastErr, &se) && se.retryAfter > d {
-		d = min(se.retryAfter, o.MaxBackoff)
-	}
-	return d
-}
-
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }

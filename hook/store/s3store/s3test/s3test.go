@@ -32,6 +32,14 @@ const (
 	StrangerSecret = "rcfge-stranger-secret"
 )
 
+// Two users whose access key IDs are 12-digit account IDs. versitygw records a bucket's owner as
+// the owning user's access key ID and compares x-amz-expected-bucket-owner with it, so a bucket
+// given to one of them (ChangeOwner) is "owned by that account ID" as far as the header goes.
+const (
+	AdminAccount = "111122223333"
+	OtherAccount = "444455556666"
+)
+
 // Binary finds versitygw: $RCFGE_VERSITYGW (set by the Makefile), then PATH, then $GOPATH/bin.
 func Binary() (string, error) {
 	if p := os.Getenv("RCFGE_VERSITYGW"); p != "" {
@@ -71,6 +79,7 @@ type Server struct {
 	cmd      *exec.Cmd
 	exited   chan struct{}
 	dir      string
+	bin      string
 	backend  string
 	ln       net.Listener
 	mu       sync.Mutex
@@ -109,7 +118,7 @@ func Start(ctx context.Context) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{dir: dir, conns: map[net.Conn]struct{}{}}
+	s := &Server{dir: dir, bin: bin, conns: map[net.Conn]struct{}{}}
 	if err := s.start(ctx, bin); err != nil {
 		os.RemoveAll(dir)
 		return nil, err
@@ -143,12 +152,11 @@ func (s *Server) start(ctx context.Context, bin string) error {
 		s.stopProcess()
 		return fmt.Errorf("versitygw not ready: %w; output: %s", err, logs.String())
 	}
-	out, err := exec.CommandContext(ctx, bin, "admin", "--access", RootAccess, "--secret", RootSecret,
-		"--endpoint-url", "http://"+s.backend, "create-user", "--access", StrangerAccess,
-		"--secret", StrangerSecret, "--role", "user").CombinedOutput()
-	if err != nil {
-		s.stopProcess()
-		return fmt.Errorf("versitygw create-user: %w: %s", err, out)
+	for _, u := range [][2]string{{StrangerAccess, StrangerSecret}, {AdminAccount, AdminAccount + "-secret"}, {OtherAccount, OtherAccount + "-secret"}} {
+		if err := s.admin(ctx, "create-user", "--access", u[0], "--secret", u[1], "--role", "user"); err != nil {
+			s.stopProcess()
+			return err
+		}
 	}
 	s.ln, err = net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -159,6 +167,21 @@ func (s *Server) start(ctx context.Context, bin string) error {
 	s.wg.Add(1)
 	go s.serve()
 	return nil
+}
+
+// admin runs a versitygw admin command against the server, as root.
+func (s *Server) admin(ctx context.Context, args ...string) error {
+	args = append([]string{"admin", "--access", RootAccess, "--secret", RootSecret, "--endpoint-url", "http://" + s.backend}, args...)
+	out, err := exec.CommandContext(ctx, s.bin, args...).CombinedOutput()
+	if err != nil {
+		return fmt.Errorf("versitygw %s: %w: %s", args[7], err, out)
+	}
+	return nil
+}
+
+// ChangeOwner gives bucket to the user whose access key ID is owner (AdminAccount, OtherAccount).
+func (s *Server) ChangeOwner(ctx context.Context, bucket, owner string) error {
+	return s.admin(ctx, "change-bucket-owner", "--bucket", bucket, "--owner", owner)
 }
 
 func freePort() (string, error) {

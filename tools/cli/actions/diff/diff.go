@@ -35,8 +35,6 @@ type DiffOptions struct {
 	Policies string
 	// Notify is the parsed --notify target, nil when not given.
 	Notify *notify.Target
-	// Context is the command's context; deadlines and cancellation come from it.
-	Context context.Context
 }
 
 // NewCmdDiff returns `rcfge actions diff`; runF replaces the run function in tests.
@@ -52,9 +50,11 @@ changed, with totals and per-service lists. Names compare case-insensitively, as
 
 OLD and NEW are snapshot folders, or folders of dated snapshots, in which case the newest is used.
 
---policies DIR reads every *.json IAM or SCP policy under DIR and reports each wildcard in an
-Action or NotAction element that now matches new actions: a policy that widened without anyone
-editing it.
+--policies DIR reads every *.json IAM or SCP policy under DIR (JSON files with neither Version
+nor Statement, such as an SCP build's manifest.json, are skipped with a note on stderr) and
+reports each wildcard that now matches new actions where that grants more: in an Allow's Action
+or a Deny's NotAction. A policy that widened without anyone editing it. A Deny's Action (such as
+"Deny *") or an Allow's NotAction matching more only denies more, and is not reported.
 
 --notify sns:TOPIC_ARN publishes a summary (totals, counts per service, widened wildcards) to an
 SNS topic when something changed, with the default AWS credential chain.
@@ -71,7 +71,6 @@ Exit status: 0 no change, 1 changes found, 2 usage, input or AWS error.`,
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Old, opts.New = args[0], args[1]
-			opts.Context = cmd.Context()
 			if notifyFlag != "" {
 				t, err := notify.ParseTarget(notifyFlag)
 				if err != nil {
@@ -82,7 +81,7 @@ Exit status: 0 no change, 1 changes found, 2 usage, input or AWS error.`,
 			if runF != nil {
 				return runF(opts)
 			}
-			return diffRun(opts)
+			return diffRun(cmd.Context(), opts)
 		},
 	}
 	fl := cmd.Flags()
@@ -92,11 +91,7 @@ Exit status: 0 no change, 1 changes found, 2 usage, input or AWS error.`,
 	return cmd
 }
 
-func diffRun(opts *DiffOptions) error {
-	ctx := opts.Context
-	if ctx == nil {
-		ctx = context.Background()
-	}
+func diffRun(ctx context.Context, opts *DiffOptions) error {
 	// Policies first: a typo in --policies should fail before two snapshots are read.
 	var patterns []policy.Pattern
 	if opts.Policies != "" {
@@ -106,10 +101,15 @@ func diffRun(opts *DiffOptions) error {
 		} else if !st.IsDir() {
 			return fmt.Errorf("--policies %s: not a directory", opts.Policies)
 		}
+		var skipped []string
 		var err error
-		patterns, err = policy.Load(ctx, os.DirFS(opts.Policies), ".")
+		patterns, skipped, err = policy.Load(ctx, os.DirFS(opts.Policies), ".")
 		if err != nil {
 			return fmt.Errorf("--policies %s: %w", opts.Policies, err)
+		}
+		for _, f := range skipped {
+			// A build's manifest.json sits beside the SCPs; say so rather than skip silently.
+			fmt.Fprintf(opts.IO.ErrOut, "%s: not a policy (no Version or Statement), skipped\n", filepath.Join(opts.Policies, f))
 		}
 		for i := range patterns {
 			patterns[i].File = filepath.Join(opts.Policies, patterns[i].File)

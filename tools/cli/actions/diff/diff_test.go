@@ -130,6 +130,7 @@ func TestDiffRun(t *testing.T) {
 		wantErr    error
 		wantAnyErr bool // an error that is not a findings report
 		wantOut    []string
+		notOut     []string
 		wantErrOut string
 		wantSNS    int
 	}{
@@ -142,10 +143,13 @@ func TestDiffRun(t *testing.T) {
 		{name: "json", args: []string{"--format", "json", "testdata/old", "testdata/new"}, wantErr: cli.ErrFindings,
 			wantOut: []string{`"newActions": 1`}},
 		{name: "policies", args: []string{"--policies", "testdata/policies", "testdata/old", "testdata/new"}, wantErr: cli.ErrFindings,
-			wantOut: []string{"testdata/policies/deny-writes.json statement DenyWrites (Deny Action): s3:Put* matches 1 new action"}},
+			// The manifest is skipped with a note; "Deny *" matches the new action but only denies it.
+			wantOut:    []string{"testdata/policies/allow-writes.json statement AllowWrites (Allow Action): s3:Put* matches 1 new action"},
+			notOut:     []string{"DenyEverything"},
+			wantErrOut: "testdata/policies/manifest.json: not a policy (no Version or Statement), skipped"},
 		{name: "bad policy", args: []string{"--policies", "testdata/bad-policies", "testdata/old", "testdata/new"}, wantErr: policy.ErrInvalidPolicy},
 		{name: "missing policies folder", args: []string{"--policies", "testdata/nope", "testdata/old", "testdata/new"}, wantErr: fs.ErrNotExist},
-		{name: "policies is a file", args: []string{"--policies", "testdata/policies/deny-writes.json", "testdata/old", "testdata/new"}, wantAnyErr: true},
+		{name: "policies is a file", args: []string{"--policies", "testdata/policies/allow-writes.json", "testdata/old", "testdata/new"}, wantAnyErr: true},
 		{name: "not a snapshot", args: []string{"testdata/policies", "testdata/new"}, wantErr: snapshot.ErrNoSnapshot},
 		{name: "missing snapshot", args: []string{"testdata/old", "testdata/nope"}, wantErr: fs.ErrNotExist},
 		{name: "notify", args: []string{"--notify", "sns:" + topic, "testdata/old", "testdata/new"}, sns: &fakeSNS{},
@@ -183,6 +187,11 @@ func TestDiffRun(t *testing.T) {
 			for _, w := range tt.wantOut {
 				if !strings.Contains(out.String(), w) {
 					t.Errorf("stdout lacks %q:\n%s", w, out)
+				}
+			}
+			for _, w := range tt.notOut {
+				if strings.Contains(out.String(), w) {
+					t.Errorf("stdout has %q:\n%s", w, out)
 				}
 			}
 			if !strings.Contains(errOut.String(), tt.wantErrOut) {

@@ -27,8 +27,6 @@ type ExpandOptions struct {
 	Snapshot string
 	Patterns []string
 	Format   render.Format
-	// Context is the command's context; deadlines and cancellation come from it.
-	Context context.Context
 }
 
 // NewCmdExpand returns `rcfge actions expand`; runF replaces the run function in tests.
@@ -57,7 +55,6 @@ Exit status: 0 every pattern matched, 2 usage or input error.`,
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Patterns = args
-			opts.Context = cmd.Context()
 			if opts.Snapshot == "" {
 				opts.Snapshot = os.Getenv(SnapshotEnv)
 			}
@@ -67,7 +64,7 @@ Exit status: 0 every pattern matched, 2 usage or input error.`,
 			if runF != nil {
 				return runF(opts)
 			}
-			return expandRun(opts)
+			return expandRun(cmd.Context(), opts)
 		},
 	}
 	fl := cmd.Flags()
@@ -113,11 +110,7 @@ func (r *Report) WriteText(w io.Writer) error {
 	return err
 }
 
-func expandRun(opts *ExpandOptions) error {
-	ctx := opts.Context
-	if ctx == nil {
-		ctx = context.Background()
-	}
+func expandRun(ctx context.Context, opts *ExpandOptions) error {
 	dir, err := snapshot.Resolve(opts.Snapshot)
 	if err != nil {
 		return err

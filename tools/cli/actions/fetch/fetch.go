@@ -27,8 +27,6 @@ type FetchOptions struct {
 	Attempts    int
 	Timeout     time.Duration
 	Format      render.Format
-	// Context is the command's context; deadlines and cancellation come from it.
-	Context context.Context
 }
 
 // NewCmdFetch returns `rcfge actions fetch`; runF replaces the run function in tests.
@@ -50,7 +48,6 @@ Exit status: 0 snapshot written, 2 usage, network or input error.`,
   rcfge actions fetch --endpoint https://mirror.example.com/servicereference/ --out snapshots/`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			opts.Context = cmd.Context()
 			switch {
 			case opts.Out == "":
 				return cli.FlagErrorf("--out DIR is required")
@@ -64,7 +61,7 @@ Exit status: 0 snapshot written, 2 usage, network or input error.`,
 			if runF != nil {
 				return runF(opts)
 			}
-			return fetchRun(opts)
+			return fetchRun(cmd.Context(), opts)
 		},
 	}
 	fl := cmd.Flags()
@@ -89,11 +86,7 @@ func (r *Report) WriteText(w io.Writer) error {
 	return err
 }
 
-func fetchRun(opts *FetchOptions) error {
-	ctx := opts.Context
-	if ctx == nil {
-		ctx = context.Background()
-	}
+func fetchRun(ctx context.Context, opts *FetchOptions) error {
 	so := snapshot.Options{
 		Endpoint:    opts.Endpoint,
 		Client:      &http.Client{Timeout: opts.Timeout},

@@ -36,11 +36,10 @@ type ReplayOptions struct {
 	EndpointURL string
 	Format      render.Format
 	Payloads    []string
-	Context     context.Context
 }
 
 // NewCmdReplay returns `rcfge hook replay`; runF replaces the run function in tests.
-func NewCmdReplay(f *cli.Factory, runF func(*ReplayOptions) error) *cobra.Command {
+func NewCmdReplay(f *cli.Factory, runF func(context.Context, *ReplayOptions) error) *cobra.Command {
 	opts := &ReplayOptions{IO: f.IO, AWSConfig: f.AWSConfig, Logger: f.Logger, Getenv: os.Getenv}
 	cmd := &cobra.Command{
 		Use:   "replay [--templates DIR|s3://bucket/prefix] [--endpoint-url URL] PAYLOAD.json...",
@@ -69,14 +68,13 @@ Exit status: 0 every answer SUCCESS, 1 some answer FAILED, 2 usage or input erro
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Payloads = args
-			opts.Context = cmd.Context()
 			if t := opts.Templates; strings.HasPrefix(t, "s3://") && strings.TrimPrefix(t, "s3://") == "" {
 				return cli.FlagErrorf("--templates %q: want s3://bucket[/prefix]", t)
 			}
 			if runF != nil {
-				return runF(opts)
+				return runF(cmd.Context(), opts)
 			}
-			return replayRun(opts)
+			return replayRun(cmd.Context(), opts)
 		},
 	}
 	fl := cmd.Flags()
@@ -85,6 +83,9 @@ Exit status: 0 every answer SUCCESS, 1 some answer FAILED, 2 usage or input erro
 	render.AddFormatFlag(fl, &opts.Format, render.Text, render.JSON)
 	return cmd
 }
+
+// ErrNotJSON is a request file that is not JSON, hence no hook request at all.
+var ErrNotJSON = errors.New("a hook request is a JSON document")
 
 // Report is the answers, one per request file.
 type Report []Replay
@@ -109,11 +110,7 @@ func (r Report) WriteText(w io.Writer) error {
 	return nil
 }
 
-func replayRun(opts *ReplayOptions) error {
-	ctx := opts.Context
-	if ctx == nil {
-		ctx = context.Background()
-	}
+func replayRun(ctx context.Context, opts *ReplayOptions) error {
 	h, err := newHandler(ctx, opts)
 	if err != nil {
 		return err
@@ -124,6 +121,11 @@ func replayRun(opts *ReplayOptions) error {
 		raw, err := os.ReadFile(p)
 		if err != nil {
 			return fmt.Errorf("request %w", err)
+		}
+		if !json.Valid(raw) {
+			// The hook would answer InvalidRequest; for a file given here that is an input
+			// error (exit 2), not the hook's verdict on a request (exit 1).
+			return fmt.Errorf("request %s: not JSON: %w", p, ErrNotJSON)
 		}
 		resp := h.Handle(ctx, raw)
 		failed = failed || resp.HookStatus != wire.StatusSuccess

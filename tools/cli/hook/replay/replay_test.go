@@ -48,7 +48,7 @@ func TestNewCmdReplay(t *testing.T) {
 			t.Parallel()
 			ios, _, _, _ := cli.Test()
 			var got *ReplayOptions
-			cmd := NewCmdReplay(&cli.Factory{IO: ios}, func(o *ReplayOptions) error { got = o; return nil })
+			cmd := NewCmdReplay(&cli.Factory{IO: ios}, func(_ context.Context, o *ReplayOptions) error { got = o; return nil })
 			cmd.SetArgs(tt.args)
 			cmd.SetOut(ios.ErrOut)
 			cmd.SetErr(ios.ErrOut)
@@ -64,7 +64,7 @@ func TestNewCmdReplay(t *testing.T) {
 			}
 			if diff := cmp.Diff(tt.want, *got, cmp.FilterPath(func(p cmp.Path) bool {
 				switch p.Last().String() {
-				case ".IO", ".AWSConfig", ".Logger", ".Getenv", ".Context":
+				case ".IO", ".AWSConfig", ".Logger", ".Getenv":
 					return true
 				}
 				return false
@@ -94,7 +94,7 @@ func TestReplayExamples(t *testing.T) {
 		t.Run(string(format), func(t *testing.T) {
 			t.Parallel()
 			ios, _, out, _ := cli.Test()
-			err := replayRun(&ReplayOptions{IO: ios, Getenv: noEnv, Templates: templates, Format: format, Payloads: exampleFiles(t), Context: t.Context()})
+			err := replayRun(t.Context(), &ReplayOptions{IO: ios, Getenv: noEnv, Templates: templates, Format: format, Payloads: exampleFiles(t)})
 			if !errors.Is(err, cli.ErrFindings) {
 				t.Fatalf("err = %v, want ErrFindings", err)
 			}
@@ -111,7 +111,7 @@ func TestReplayOutcomes(t *testing.T) {
 		t.Run(filepath.Base(f), func(t *testing.T) {
 			t.Parallel()
 			ios, _, out, _ := cli.Test()
-			err := replayRun(&ReplayOptions{IO: ios, Getenv: noEnv, Templates: templates, Format: render.JSON, Payloads: []string{f}, Context: t.Context()})
+			err := replayRun(t.Context(), &ReplayOptions{IO: ios, Getenv: noEnv, Templates: templates, Format: render.JSON, Payloads: []string{f}})
 			name := strings.TrimSuffix(filepath.Base(f), ".json")
 			name = name[strings.Index(name, "s3-bucket-")+len("s3-bucket-"):]
 			wantErr := error(nil)
@@ -140,6 +140,7 @@ func TestReplayErrors(t *testing.T) {
 		wantFlag bool
 	}{
 		{name: "missing request", opts: ReplayOptions{Templates: templates, Payloads: []string{"testdata/nope.json"}}, wantErr: "nope.json"},
+		{name: "request not JSON", opts: ReplayOptions{Templates: templates, Payloads: []string{"replay.go"}}, wantErr: "request replay.go: not JSON"},
 		{name: "templates missing", opts: ReplayOptions{Templates: "testdata/none", Payloads: []string{"x"}}, wantErr: "--templates"},
 		{name: "templates a file", opts: ReplayOptions{Templates: "replay.go", Payloads: []string{"x"}}, wantErr: "not a folder", wantFlag: true},
 		{name: "bad environment", opts: ReplayOptions{Getenv: func(k string) string {
@@ -156,13 +157,16 @@ func TestReplayErrors(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			ios, _, _, _ := cli.Test()
-			tt.opts.IO, tt.opts.Context, tt.opts.Format = ios, t.Context(), render.Text
+			tt.opts.IO, tt.opts.Format = ios, render.Text
 			if tt.opts.Getenv == nil {
 				tt.opts.Getenv = noEnv
 			}
-			err := replayRun(&tt.opts)
+			err := replayRun(t.Context(), &tt.opts)
 			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 				t.Fatalf("err = %v, want %q", err, tt.wantErr)
+			}
+			if code := cli.ExitCode(err); code != cli.ExitError {
+				t.Errorf("exit code %d, want %d (input error)", code, cli.ExitError)
 			}
 			var fe *cli.FlagError
 			if errors.As(err, &fe) != tt.wantFlag {
@@ -209,8 +213,8 @@ func TestReplayFromS3(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			ios, _, out, _ := cli.Test()
-			err := replayRun(&ReplayOptions{IO: ios, Getenv: noEnv, AWSConfig: awsCfg, Templates: tt.templates, EndpointURL: srv.Endpoint,
-				Format: render.Text, Payloads: tt.files, Context: ctx})
+			err := replayRun(ctx, &ReplayOptions{IO: ios, Getenv: noEnv, AWSConfig: awsCfg, Templates: tt.templates, EndpointURL: srv.Endpoint,
+				Format: render.Text, Payloads: tt.files})
 			if !errors.Is(err, cli.ErrFindings) {
 				t.Fatalf("err = %v\n%s", err, out)
 			}

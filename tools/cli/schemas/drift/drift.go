@@ -24,7 +24,6 @@ const LiveSource = schemagen.LiveSource
 type DriftOptions struct {
 	IO        *cli.IOStreams
 	AWSConfig func(ctx context.Context) (aws.Config, error)
-	Context   context.Context
 
 	Source    string
 	Baseline  string
@@ -44,8 +43,12 @@ what AWS changed since the template's snapshot: new properties at any depth (thr
 definitions, with their paths), new enum values, and properties the template has but the provider
 schema no longer does. Provider types without a template are listed too (they are blocked).
 
-A new property stays blocked by the template until the DevSecOps decide: regenerate the template
-to approve it, or remove it in the type's overlay (<templates>/overlays/<Type>.json) to refuse it.
+A new property stays blocked by the template until the DevSecOps decide: approve it with
+"rcfge schemas approve" (one property or enum value at a time, recorded), or remove it in the
+type's overlay (<templates>/overlays/<Type>.json) to refuse it. Drift and "rcfge schemas pending"
+are two views of one comparison: pending compares the templates with what regeneration would
+write, and lists exactly what regeneration holds back; drift compares with the raw provider
+schemas, against the templates or a baseline snapshot, with descriptions for review.
 Removals and enum narrowings in the overlay are decisions and are not reported again. Read-only
 properties are outputs, not features, and are never reported.
 
@@ -71,11 +74,10 @@ Exit status: 0 nothing to review, 1 drift found, 2 usage or input error.`,
 			if opts.Overlays != "" && opts.Templates == "" {
 				return cli.FlagErrorf("--overlays needs --templates")
 			}
-			opts.Context = cmd.Context()
 			if runF != nil {
 				return runF(opts)
 			}
-			return driftRun(opts)
+			return driftRun(cmd.Context(), opts)
 		},
 	}
 	fl := cmd.Flags()
@@ -87,11 +89,7 @@ Exit status: 0 nothing to review, 1 drift found, 2 usage or input error.`,
 	return cmd
 }
 
-func driftRun(opts *DriftOptions) error {
-	ctx := opts.Context
-	if ctx == nil {
-		ctx = context.Background()
-	}
+func driftRun(ctx context.Context, opts *DriftOptions) error {
 	src, closeSrc, err := shared.OpenSource(ctx, "--source", opts.Source, opts.AWSConfig)
 	if err != nil {
 		return err

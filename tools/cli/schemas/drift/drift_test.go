@@ -64,7 +64,7 @@ func TestNewCmdDriftFlags(t *testing.T) {
 			if err != nil {
 				t.Fatalf("Execute() error = %v", err)
 			}
-			if diff := cmp.Diff(&tt.want, got, cmpopts.IgnoreFields(drift.DriftOptions{}, "IO", "AWSConfig", "Context")); diff != "" {
+			if diff := cmp.Diff(&tt.want, got, cmpopts.IgnoreFields(drift.DriftOptions{}, "IO", "AWSConfig")); diff != "" {
 				t.Errorf("options mismatch (-want +got):\n%s", diff)
 			}
 		})

@@ -10,12 +10,15 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/spf13/cobra"
 
 	"github.com/rcfge/rcfge/hook/store"
+	"github.com/rcfge/rcfge/tools/approval"
+	"github.com/rcfge/rcfge/tools/approval/lifecycle"
 	"github.com/rcfge/rcfge/tools/cli"
 	"github.com/rcfge/rcfge/tools/cli/schemas/shared"
 	"github.com/rcfge/rcfge/tools/render"
@@ -36,7 +39,10 @@ type GenerateOptions struct {
 	Out      string
 	Snapshot string
 	Check    bool
-	Format   render.Format
+	// ApproveAll approves everything the provider schemas have (a first import): the templates
+	// already in --out are overwritten, not treated as the approval record.
+	ApproveAll bool
+	Format     render.Format
 }
 
 // NewCmdGenerate returns `rcfge schemas generate`; runF replaces the run function in tests.
@@ -54,9 +60,17 @@ DevSecOps overlay <overlays>/<Type>.json (an RFC 6902 JSON Patch) is applied on 
 (https://schema.cloudformation.<region>.amazonaws.com/CloudformationSchema.zip), or
 "cloudformation" to call DescribeType in the configured account and Region.
 
+The templates in --out are the approval record. Regenerating a type whose template is there
+refreshes what it approves (descriptions, patterns, their RE2 translation, overlays) but adds no
+property, no enum value and no definition it does not approve: those stay pending and are listed
+(approve them one by one with "rcfge schemas approve"). What AWS removed drops out and is listed
+too. A type with no template is generated only when --type names it (its first approval);
+without --type, only the types already in --out are regenerated. --approve-all ignores the record
+and approves everything the provider schemas have (a first import).
+
 Regenerating from an unchanged provider schema keeps the snapshot date already recorded in --out,
 so the output is reproducible byte for byte; --check reports templates that would change instead
-of writing them (exit 1).`,
+of writing them (exit 1). Pending additions alone never fail the command (see "schemas pending").`,
 		Example: `  rcfge schemas generate --source ../shared/data/cfn-schemas/us-east-1 \
     --type AWS::S3::Bucket --type AWS::SNS::Topic --overlays schemas/overlays --out schemas/`,
 		Args: cobra.NoArgs,
@@ -90,6 +104,7 @@ of writing them (exit 1).`,
 	fl.StringVar(&opts.Out, "out", "", "folder the templates are written to")
 	fl.StringVar(&opts.Snapshot, "snapshot", "", "snapshot date YYYY-MM-DD to record (default: kept for unchanged schemas, else the source's date, else today)")
 	fl.BoolVar(&opts.Check, "check", false, "write nothing; report templates that differ from --out and exit 1 if any")
+	fl.BoolVar(&opts.ApproveAll, "approve-all", false, "approve everything the provider schemas have (first import); --out is not the approval record")
 	render.AddFormatFlag(fl, &opts.Format, render.Text, render.JSON)
 	return cmd
 }
@@ -113,7 +128,11 @@ func generateRun(ctx context.Context, opts *GenerateOptions) error {
 	} else if opts.Check {
 		return cli.FlagErrorf("--out %s: not a folder", opts.Out)
 	}
-	tpls, genErr := schemagen.Run(ctx, req)
+	if !opts.ApproveAll {
+		// A folder that does not exist yet approves nothing: only the named types are created.
+		req.Approved = os.DirFS(opts.Out)
+	}
+	tpls, reviews, genErr := schemagen.RunReview(ctx, req)
 	if genErr != nil && len(tpls) == 0 {
 		return genErr
 	}
@@ -121,6 +140,7 @@ func generateRun(ctx context.Context, opts *GenerateOptions) error {
 	if err != nil {
 		return err
 	}
+	rep.review(reviews)
 	if err := render.Write(opts.IO.Out, opts.Format, rep); err != nil {
 		return err
 	}
@@ -214,6 +234,28 @@ type Report struct {
 	Check     bool    `json:"check"`
 	Stale     int     `json:"stale"`
 	Templates []Entry `json:"templates"`
+	// NewTypes are the source's types with no template in --out, not generated.
+	NewTypes []string `json:"newTypes,omitempty"`
+}
+
+// review adds each template's pending and removed items.
+func (r *Report) review(reviews []approval.Review) {
+	byType := map[string]approval.Review{}
+	for _, rv := range reviews {
+		if rv.Status == approval.NewType {
+			r.NewTypes = append(r.NewTypes, rv.TypeName)
+			continue
+		}
+		byType[rv.TypeName] = rv
+	}
+	for i := range r.Templates {
+		rv := byType[r.Templates[i].TypeName]
+		r.Templates[i].Approval = rv.Status
+		r.Templates[i].Pending = lifecycle.Items(rv)
+		for _, c := range rv.Removed {
+			r.Templates[i].Removed = append(r.Templates[i].Removed, c.Path+strings.TrimRight(c.Detail(), " "))
+		}
+	}
 }
 
 // Entry is one template in the report.
@@ -225,11 +267,19 @@ type Entry struct {
 	Translated  int    `json:"translatedPatterns"`
 	Dropped     int    `json:"droppedPatterns"`
 	OpenObjects int    `json:"openObjects"`
+	// Approval says whether the template was narrowed to its approvals ("pending"), is
+	// current, a first approval, or generated with --approve-all.
+	Approval approval.Status `json:"approval,omitempty"`
+	// Pending are the additions held back, as "schemas approve" takes them.
+	Pending []string `json:"pending,omitempty"`
+	// Removed are what AWS withdrew, dropped from the template.
+	Removed []string `json:"removed,omitempty"`
 }
 
 // WriteText writes one line per template and a summary.
 func (r *Report) WriteText(w io.Writer) error {
 	counts := map[Status]int{}
+	pending := 0
 	for _, e := range r.Templates {
 		counts[e.Status]++
 		overlay := "no overlay"
@@ -240,8 +290,25 @@ func (r *Report) WriteText(w io.Writer) error {
 			e.Status, e.File, overlay, e.Translated, e.Dropped, e.OpenObjects); err != nil {
 			return err
 		}
+		for _, p := range e.Pending {
+			pending++
+			if _, err := fmt.Fprintf(w, "  pending %s\n", p); err != nil {
+				return err
+			}
+		}
+		for _, p := range e.Removed {
+			if _, err := fmt.Fprintf(w, "  removed %s\n", p); err != nil {
+				return err
+			}
+		}
 	}
-	_, err := fmt.Fprintf(w, "%d templates: %d written, %d unchanged, %d stale\n",
-		len(r.Templates), counts[StatusWritten], counts[StatusUnchanged], counts[StatusStale])
+	if _, err := fmt.Fprintf(w, "%d templates: %d written, %d unchanged, %d stale\n",
+		len(r.Templates), counts[StatusWritten], counts[StatusUnchanged], counts[StatusStale]); err != nil {
+		return err
+	}
+	if pending == 0 && len(r.NewTypes) == 0 {
+		return nil
+	}
+	_, err := fmt.Fprintf(w, "%d additions pending approval, %d types without a template (rcfge schemas pending; rcfge schemas approve)\n", pending, len(r.NewTypes))
 	return err
 }

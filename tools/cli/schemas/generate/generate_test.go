@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,6 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/rcfge/rcfge/tools/approval"
 	"github.com/rcfge/rcfge/tools/cli"
 	"github.com/rcfge/rcfge/tools/render"
 )
@@ -84,7 +86,8 @@ func TestGenerateRun(t *testing.T) {
 	ctx := context.Background()
 	src, overlays, out := setup(t)
 	ios, _, stdout, _ := cli.Test()
-	opts := &GenerateOptions{IO: ios, Source: src, Overlays: overlays, Out: out, Snapshot: "2026-08-03", Format: render.Text}
+	// The type has no template yet: naming it is its first approval.
+	opts := &GenerateOptions{IO: ios, Source: src, Types: []string{"Test::Widget::Thing"}, Overlays: overlays, Out: out, Snapshot: "2026-08-03", Format: render.Text}
 	if err := generateRun(ctx, opts); err != nil {
 		t.Fatal(err)
 	}
@@ -117,9 +120,10 @@ func TestGenerateRun(t *testing.T) {
 		t.Errorf("overlay not applied (-want +got):\n%s", diff)
 	}
 
-	// Unchanged source, no --snapshot: the recorded snapshot is kept and nothing is rewritten.
+	// Unchanged source, no --snapshot, no --type (the templated types): the recorded snapshot is
+	// kept and nothing is rewritten.
 	stdout.Reset()
-	opts.Snapshot = ""
+	opts.Snapshot, opts.Types = "", nil
 	if err := generateRun(ctx, opts); err != nil {
 		t.Fatal(err)
 	}
@@ -127,8 +131,9 @@ func TestGenerateRun(t *testing.T) {
 		t.Errorf("second run should change nothing:\n%s", stdout)
 	}
 
-	// --check finds a stale template and asks for exit code 1.
-	if err := os.WriteFile(path, []byte("{}\n"), 0o644); err != nil {
+	// --check finds a stale template (here, hand-edited spacing) and asks for exit code 1.
+	stale := append(bytes.ReplaceAll(body, []byte("  "), []byte("\t")), '\n')
+	if err := os.WriteFile(path, stale, 0o644); err != nil {
 		t.Fatal(err)
 	}
 	stdout.Reset()
@@ -144,7 +149,7 @@ func TestGenerateRun(t *testing.T) {
 	if rep.Stale != 1 || rep.Templates[0].Status != StatusStale || !rep.Templates[0].Overlay || rep.Templates[0].Dropped != 1 {
 		t.Errorf("report %+v", rep)
 	}
-	if b, _ := os.ReadFile(path); string(b) != "{}\n" {
+	if b, _ := os.ReadFile(path); !bytes.Equal(b, stale) {
 		t.Errorf("--check wrote the file")
 	}
 }
@@ -166,7 +171,7 @@ func TestGenerateRunErrors(t *testing.T) {
 		{name: "overlays not a folder", opts: GenerateOptions{Source: src, Overlays: "testdata/nope", Out: out}, wantFlag: true, wantMsg: "--overlays"},
 		{name: "check without out", opts: GenerateOptions{Source: src, Out: filepath.Join(out, "nope"), Check: true}, wantFlag: true, wantMsg: "--out"},
 		{name: "unknown type", opts: GenerateOptions{Source: src, Types: []string{"Test::Nope::Thing"}, Out: out}, wantMsg: "no provider schema"},
-		{name: "broken overlay", opts: GenerateOptions{Source: src, Overlays: badOverlays, Out: out}, wantMsg: "operation 0 (remove /properties/Nope)"},
+		{name: "broken overlay", opts: GenerateOptions{Source: src, Types: []string{"Test::Widget::Thing"}, Overlays: badOverlays, Out: out}, wantMsg: "operation 0 (remove /properties/Nope)"},
 		{name: "live source without AWS config", opts: GenerateOptions{Source: LiveSource, Out: out}, wantMsg: "no AWS configuration"},
 		{name: "live source config error", opts: GenerateOptions{Source: LiveSource, Out: out, AWSConfig: func(context.Context) (aws.Config, error) {
 			return aws.Config{}, errors.New("no credentials")
@@ -191,5 +196,68 @@ func TestGenerateRunErrors(t *testing.T) {
 				t.Errorf("exit code %d, want %d", cli.ExitCode(err), cli.ExitError)
 			}
 		})
+	}
+}
+
+// TestGenerateKeepsApprovals regenerates a template from a newer provider schema: the template in
+// --out is the approval record, so what AWS added stays out and is reported, what it approves is
+// refreshed, and the run succeeds. --approve-all takes everything.
+func TestGenerateKeepsApprovals(t *testing.T) {
+	ctx := context.Background()
+	src, overlays, out := setup(t)
+	ios, _, stdout, _ := cli.Test()
+	first := &GenerateOptions{IO: ios, Source: src, Types: []string{"Test::Widget::Thing"}, Overlays: overlays, Out: out, Snapshot: "2026-02-02", Format: render.Text}
+	if err := generateRun(ctx, first); err != nil {
+		t.Fatal(err)
+	}
+	stdout.Reset()
+	next := &GenerateOptions{IO: ios, Source: "testdata/provider-new", Overlays: overlays, Out: out, Snapshot: "2026-08-03", Format: render.JSON}
+	if err := generateRun(ctx, next); err != nil {
+		t.Fatalf("regeneration with pending additions: error %v, want success", err)
+	}
+	var rep Report
+	if err := json.Unmarshal(stdout.Bytes(), &rep); err != nil {
+		t.Fatalf("JSON report: %v\n%s", err, stdout)
+	}
+	if len(rep.Templates) != 1 {
+		t.Fatalf("report %+v: want the one templated type", rep)
+	}
+	e := rep.Templates[0]
+	// Mode's C is held back by the overlay's narrowing already; Level is new as a whole.
+	if diff := cmp.Diff([]string{"/Config/Level", "/NamePrefix"}, e.Pending); diff != "" || e.Approval != approval.Narrowed {
+		t.Errorf("pending (-want +got):\n%s (approval %q)", diff, e.Approval)
+	}
+	if diff := cmp.Diff([]string{"Test::Widget::Other"}, rep.NewTypes); diff != "" {
+		t.Errorf("new types (-want +got):\n%s", diff)
+	}
+	body, err := os.ReadFile(filepath.Join(out, "Test-Widget-Thing.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"The name, now described.", `"2026-08-03"`} {
+		if !strings.Contains(string(body), want) {
+			t.Errorf("template not refreshed: no %s", want)
+		}
+	}
+	for _, held := range []string{"NamePrefix", "Level", `"C"`} {
+		if strings.Contains(string(body), held) {
+			t.Errorf("template approves %s, which nobody approved", held)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(out, "Test-Widget-Other.json")); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("a type without a template was created: %v", err)
+	}
+
+	stdout.Reset()
+	next.ApproveAll, next.Format = true, render.Text
+	if err := generateRun(ctx, next); err != nil {
+		t.Fatal(err)
+	}
+	body, _ = os.ReadFile(filepath.Join(out, "Test-Widget-Thing.json"))
+	if !strings.Contains(string(body), "NamePrefix") || !strings.Contains(string(body), "Level") {
+		t.Errorf("--approve-all held something back:\n%s", body)
+	}
+	if _, err := os.Stat(filepath.Join(out, "Test-Widget-Other.json")); err != nil {
+		t.Errorf("--approve-all did not create every type: %v", err)
 	}
 }

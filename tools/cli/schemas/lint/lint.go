@@ -20,7 +20,6 @@ import (
 type LintOptions struct {
 	IO        *cli.IOStreams
 	AWSConfig func(ctx context.Context) (aws.Config, error)
-	Context   context.Context
 
 	Dir    string
 	Source string
@@ -29,7 +28,7 @@ type LintOptions struct {
 }
 
 // NewCmdLint returns `rcfge schemas lint`; runF replaces the run function in tests.
-func NewCmdLint(f *cli.Factory, runF func(*LintOptions) error) *cobra.Command {
+func NewCmdLint(f *cli.Factory, runF func(context.Context, *LintOptions) error) *cobra.Command {
 	opts := &LintOptions{IO: f.IO, AWSConfig: f.AWSConfig}
 	cmd := &cobra.Command{
 		Use:   "lint DIR [--source DIR|ZIP|cloudformation] [--var NAME]... [--format text|json|sarif]",
@@ -69,11 +68,10 @@ Exit status: 0 clean, 1 problems found, 2 usage or input error.`,
 					return cli.FlagErrorf("--var %q: a built-in placeholder, always known", v)
 				}
 			}
-			opts.Context = cmd.Context()
 			if runF != nil {
-				return runF(opts)
+				return runF(cmd.Context(), opts)
 			}
-			return lintRun(opts)
+			return lintRun(cmd.Context(), opts)
 		},
 	}
 	fl := cmd.Flags()
@@ -83,11 +81,7 @@ Exit status: 0 clean, 1 problems found, 2 usage or input error.`,
 	return cmd
 }
 
-func lintRun(opts *LintOptions) error {
-	ctx := opts.Context
-	if ctx == nil {
-		ctx = context.Background()
-	}
+func lintRun(ctx context.Context, opts *LintOptions) error {
 	st, err := os.Stat(opts.Dir)
 	if err != nil {
 		return cli.FlagErrorf("lint: %v", err)

@@ -42,7 +42,7 @@ func TestNewCmdLintFlags(t *testing.T) {
 			t.Parallel()
 			ios, _, _, _ := cli.Test()
 			var got *lint.LintOptions
-			cmd := lint.NewCmdLint(&cli.Factory{IO: ios}, func(o *lint.LintOptions) error { got = o; return nil })
+			cmd := lint.NewCmdLint(&cli.Factory{IO: ios}, func(_ context.Context, o *lint.LintOptions) error { got = o; return nil })
 			cmd.SilenceUsage, cmd.SilenceErrors = true, true
 			cmd.SetArgs(tt.args)
 			err := cmd.Execute()
@@ -55,7 +55,7 @@ func TestNewCmdLintFlags(t *testing.T) {
 			if err != nil {
 				t.Fatalf("Execute() error = %v", err)
 			}
-			if diff := cmp.Diff(&tt.want, got, cmpopts.IgnoreFields(lint.LintOptions{}, "IO", "AWSConfig", "Context")); diff != "" {
+			if diff := cmp.Diff(&tt.want, got, cmpopts.IgnoreFields(lint.LintOptions{}, "IO", "AWSConfig")); diff != "" {
 				t.Errorf("options mismatch (-want +got):\n%s", diff)
 			}
 		})

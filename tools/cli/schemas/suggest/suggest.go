@@ -53,7 +53,7 @@ func NewCmdSuggest(f *cli.Factory, runF func(context.Context, *SuggestOptions) e
 		return cloudformation.NewFromConfig(cfg, func(o *cloudformation.Options) { o.Region = region })
 	}}
 	cmd := &cobra.Command{
-		Use:   "suggest --templates DIR (--from PATH... | --from-stacks --stack-region R...) [--out DIR] [--overlays DIR] [--min-count N] [--keep TYPE=PATH]...",
+		Use:   "suggest --templates DIR (--from PATH... | PATH... | --from-stacks --stack-region R...) [--out DIR] [--overlays DIR] [--min-count N] [--keep TYPE=PATH]...",
 		Short: "Propose the tightest templates the organization's deployments need, as overlays",
 		Long: `Read CloudFormation templates that stand for what the organization deploys (files and folders,
 or the deployed stacks with --from-stacks), evaluate them as validate does (parameters,
@@ -76,9 +76,10 @@ for ` + "`rcfge schemas generate --overlays`" + `.
 Exit status: 0 suggestion proven, 1 a regression, 2 usage or input error (unreadable inputs are
 reported one line each; the rest still count).`,
 		Example: `  rcfge schemas suggest --templates schemas/ --from deployed/ --account 111122223333 --region eu-west-1 --out suggested/
+  rcfge schemas suggest --templates schemas/ --account 111122223333 --region eu-west-1 examples/*.yaml
   rcfge schemas suggest --templates schemas/ --from-stacks --stack-region eu-west-1 --stack-region us-east-1 --format md`,
-		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.From = append(opts.From, args...)
 			if opts.Templates == "" {
 				return cli.FlagErrorf("--templates is required")
 			}

@@ -31,6 +31,7 @@ func TestNewCmdSuggestFlags(t *testing.T) {
 		{name: "stacks without region", args: []string{"--templates", "t", "--from-stacks"}, wantErr: "--stack-region"},
 		{name: "min count 0", args: []string{"--templates", "t", "--from", "x", "--min-count", "0"}, wantErr: "--min-count 0"},
 		{name: "ok", args: []string{"--templates", "t", "--from", "x", "--keep", "A::B::C=/D"}},
+		{name: "positional inputs", args: []string{"--templates", "t", "a.yaml", "b.yaml"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

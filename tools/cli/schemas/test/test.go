@@ -16,8 +16,7 @@ import (
 
 // TestOptions holds the flags and argument of `rcfge schemas test`.
 type TestOptions struct {
-	IO      *cli.IOStreams
-	Context context.Context
+	IO *cli.IOStreams
 
 	Dir     string
 	Run     *regexp.Regexp
@@ -26,7 +25,7 @@ type TestOptions struct {
 }
 
 // NewCmdTest returns `rcfge schemas test`; runF replaces the run function in tests.
-func NewCmdTest(f *cli.Factory, runF func(*TestOptions) error) *cobra.Command {
+func NewCmdTest(f *cli.Factory, runF func(context.Context, *TestOptions) error) *cobra.Command {
 	opts := &TestOptions{IO: f.IO}
 	var run string
 	cmd := &cobra.Command{
@@ -77,11 +76,10 @@ Exit status: 0 all cases passed, 1 a case failed or errored, 2 usage or input er
 				}
 				opts.Run = re
 			}
-			opts.Context = cmd.Context()
 			if runF != nil {
-				return runF(opts)
+				return runF(cmd.Context(), opts)
 			}
-			return testRun(opts)
+			return testRun(cmd.Context(), opts)
 		},
 	}
 	fl := cmd.Flags()
@@ -91,11 +89,7 @@ Exit status: 0 all cases passed, 1 a case failed or errored, 2 usage or input er
 	return cmd
 }
 
-func testRun(opts *TestOptions) error {
-	ctx := opts.Context
-	if ctx == nil {
-		ctx = context.Background()
-	}
+func testRun(ctx context.Context, opts *TestOptions) error {
 	st, err := os.Stat(opts.Dir)
 	if err != nil {
 		return cli.FlagErrorf("test: %v", err)
@@ -110,6 +104,10 @@ func testRun(opts *TestOptions) error {
 	rep.Verbose = opts.Verbose
 	if err := render.Write(opts.IO.Out, opts.Format, rep); err != nil {
 		return fmt.Errorf("write report: %w", err)
+	}
+	if opts.Run != nil && rep.Ran() == 0 {
+		// A filter that matches nothing tests nothing: say so rather than pass.
+		return cli.FlagErrorf("--run %q matches no case: nothing ran", opts.Run)
 	}
 	if rep.HasFindings() {
 		return cli.ErrFindings

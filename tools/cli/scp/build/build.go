@@ -27,8 +27,6 @@ type BuildOptions struct {
 	MaxChars    int
 	MaxPolicies int
 	Format      render.Format
-	// Context is the command's context; cancellation comes from it.
-	Context context.Context
 }
 
 // NewCmdBuild returns `rcfge scp build`; runF replaces the run function in tests.
@@ -43,9 +41,17 @@ The approved types are the <Type>.json templates at the top level of --templates
 schemas' create, update and delete handler permissions become AllowedListActions and, for write,
 permissions and tagging actions, ProvisionResourcesViaCloudFormationOnly (denied unless called via
 CloudFormation). ProtectRCFGEResources, ProtectStackSetExecutionRole, ProtectRCFGEHookConfiguration
-and ProtectRCFGETemplates are built from the names in --config. Every action list is replaced by
-the shortest wildcard patterns matching exactly the same actions in the service reference, proven
-by expanding both; the statements are packed into as few policies as the quotas allow.
+and ProtectRCFGETemplates are built from the names in --config.
+
+Allow statements name exact actions, so that an action AWS adds later is never allowed by a
+policy built before it existed; if they do not fit the quotas the build fails and says how many
+characters are missing. allowWildcards: true in --config opts into minimised Allow lists (recorded
+in the manifest; 'rcfge scp check --service-reference NEW' reports what they widen to). Deny
+statements, which a wider pattern only makes deny more, are replaced by the shortest wildcard
+patterns matching exactly the same actions in the service reference, proven by expanding both.
+The statements are packed into as few policies as the quotas allow (quotas in --config, up to
+10240 characters and 10 policies per target; FullAWSAccess and AWS Control Tower's SCPs attached
+to the same target count against the same number).
 
 Handler permissions the service reference lacks are warnings on stderr and in the manifest, and
 stay out of the SCPs; --strict makes them errors. Unknown actions in --config are always errors.
@@ -58,7 +64,6 @@ the same bytes. Exit status: 0 built, 2 usage or input error.`,
       --service-reference DIR --schemas-source DIR --strict`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			opts.Context = cmd.Context()
 			if opts.ServiceReference == "" || opts.SchemasSource == "" {
 				return cli.FlagErrorf("--service-reference and --schemas-source are required")
 			}
@@ -68,7 +73,7 @@ the same bytes. Exit status: 0 built, 2 usage or input error.`,
 			if runF != nil {
 				return runF(opts)
 			}
-			return buildRun(opts)
+			return buildRun(cmd.Context(), opts)
 		},
 	}
 	fl := cmd.Flags()
@@ -84,11 +89,7 @@ the same bytes. Exit status: 0 built, 2 usage or input error.`,
 	return cmd
 }
 
-func buildRun(opts *BuildOptions) error {
-	ctx := opts.Context
-	if ctx == nil {
-		ctx = context.Background()
-	}
+func buildRun(ctx context.Context, opts *BuildOptions) error {
 	cfg, err := scpgen.LoadConfigFile(opts.Config)
 	if err != nil {
 		return err

@@ -58,7 +58,7 @@ func TestNewCmdBuildFlags(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			got.IO, got.Context = nil, nil
+			got.IO = nil
 			if diff := cmp.Diff(tt.want, *got); diff != "" {
 				t.Errorf("options (-want +got):\n%s", diff)
 			}
@@ -83,7 +83,7 @@ func TestBuildRun(t *testing.T) {
 	t.Parallel()
 	ios, _, out, errOut := cli.Test()
 	opts := options(t, ios, "basic")
-	if err := buildRun(opts); err != nil {
+	if err := buildRun(t.Context(), opts); err != nil {
 		t.Fatal(err)
 	}
 	if want := "1 policies (quota 5), 2 approved types, 2 warnings"; !strings.Contains(out.String(), want) {
@@ -106,7 +106,7 @@ func TestBuildRunJSON(t *testing.T) {
 	ios, _, out, _ := cli.Test()
 	opts := options(t, ios, "basic")
 	opts.Format = render.JSON
-	if err := buildRun(opts); err != nil {
+	if err := buildRun(t.Context(), opts); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.HasPrefix(out.String(), "{\n  \"manifest\": {") {
@@ -127,7 +127,7 @@ func TestBuildRunErrors(t *testing.T) {
 		{name: "count quota", edit: func(o *BuildOptions) {
 			o.Templates = filepath.Join(fixtures, "templates", "wide")
 			o.MaxChars, o.MaxPolicies = 1000, 2
-		}, wantMsg: "6 policies of at most 1000 characters needed, 2 allowed per target"},
+		}, wantErr: scpgen.ErrQuotas, wantMsg: "characters missing (8 policies of at most 1000 characters needed, 2 allowed per target)"},
 		{name: "no config", edit: func(o *BuildOptions) { o.Config = "absent.yaml" }, wantErr: fs.ErrNotExist},
 		{name: "no schemas folder", edit: func(o *BuildOptions) { o.SchemasSource = "absent" }, wantMsg: "--schemas-source absent: not a folder"},
 		{name: "no templates folder", edit: func(o *BuildOptions) { o.Templates = "absent" }, wantMsg: "--templates absent: not a folder"},
@@ -139,7 +139,7 @@ func TestBuildRunErrors(t *testing.T) {
 			ios, _, _, _ := cli.Test()
 			opts := options(t, ios, "basic")
 			tt.edit(opts)
-			err := buildRun(opts)
+			err := buildRun(t.Context(), opts)
 			if err == nil {
 				t.Fatal("want an error")
 			}

@@ -1,0 +1,48 @@
+package main
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+)
+
+// TestReplay builds the replay set from the real templates and runs both sides once: every
+// request gets the same verdict from rcfge and from the Python peer. The CPU figures belong to
+// `make bench` (perfreport -replay-runs); this only logs them.
+func TestReplay(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the CLI and runs Python: not in -short")
+	}
+	data := os.Getenv("RCFGE_DATA")
+	if data == "" {
+		data = filepath.Join("..", "..", "..", "shared", "data")
+	}
+	realDir, schemasDir := filepath.Join(data, "real-templates"), filepath.Join(data, "cfn-schemas", "us-east-1")
+	for _, d := range []string{realDir, schemasDir} {
+		if _, err := os.Stat(d); err != nil {
+			t.Skipf("real data not present at %s (set RCFGE_DATA): %v", d, err)
+		}
+	}
+	if err := exec.Command("/usr/bin/python3", "-c", "import jsonschema").Run(); err != nil {
+		t.Skipf("python3-jsonschema missing: %v", err)
+	}
+	root, err := filepath.Abs(filepath.Join("..", ".."))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := runReplay(context.Background(), root, "/usr/bin/python3", realDir, schemasDir, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("%d templates, %d types, %d requests; rcfge CPU %.2fs, python %.2fs (ratio %.2f), rcfge peak RSS %.0f MB",
+		f.Templates, f.Types, f.Requests, f.GoCPU[0], f.PyCPU[0], f.Ratio, f.GoRSS)
+	for _, d := range f.Disagree {
+		t.Error(d)
+	}
+	if f.Agree+len(f.Skipped) != f.Requests {
+		t.Errorf("%d of %d requests agree", f.Agree, f.Requests)
+	}
+	t.Logf("%d requests the peer could not judge, e.g. %v", len(f.Skipped), f.Skipped[:min(3, len(f.Skipped))])
+}
