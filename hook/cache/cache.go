@@ -33,12 +33,9 @@ type call[V any] struct {
 	err  error
 }
 
-// New returns an LRU bounded to max entries (at least 1).
-func New[V any](max int) *LRU[V] {
-	if max < 1 {
-		max = 1
-	}
-	return &LRU[V]{max: max, ll: list.New(), items: map[string]*list.Element{}, calls: map[string]*call[V]{}}
+// New returns an LRU bounded to maxEntries entries (at least 1).
+func New[V any](maxEntries int) *LRU[V] {
+	return &LRU[V]{max: max(maxEntries, 1), ll: list.New(), items: map[string]*list.Element{}, calls: map[string]*call[V]{}}
 }
 
 // NewSized returns an LRU bounded to maxEntries values and maxBytes in all, each value weighing

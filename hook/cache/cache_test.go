@@ -202,3 +202,12 @@ func TestSizedEvictsByBytes(t *testing.T) {
 		t.Errorf("after Remove: len %d bytes %d, want 1 and 1", c.Len(), c.Bytes())
 	}
 }
+
+func TestSizedKeepsAValueOfExactlyTheBound(t *testing.T) {
+	c := cache.NewSized[string](10, 10, func(s string) int64 { return int64(len(s)) })
+	c.Add("a", "1")
+	c.Add("full", "1234567890")
+	if _, ok := c.Get("full"); !ok || c.Len() != 1 || c.Bytes() != 10 {
+		t.Errorf("a value of exactly the byte bound: kept %v, len %d bytes %d; want it alone", ok, c.Len(), c.Bytes())
+	}
+}

@@ -7,11 +7,19 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
+	"regexp"
+	"slices"
 	"strings"
+	"time"
 
 	"github.com/rcfge/rcfge/hook/cache"
+	"github.com/rcfge/rcfge/hook/exception"
+	"github.com/rcfge/rcfge/hook/jsonptr"
+	"github.com/rcfge/rcfge/hook/partition"
 	"github.com/rcfge/rcfge/hook/placeholder"
 	"github.com/rcfge/rcfge/hook/schema"
 	"github.com/rcfge/rcfge/hook/store"
@@ -49,8 +57,16 @@ type Input struct {
 	Context            Context
 	// Vars are request-level user variables; they override the engine's WithVars.
 	Vars placeholder.Vars
-	// Unknown lists values that cannot be known before deployment; their constraints are skipped.
+	// Unknown lists values that cannot be known before deployment (intrinsics such as
+	// Fn::ImportValue): constraints on them and inside them are skipped, property-name gates are
+	// not. An Unknown path whose value in Properties is a dynamic reference is treated as one of
+	// References instead, so a caller that marks every unresolved value unknown loses nothing.
 	Unknown []verdict.Unverified
+	// References lists values the caller knows to be Secrets Manager or SSM SecureString dynamic
+	// references when Properties does not hold the reference string itself (say a template
+	// parameter whose default is one). The engine finds every reference written in Properties on
+	// its own; see DynamicReference.
+	References []verdict.Unverified
 }
 
 // Result is a verdict plus what produced it.
@@ -65,15 +81,25 @@ type Result struct {
 	Shadow bool
 	// Notes are facts worth a line in the decision log (an expired exception that was ignored).
 	Notes []string
+	// Omitted counts the violations left out of Verdict.Violations by WithMaxViolations; when
+	// OmittedAtLeast is set the validator stopped counting, so there were Omitted or more.
+	Omitted        int
+	OmittedAtLeast bool
+	// Exceptions names the exceptions file consulted (key and version), empty when none was read.
+	Exceptions string
 }
 
 // Engine evaluates resources against the templates of one store. It is safe for concurrent use.
 type Engine struct {
-	store    store.Store
-	vars     placeholder.Vars
-	size     int
-	prepared *cache.LRU[*prepared]
-	compiled *cache.LRU[*schema.Schema]
+	store         store.Store
+	vars          placeholder.Vars
+	size          int
+	bytes         int64
+	maxViolations int
+	now           func() time.Time
+	prepared      *cache.LRU[*prepared]
+	compiled      *cache.LRU[compiled]
+	exceptions    *cache.LRU[*exception.File]
 }
 
 // Option configures an Engine.
@@ -85,14 +111,46 @@ func WithVars(v placeholder.Vars) Option { return func(e *Engine) { e.vars = v }
 // WithCacheSize bounds the number of compiled schemas kept (default 512), and of parsed templates.
 func WithCacheSize(n int) Option { return func(e *Engine) { e.size = n } }
 
+// WithCacheBytes bounds the estimated memory of the compiled schemas kept (default
+// DefaultCacheBytes); parsed templates get a quarter of it. See compiledWeight.
+func WithCacheBytes(n int64) Option { return func(e *Engine) { e.bytes = n } }
+
+// WithMaxViolations keeps at most n violations in a verdict (default DefaultMaxViolations; n < 1
+// keeps them all); Result.Omitted counts the rest.
+func WithMaxViolations(n int) Option { return func(e *Engine) { e.maxViolations = n } }
+
+// WithClock replaces time.Now, which decides whether an exception has expired.
+func WithClock(now func() time.Time) Option { return func(e *Engine) { e.now = now } }
+
+// Defaults of the engine's limits.
+const (
+	// DefaultMaxViolations is what a hook answer can carry: 100 annotations and a summary.
+	DefaultMaxViolations = 100
+	// DefaultCacheBytes keeps compiled schemas well inside a 512 MB Lambda.
+	DefaultCacheBytes = 128 << 20
+	// countLimit bounds how many violations beyond the kept ones are counted for Omitted.
+	countLimit = 10000
+)
+
+// Weight estimates, measured over the shipped templates (BenchmarkCompiledWeight): a compiled
+// schema holds 2-18 times its template's bytes on the heap, small templates the most (fixed
+// overhead per subschema); a decoded template 1-4 times.
+const (
+	compiledFactor   = 20
+	compiledOverhead = 16 << 10
+	preparedFactor   = 4
+	preparedOverhead = 4 << 10
+)
+
 // New returns an Engine reading templates from st.
 func New(st store.Store, opts ...Option) *Engine {
-	e := &Engine{store: st, size: 512}
+	e := &Engine{store: st, size: 512, bytes: DefaultCacheBytes, maxViolations: DefaultMaxViolations, now: time.Now}
 	for _, o := range opts {
 		o(e)
 	}
-	e.prepared = cache.New[*prepared](e.size)
-	e.compiled = cache.New[*schema.Schema](e.size)
+	e.prepared = cache.NewSized(e.size, max(e.bytes/4, 1), func(p *prepared) int64 { return p.weight })
+	e.compiled = cache.NewSized(e.size, max(e.bytes, 1), func(c compiled) int64 { return c.weight })
+	e.exceptions = cache.New[*exception.File](64)
 	return e
 }
 
@@ -102,11 +160,21 @@ type prepared struct {
 	doc    any
 	names  []string
 	digest string
+	weight int64
 }
 
-// Evaluate validates one resource. A violation is data in the verdict; an error means no verdict.
+// compiled is a compiled schema with its estimated heap weight.
+type compiled struct {
+	schema *schema.Schema
+	weight int64
+}
+
+// Evaluate validates one resource. A violation is data in the verdict; an error means no complete
+// verdict. When validation stops early (the deadline), the violations found so far are in the
+// Result beside the error and still decide.
 func (e *Engine) Evaluate(ctx context.Context, in Input) (Result, error) {
 	res := Result{Verdict: verdict.Verdict{TypeName: in.TypeName}}
+	// No I/O once the deadline has passed.
 	if err := ctx.Err(); err != nil {
 		return res, &Error{Kind: KindDeadline, TypeName: in.TypeName, Err: err}
 	}
@@ -125,6 +193,12 @@ func (e *Engine) Evaluate(ctx context.Context, in Input) (Result, error) {
 		return res, err
 	}
 	res.CacheHit = hit
+	invalid := func(err error) error {
+		return &Error{Kind: KindInvalidTemplate, TypeName: in.TypeName, Template: tpl.Key, Err: err}
+	}
+	if res.Shadow, err = shadow(sch); err != nil {
+		return res, invalid(err)
+	}
 
 	if in.Operation == Delete {
 		if onDelete(sch) == "deny" {
@@ -141,35 +215,118 @@ func (e *Engine) Evaluate(ctx context.Context, in Input) (Result, error) {
 	if props == nil {
 		props = map[string]any{}
 	}
-	unknown, unverified := unknowns(props, in.Unknown)
-	vs, err := sch.Validate(ctx, props, schema.Options{TypeName: in.TypeName, Unknown: unknown})
+	opts, unverified := options(in.TypeName, props, in.Unknown, in.References)
+	opts.MaxViolations = e.collectLimit()
+	vs, err := sch.Validate(ctx, props, opts)
+	res.Verdict.Unverified = unverified
+	// The validator stopped collecting: there may be violations it never reported.
+	capped := opts.MaxViolations > 0 && len(vs) >= opts.MaxViolations
 	if err != nil {
-		return res, &Error{Kind: KindInvalidTemplate, TypeName: in.TypeName, Template: tpl.Key, Err: err}
+		// Whatever was found still decides; the error says the list may be incomplete.
+		res.Verdict.Violations, res.Omitted, res.OmittedAtLeast = e.truncate(vs, capped)
+		kind := KindInvalidTemplate
+		if ctx.Err() != nil {
+			kind = KindDeadline
+		}
+		return res, &Error{Kind: kind, TypeName: in.TypeName, Template: tpl.Key, Err: err}
 	}
-	if len(vs) > 0 && in.Operation == Update && in.PreviousProperties != nil {
-		if prev, ok := in.PreviousProperties.(map[string]any); ok && len(prev) > 0 {
-			pu, _ := unknowns(prev, nil)
-			before, err := sch.Validate(ctx, prev, schema.Options{TypeName: in.TypeName, Unknown: pu})
+	// On Update, what was already wrong before the change is marked (the message says so).
+	if in.Operation == Update && len(vs) != 0 {
+		if prev, ok := in.PreviousProperties.(map[string]any); ok {
+			popts, _ := options(in.TypeName, prev, nil, nil)
+			popts.MaxViolations = opts.MaxViolations
+			before, err := sch.Validate(ctx, prev, popts)
 			if err == nil {
 				markPreExisting(vs, before)
 			}
 		}
 	}
-	res.Verdict.Violations = vs
-	res.Verdict.Unverified = unverified
+	if capped {
+		// Violations beyond the count were never seen, so no exception may approve the resource.
+		res.Notes = append(res.Notes, fmt.Sprintf("more than %d violations: exceptions were not applied", opts.MaxViolations))
+	}
+	if len(vs) > 0 && !capped {
+		applied, ref, err := e.applyExceptions(ctx, vs, props, in)
+		res.Exceptions = ref
+		if err != nil {
+			res.Verdict.Violations, res.Omitted, res.OmittedAtLeast = e.truncate(vs, false)
+			return res, err
+		}
+		vs = applied.Violations
+		res.Verdict.Excepted = applied.Excepted
+		res.Notes = append(res.Notes, applied.Notes...)
+	}
+	res.Verdict.Violations, res.Omitted, res.OmittedAtLeast = e.truncate(vs, capped)
+	// The verdict is complete, but the caller's time is up: say so, with the violations kept.
 	if err := ctx.Err(); err != nil {
 		return res, &Error{Kind: KindDeadline, TypeName: in.TypeName, Template: tpl.Key, Err: err}
 	}
 	return res, nil
 }
 
+// collectLimit is how many violations the validator is asked for: the kept ones plus enough to
+// count what is left out. 0 means no limit.
+func (e *Engine) collectLimit() int {
+	if e.maxViolations < 1 {
+		return 0
+	}
+	return e.maxViolations + countLimit
+}
+
+// truncate keeps at most maxViolations violations and counts the rest. The kept ones include at
+// least one of each kind present (unverifiable or not), so the knob that decides a kind never
+// loses its violation to the cut.
+func (e *Engine) truncate(vs []verdict.Violation, capped bool) (kept []verdict.Violation, omitted int, atLeast bool) {
+	n := e.maxViolations
+	if n < 1 || len(vs) <= n {
+		return vs, 0, false
+	}
+	kept = slices.Clone(vs[:n])
+	for _, kind := range []bool{false, true} {
+		isKind := func(v verdict.Violation) bool { return v.Unverifiable == kind }
+		if slices.ContainsFunc(kept, isKind) {
+			continue
+		}
+		if i := slices.IndexFunc(vs[n:], isKind); i >= 0 {
+			// kept holds only the other kind, so the last one can give way.
+			kept[n-1] = vs[n+i]
+		}
+	}
+	return kept, len(vs) - n, capped
+}
+
+// shadow reads x-rcfge.mode: "enforce" (the default) or "shadow". Anything else is an invalid
+// template: a misspelt mode must not silently enforce or silently stop enforcing.
+func shadow(s *schema.Schema) (bool, error) {
+	x := s.Extension()
+	raw, present := x["mode"]
+	if !present {
+		return false, nil
+	}
+	switch raw {
+	case "enforce":
+		return false, nil
+	case "shadow":
+		return true, nil
+	}
+	return false, fmt.Errorf("x-rcfge.mode %v: want \"enforce\" or \"shadow\"", jsonText(raw))
+}
+
+func jsonText(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Sprint(v)
+	}
+	return string(b)
+}
+
 // Has reports whether the type has a template (is approved) for the account.
 func (e *Engine) Has(ctx context.Context, typeName, accountID string) (bool, error) {
 	_, err := e.store.Get(ctx, typeName, accountID)
-	switch {
-	case err == nil:
+	if err == nil {
 		return true, nil
-	case errors.Is(err, store.ErrNotFound):
+	}
+	if errors.Is(err, store.ErrNotFound) {
 		return false, nil
 	}
 	return false, storeError(typeName, err)
@@ -204,7 +361,8 @@ func (e *Engine) schemaFor(tpl store.Template, in Input) (*schema.Schema, bool, 
 			return nil, err
 		}
 		sum := sha256.Sum256(tpl.Body)
-		return &prepared{doc: doc, names: names, digest: hex.EncodeToString(sum[:])}, nil
+		w := int64(len(tpl.Body))*preparedFactor + preparedOverhead
+		return &prepared{doc: doc, names: names, digest: hex.EncodeToString(sum[:]), weight: w}, nil
 	})
 	if err != nil {
 		return nil, false, invalid(err)
@@ -222,22 +380,26 @@ func (e *Engine) schemaFor(tpl store.Template, in Input) (*schema.Schema, bool, 
 		key = append(key, '=')
 		key = v.AppendKey(key)
 	}
-	sch, hit, err := e.compiled.DoBytes(key, func() (*schema.Schema, error) {
+	c, hit, err := e.compiled.DoBytes(key, func() (compiled, error) {
 		vars := make(placeholder.Vars, len(p.names))
 		for _, n := range p.names {
 			vars[n], _ = e.value(n, in)
 		}
 		filled, err := placeholder.Fill(p.doc, vars)
 		if err != nil {
-			return nil, err
+			return compiled{}, err
 		}
-		return schema.Compile(tpl.Key, filled)
+		s, err := schema.Compile(tpl.Key, filled)
+		return compiled{schema: s, weight: compiledWeight(len(tpl.Body))}, err
 	})
 	if err != nil {
 		return nil, false, invalid(err)
 	}
-	return sch, hit, nil
+	return c.schema, hit, nil
 }
+
+// compiledWeight estimates a compiled schema's heap bytes from its template's size.
+func compiledWeight(body int) int64 { return int64(body)*compiledFactor + compiledOverhead }
 
 // value resolves one placeholder: built-ins from the context, then user variables (request over
 // engine). A built-in with no value here is an error, never an empty string.
@@ -269,7 +431,7 @@ func builtin(name string, in Input) string {
 		if c.Partition != "" {
 			return c.Partition
 		}
-		return PartitionOf(c.Region)
+		return partition.Of(c.Region)
 	case "stackName":
 		return c.StackName
 	case "stackId":
@@ -283,27 +445,9 @@ func builtin(name string, in Input) string {
 }
 
 // PartitionOf derives the AWS partition from a region name; empty for an empty region.
-func PartitionOf(region string) string {
-	switch {
-	case region == "":
-		return ""
-	case strings.HasPrefix(region, "cn-"):
-		return "aws-cn"
-	case strings.HasPrefix(region, "us-gov-"):
-		return "aws-us-gov"
-	case strings.HasPrefix(region, "us-iso-"):
-		return "aws-iso"
-	case strings.HasPrefix(region, "us-isob-"):
-		return "aws-iso-b"
-	case strings.HasPrefix(region, "eu-isoe-"):
-		return "aws-iso-e"
-	case strings.HasPrefix(region, "us-isof-"):
-		return "aws-iso-f"
-	case strings.HasPrefix(region, "eusc-"):
-		return "aws-eusc"
-	}
-	return "aws"
-}
+//
+// Deprecated: use partition.Of; kept for tools/schematest and tools/cfntemplate.
+func PartitionOf(region string) string { return partition.Of(region) }
 
 func onDelete(s *schema.Schema) string {
 	if x := s.Extension(); x != nil {
@@ -326,55 +470,92 @@ func markPreExisting(now, before []verdict.Violation) {
 	}
 }
 
-// unknowns merges the caller's unknown values with the dynamic references CloudFormation leaves
-// unresolved for hooks (Secrets Manager and SSM SecureString): their values cannot be checked.
-func unknowns(props any, given []verdict.Unverified) ([]string, []verdict.Unverified) {
-	out := given
-	if hasDynamicRef(props) {
-		var walk func(v any, path string)
-		walk = func(v any, path string) {
-			switch t := v.(type) {
-			case string:
-				if svc := dynamicRef(t); svc != "" {
-					out = append(out, verdict.Unverified{Path: path, Reason: "dynamic reference to " + svc + " is resolved only at deployment"})
-				}
-			case map[string]any:
-				for k, c := range t {
-					walk(c, path+"/"+strings.ReplaceAll(strings.ReplaceAll(k, "~", "~0"), "/", "~1"))
-				}
-			case []any:
-				for i, c := range t {
-					walk(c, fmt.Sprintf("%s/%d", path, i))
+// options sorts the values the validator cannot see: intrinsic unknowns, and dynamic references
+// (found in the properties, given by the caller, or an unknown that is in fact a reference).
+// Every one of them is reported as unverified.
+func options(typeName string, props any, unknown, refs []verdict.Unverified) (schema.Options, []verdict.Unverified) {
+	opts := schema.Options{TypeName: typeName}
+	var unverified []verdict.Unverified
+	refs = slices.Clip(refs) // appending must never write into the caller's array
+	for _, u := range unknown {
+		if v, ok := jsonptr.Lookup(props, u.Path); ok {
+			if s, isStr := v.(string); isStr {
+				if svc, isRef := DynamicReference(s); isRef {
+					refs = append(refs, verdict.Unverified{Path: u.Path, Reason: refReason(svc)})
+					continue
 				}
 			}
 		}
-		walk(props, "")
+		opts.Unknown = append(opts.Unknown, u.Path)
+		unverified = append(unverified, u)
 	}
-	if len(out) == 0 {
-		return nil, nil
+	for _, r := range refs {
+		opts.References = append(opts.References, r.Path)
+		unverified = append(unverified, r)
 	}
-	paths := make([]string, len(out))
-	for i, u := range out {
-		paths[i] = u.Path
+	if hasDynamicRef(props) {
+		walkRefs(props, "", func(path, svc string) {
+			if !slices.Contains(opts.References, path) {
+				opts.References = append(opts.References, path)
+				unverified = append(unverified, verdict.Unverified{Path: path, Reason: refReason(svc)})
+			}
+		})
 	}
-	return paths, out
+	return opts, unverified
 }
 
-func dynamicRef(s string) string {
-	switch {
-	case strings.Contains(s, "{{resolve:secretsmanager:"):
-		return "secretsmanager"
-	case strings.Contains(s, "{{resolve:ssm-secure:"):
-		return "ssm-secure"
+func refReason(svc string) string {
+	return "dynamic reference to " + svc + " is resolved only at deployment"
+}
+
+func walkRefs(v any, path string, found func(path, svc string)) {
+	switch t := v.(type) {
+	case string:
+		if svc, ok := DynamicReference(t); ok {
+			found(path, svc)
+		}
+	case map[string]any:
+		for _, k := range slices.Sorted(maps.Keys(t)) {
+			walkRefs(t[k], jsonptr.Append(path, k), found)
+		}
+	case []any:
+		for i, c := range t {
+			walkRefs(c, jsonptr.AppendIndex(path, i), found)
+		}
 	}
-	return ""
+}
+
+// CloudFormation's dynamic references that reach a hook unresolved, as its documentation writes
+// them. secretsmanager: {{resolve:secretsmanager:secret-id:SecretString:json-key:version-stage:version-id}}
+// where secret-id is a name or an ARN (which holds colons) and the later segments are optional and
+// colon-free. ssm-secure: {{resolve:ssm-secure:parameter-name:version}}, version optional. Plain
+// {{resolve:ssm:...}} is resolved before the hook runs, so a hook that sees one sees a literal.
+var (
+	secretsManagerRE = regexp.MustCompile(`^\{\{resolve:secretsmanager:(?:arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[A-Za-z0-9/_+=.@-]+|[A-Za-z0-9/_+=.@-]+)(?::SecretString(?::[^:{}]*(?::[^:{}]*(?::[^:{}]*)?)?)?)?\}\}$`)
+	ssmSecureRE      = regexp.MustCompile(`^\{\{resolve:ssm-secure:[A-Za-z0-9/_.-]+(?::[0-9]+)?\}\}$`)
+)
+
+// DynamicReference reports whether s, as a whole, is a Secrets Manager or SSM SecureString
+// dynamic reference, and which. A string that merely contains one is a literal.
+func DynamicReference(s string) (service string, ok bool) {
+	if !strings.HasPrefix(s, "{{resolve:") {
+		return "", false
+	}
+	switch {
+	case secretsManagerRE.MatchString(s):
+		return "secretsmanager", true
+	case ssmSecureRE.MatchString(s):
+		return "ssm-secure", true
+	}
+	return "", false
 }
 
 // hasDynamicRef is the allocation-free check that keeps the common case cheap.
 func hasDynamicRef(v any) bool {
 	switch t := v.(type) {
 	case string:
-		return dynamicRef(t) != ""
+		_, ok := DynamicReference(t)
+		return ok
 	case map[string]any:
 		for _, c := range t {
 			if hasDynamicRef(c) {

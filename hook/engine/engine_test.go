@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -35,12 +36,43 @@ func props(t testing.TB, s string) any {
 	return v
 }
 
+// paths joins the violations' paths; the root is "/", so a root violation never reads as none.
 func paths(vs []verdict.Violation) string {
 	var p []string
 	for _, v := range vs {
+		if v.Path == "" {
+			p = append(p, "/")
+			continue
+		}
 		p = append(p, v.Path)
 	}
 	return strings.Join(p, ",")
+}
+
+// dedupe drops repeated paths from a paths() string: several rules may fail at one place.
+func dedupe(p string) string {
+	if p == "" {
+		return ""
+	}
+	var out []string
+	for _, s := range strings.Split(p, ",") {
+		if len(out) == 0 || out[len(out)-1] != s {
+			out = append(out, s)
+		}
+	}
+	return strings.Join(out, ",")
+}
+
+// refsHonoured reports whether the validator implements Options.References (hook/schema on the
+// validator branch): a reference in a hand-written template is then an Unverifiable violation.
+func refsHonoured(t testing.TB) bool {
+	t.Helper()
+	s, err := schema.Compile("probe", map[string]any{"x-rcfge": map[string]any{"generated": true}, "type": "object", "properties": map[string]any{"A": map[string]any{"enum": []any{"x"}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	vs, err := s.Validate(context.Background(), map[string]any{"A": "{{resolve:ssm-secure:p}}"}, schema.Options{References: []string{"/A"}})
+	return err == nil && len(vs) == 0
 }
 
 func TestEvaluate(t *testing.T) {
@@ -51,6 +83,8 @@ func TestEvaluate(t *testing.T) {
 		in    engine.Input
 		props string
 		want  string // comma-joined violation paths
+		// newValidator rows need the validator's unknown/reference semantics (issue #11 item 1).
+		newValidator bool
 	}{
 		{name: "approved", props: `{"Name":"app-x1","KmsKeyId":"key-b","Enabled":"true","Size":"3","Owner":"Thing","Notifications":[{"Topic":"arn:aws:sns:eu-west-1:111122223333:t"}],"Literal":"$<abc>"}`},
 		{name: "stack name pattern is quoted", props: `{"Name":"appX-x"}`, want: "/Name"},
@@ -63,16 +97,25 @@ func TestEvaluate(t *testing.T) {
 		{name: "unapproved property", props: `{"NewFeature":true}`, want: "/NewFeature"},
 		{name: "nil properties are an empty object", props: ``},
 		{name: "unknown values are skipped", props: `{"KmsKeyId":"x","Size":0}`, in: engine.Input{Unknown: []verdict.Unverified{{Path: "/KmsKeyId", Reason: "Fn::GetAtt"}}}, want: "/Size"},
-		{name: "secrets manager dynamic reference is unverified", props: `{"KmsKeyId":"{{resolve:secretsmanager:k:SecretString:id}}"}`},
+		{name: "secrets manager reference to an own-constrained value is not approved", props: `{"KmsKeyId":"{{resolve:secretsmanager:k:SecretString:id}}"}`, want: "/KmsKeyId"},
+		{name: "a literal containing the marker is checked as a literal", props: `{"KmsKeyId":"x{{resolve:secretsmanager:k:SecretString:id}}"}`, want: "/KmsKeyId"},
+		{name: "an unapproved property given as a reference", props: `{"NewFeature":"{{resolve:secretsmanager:x:SecretString:y}}"}`, want: "/NewFeature"},
+		{name: "an unapproved property given as an unknown", props: `{"NewFeature":"x"}`, in: engine.Input{Unknown: []verdict.Unverified{{Path: "/NewFeature", Reason: "Fn::ImportValue"}}}, want: "/NewFeature", newValidator: true},
+		{name: "a root violation is one", props: `{"Name":1}`, in: engine.Input{TypeName: "Test::Root::Thing"}, want: "/"},
 		{name: "plain ssm dynamic reference is checked", props: `{"KmsKeyId":"{{resolve:ssm:/k}}"}`, want: "/KmsKeyId"},
 		{name: "per-account override", props: `{"Name":"anything","Size":1}`, in: engine.Input{Context: engine.Context{AccountID: "444455556666", Region: "eu-west-1"}}, want: "/Size"},
-		{name: "delete is guarded by x-rcfge onDelete", props: `{}`, in: engine.Input{Operation: engine.Delete}, want: ""},
+		{name: "delete is guarded by x-rcfge onDelete", props: `{}`, in: engine.Input{Operation: engine.Delete}, want: "/"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
+			if tt.newValidator && !refsHonoured(t) {
+				t.Skip("hook/schema does not implement the unknown/reference semantics yet")
+			}
 			in := tt.in
-			in.TypeName = widget
+			if in.TypeName == "" {
+				in.TypeName = widget
+			}
 			if in.Context == (engine.Context{}) {
 				in.Context = ctx111
 			}
@@ -83,7 +126,7 @@ func TestEvaluate(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got := paths(res.Verdict.Violations); got != tt.want {
+			if got := dedupe(paths(res.Verdict.Violations)); got != tt.want {
 				t.Errorf("violations at %q, want %q: %v", got, tt.want, res.Verdict.Violations)
 			}
 			if in.Operation == engine.Delete && !strings.Contains(res.Verdict.Violations[0].Message, "deleting Test::Widget::Thing") {
@@ -101,8 +144,22 @@ func TestUnverifiedReported(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !res.Verdict.Approved() || len(res.Verdict.Unverified) != 2 {
-		t.Errorf("verdict %+v, want approved with 2 unverified", res.Verdict)
+	want := []verdict.Unverified{
+		{Path: "/KmsKeyId", Reason: "Fn::ImportValue"},
+		{Path: "/Name", Reason: "dynamic reference to ssm-secure is resolved only at deployment"},
+	}
+	if !reflect.DeepEqual(res.Verdict.Unverified, want) {
+		t.Errorf("unverified %+v, want %+v", res.Verdict.Unverified, want)
+	}
+	// Name's pattern is rcfge's own (a hand-written template): a reference cannot satisfy it.
+	vs := res.Verdict.Violations
+	if len(vs) == 0 {
+		t.Fatal("approved, want a violation at /Name")
+	}
+	for _, v := range vs {
+		if v.Path != "/Name" || (refsHonoured(t) && !v.Unverifiable) {
+			t.Errorf("violation %+v, want only unverifiable ones at /Name", v)
+		}
 	}
 }
 
@@ -127,6 +184,56 @@ func TestUpdateMarksPreExisting(t *testing.T) {
 	vs := res.Verdict.Violations
 	if len(vs) != 2 || vs[0].Path != "/Legacy" || !vs[0].PreExisting || vs[1].PreExisting {
 		t.Errorf("violations %+v: want /Legacy pre-existing, /NewFeature new", vs)
+	}
+}
+
+// TestCreateNeverMarksPreExisting: previous properties count only on Update.
+func TestCreateNeverMarksPreExisting(t *testing.T) {
+	t.Parallel()
+	for _, op := range []engine.Operation{engine.Create, ""} {
+		res, err := newEngine().Evaluate(context.Background(), engine.Input{
+			TypeName: widget, Operation: op, Context: ctx111,
+			Properties:         props(t, `{"Legacy":1}`),
+			PreviousProperties: props(t, `{"Legacy":1}`),
+		})
+		if err != nil || len(res.Verdict.Violations) != 1 || res.Verdict.Violations[0].PreExisting {
+			t.Errorf("%q: %+v %v, want /Legacy as a new violation", op, res.Verdict.Violations, err)
+		}
+	}
+	// An Update from nothing marks nothing, and an empty previous object is a previous state.
+	res, err := newEngine().Evaluate(context.Background(), engine.Input{TypeName: widget, Operation: engine.Update, Context: ctx111, Properties: props(t, `{"Legacy":1}`)})
+	if err != nil || len(res.Verdict.Violations) != 1 || res.Verdict.Violations[0].PreExisting {
+		t.Errorf("update without previous properties: %+v %v", res.Verdict.Violations, err)
+	}
+}
+
+func TestErrorMessages(t *testing.T) {
+	t.Parallel()
+	cause := errors.New("boom")
+	for _, tt := range []struct {
+		err  *engine.Error
+		want string
+	}{
+		{&engine.Error{Kind: engine.KindMissingTemplate, TypeName: "A::B::C", Template: "x", Err: cause}, "boom"},
+		{&engine.Error{Kind: engine.KindInvalidTemplate, TypeName: "A::B::C", Template: "A-B-C.json", Err: cause}, "invalid template: template A-B-C.json: boom"},
+		{&engine.Error{Kind: engine.KindExceptions, TypeName: "A::B::C", Template: "exceptions.json", Err: cause}, "invalid exceptions file: file exceptions.json: boom"},
+		{&engine.Error{Kind: engine.KindStore, TypeName: "A::B::C", Err: cause}, "store error: A::B::C: boom"},
+		{&engine.Error{Kind: engine.KindDeadline, Err: cause}, "deadline: boom"},
+		{&engine.Error{Kind: engine.KindRequest, Err: cause}, "invalid request: boom"},
+		{&engine.Error{Kind: 0, Err: cause}, "unknown: boom"},
+	} {
+		if got := tt.err.Error(); got != tt.want {
+			t.Errorf("Error() = %q, want %q", got, tt.want)
+		}
+		if !errors.Is(tt.err, cause) {
+			t.Errorf("%v does not unwrap to its cause", tt.err)
+		}
+	}
+	if engine.KindOf(cause) != 0 || engine.KindOf(nil) != 0 || engine.IsMissingTemplate(cause) {
+		t.Error("a plain error has an engine kind")
+	}
+	if engine.KindOf(fmt.Errorf("wrapped: %w", &engine.Error{Kind: engine.KindStore, Err: cause})) != engine.KindStore {
+		t.Error("KindOf does not see through wrapping")
 	}
 }
 
@@ -268,7 +375,11 @@ func TestCacheHit(t *testing.T) {
 
 func TestPartitionOf(t *testing.T) {
 	t.Parallel()
-	for region, want := range map[string]string{"eu-west-1": "aws", "cn-north-1": "aws-cn", "us-gov-west-1": "aws-us-gov", "": ""} {
+	for region, want := range map[string]string{
+		"eu-west-1": "aws", "cn-north-1": "aws-cn", "us-gov-west-1": "aws-us-gov", "us-iso-east-1": "aws-iso",
+		"us-isob-east-1": "aws-iso-b", "eu-isoe-west-1": "aws-iso-e", "us-isof-south-1": "aws-iso-f",
+		"eusc-de-east-1": "aws-eusc", "": "",
+	} {
 		if got := engine.PartitionOf(region); got != want {
 			t.Errorf("PartitionOf(%q) = %q, want %q", region, got, want)
 		}

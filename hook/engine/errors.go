@@ -20,6 +20,9 @@ const (
 	KindDeadline
 	// KindRequest: the input itself is wrong (bad type name, properties not an object).
 	KindRequest
+	// KindExceptions: the governed exceptions file cannot be read or is malformed. It fails
+	// closed: violations stand, and the error is an engine error (OnEngineError).
+	KindExceptions
 )
 
 func (k Kind) String() string {
@@ -34,6 +37,8 @@ func (k Kind) String() string {
 		return "deadline"
 	case KindRequest:
 		return "invalid request"
+	case KindExceptions:
+		return "invalid exceptions file"
 	}
 	return "unknown"
 }
@@ -48,13 +53,18 @@ type Error struct {
 }
 
 func (e *Error) Error() string {
-	switch {
-	case e.Kind == KindMissingTemplate:
+	if e.Kind == KindMissingTemplate {
 		// Its cause already names the type and says what is missing.
 		return e.Err.Error()
-	case e.Template != "":
-		return fmt.Sprintf("%s: template %s: %v", e.Kind, e.Template, e.Err)
-	case e.TypeName != "":
+	}
+	if e.Template != "" {
+		what := "template"
+		if e.Kind == KindExceptions {
+			what = "file"
+		}
+		return fmt.Sprintf("%s: %s %s: %v", e.Kind, what, e.Template, e.Err)
+	}
+	if e.TypeName != "" {
 		return fmt.Sprintf("%s: %s: %v", e.Kind, e.TypeName, e.Err)
 	}
 	return fmt.Sprintf("%s: %v", e.Kind, e.Err)

@@ -10,6 +10,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/rcfge/rcfge/hook/jsonptr"
 )
 
 // Value is a variable's value: a string, or a list of strings.
@@ -131,7 +133,7 @@ func parse(s string) (segs []segment, ok bool, reason string) {
 	}
 	var lit strings.Builder
 	i := 0
-	for i < len(s) {
+	for i != len(s) { // every step below lands on or before len(s)
 		j := strings.IndexByte(s[i:], '$')
 		if j < 0 {
 			lit.WriteString(s[i:])
@@ -146,7 +148,7 @@ func parse(s string) (segs []segment, ok bool, reason string) {
 			i = j + 3
 		case strings.HasPrefix(rest, "$<"):
 			k := strings.IndexByte(rest, '>')
-			if k < 0 {
+			if k == -1 {
 				return nil, true, "unterminated $<"
 			}
 			name := rest[2:k]
@@ -180,23 +182,14 @@ const (
 
 // walker carries the state of one walk over a template.
 type walker struct {
-	vars  Vars
-	names map[string]struct{} // Names collects here
-	fill  bool
-	path  []string
+	vars     Vars
+	names    map[string]struct{} // Names collects here
+	literals *[]Literal          // Literals collects here
+	fill     bool
+	path     []string
 }
 
-func (w *walker) pointer() string {
-	if len(w.path) == 0 {
-		return ""
-	}
-	var b strings.Builder
-	for _, p := range w.path {
-		b.WriteByte('/')
-		b.WriteString(strings.ReplaceAll(strings.ReplaceAll(p, "~", "~0"), "/", "~1"))
-	}
-	return b.String()
-}
+func (w *walker) pointer() string { return jsonptr.Format(w.path...) }
 
 // dataKeywords hold instance data, not schema: strings there are literal data, never regexes.
 var dataKeywords = map[string]bool{"enum": true, "const": true, "default": true, "examples": true}
@@ -212,6 +205,28 @@ func Names(doc any) ([]string, error) {
 		out = append(out, n)
 	}
 	sort.Strings(out)
+	return out, nil
+}
+
+// Literal is a template string holding the escape $$<, which writes a literal "$<" instead of
+// a placeholder. Lint warns on each: "$$<accountID>" silently stops being the account ID.
+type Literal struct {
+	// Path is the JSON Pointer, inside the template, of the string (or of the object key).
+	Path string
+	// Text is the string as written in the template.
+	Text string
+}
+
+// Literals returns every string and object key of doc that uses the $$< escape, in document
+// order for arrays and key order for objects (sorted, for a stable report). Malformed
+// placeholders are errors, as for Names.
+func Literals(doc any) ([]Literal, error) {
+	var out []Literal
+	w := &walker{names: map[string]struct{}{}, literals: &out}
+	if _, _, err := w.value(doc, plain, false, ""); err != nil {
+		return nil, err
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Path < out[j].Path })
 	return out, nil
 }
 
@@ -302,7 +317,7 @@ func (w *walker) key(k string, m mode) (string, bool, error) {
 func (w *walker) array(a []any, m mode, data bool) (any, bool, error) {
 	var out []any
 	for i, v := range a {
-		w.path = append(w.path, fmt.Sprint(i))
+		w.path = append(w.path, strconv.Itoa(i))
 		nv, changed, err := w.value(v, m, data, "")
 		w.path = w.path[:len(w.path)-1]
 		if err != nil {
@@ -315,8 +330,9 @@ func (w *walker) array(a []any, m mode, data bool) (any, bool, error) {
 		if out == nil {
 			continue
 		}
-		// An element that is exactly one list placeholder is spliced in: ["a", "$<more>"].
-		if s, isStr := v.(string); isStr && isSinglePlaceholder(s) {
+		// An element that is exactly one list placeholder is spliced in: ["a", "$<more>"]. A string
+		// element becomes an array only that way.
+		if _, isStr := v.(string); isStr {
 			if items, isList := nv.([]any); isList {
 				out = append(out, items...)
 				continue
@@ -330,11 +346,6 @@ func (w *walker) array(a []any, m mode, data bool) (any, bool, error) {
 	return out, true, nil
 }
 
-func isSinglePlaceholder(s string) bool {
-	segs, ok, _ := parse(s)
-	return ok && len(segs) == 1 && segs[0].name != ""
-}
-
 // str substitutes in one string. asArray is set for the value of an enum keyword: a single
 // placeholder there always yields an array, since enum must be one.
 func (w *walker) str(s string, m mode, asArray bool) (any, bool, error) {
@@ -345,6 +356,9 @@ func (w *walker) str(s string, m mode, asArray bool) (any, bool, error) {
 	if reason != "" {
 		return nil, false, &SyntaxError{Path: w.pointer(), Text: s, Reason: reason}
 	}
+	if w.literals != nil && strings.Contains(s, "$$<") {
+		*w.literals = append(*w.literals, Literal{Path: w.pointer(), Text: s})
+	}
 	if !w.fill {
 		for _, sg := range segs {
 			if sg.name != "" {
@@ -353,8 +367,9 @@ func (w *walker) str(s string, m mode, asArray bool) (any, bool, error) {
 		}
 		return s, false, nil
 	}
+	single := len(segs) == 1 && segs[0].name != ""
 	// A string that is exactly one placeholder takes the value's own shape.
-	if len(segs) == 1 && segs[0].name != "" && m == plain {
+	if single && m == plain {
 		val, err := w.lookup(segs[0].name)
 		if err != nil {
 			return nil, false, err
@@ -371,7 +386,14 @@ func (w *walker) str(s string, m mode, asArray bool) (any, bool, error) {
 		}
 		return val.str, true, nil
 	}
+	// A regex that is exactly one placeholder (plain strings returned above) means "the value
+	// itself": anchored, so a list ["a","b"] matches "a" or "b" and not "xay" (an unanchored
+	// (?:a|b) would).
+	whole := single
 	var b strings.Builder
+	if whole {
+		b.WriteByte('^')
+	}
 	for _, sg := range segs {
 		if sg.name == "" {
 			b.WriteString(sg.lit)
@@ -381,26 +403,36 @@ func (w *walker) str(s string, m mode, asArray bool) (any, bool, error) {
 		if err != nil {
 			return nil, false, err
 		}
-		switch {
-		case m == regex && val.isList:
-			// A list in a regex matches any one of its items, each taken literally.
-			b.WriteString("(?:")
-			for i, it := range val.list {
-				if i > 0 {
-					b.WriteByte('|')
-				}
-				b.WriteString(regexp.QuoteMeta(it))
-			}
-			b.WriteByte(')')
-		case m == regex:
-			b.WriteString(regexp.QuoteMeta(val.str))
-		case val.isList:
-			return nil, false, &ValueError{Name: sg.name, Path: w.pointer(), Reason: "a list value can only stand alone in a string or inside a regex"}
-		default:
-			b.WriteString(val.str)
+		if m == regex {
+			writeRegex(&b, val)
+			continue
 		}
+		if val.isList {
+			return nil, false, &ValueError{Name: sg.name, Path: w.pointer(), Reason: "a list value can only stand alone in a string or inside a regex"}
+		}
+		b.WriteString(val.str)
+	}
+	if whole {
+		b.WriteByte('$')
 	}
 	return b.String(), true, nil
+}
+
+// writeRegex writes a value into a regex, quoted: a string matches itself, a list any one of its
+// items, each taken literally.
+func writeRegex(b *strings.Builder, val Value) {
+	if !val.isList {
+		b.WriteString(regexp.QuoteMeta(val.str))
+		return
+	}
+	b.WriteString("(?:")
+	for i, it := range val.list {
+		if i > 0 {
+			b.WriteByte('|')
+		}
+		b.WriteString(regexp.QuoteMeta(it))
+	}
+	b.WriteByte(')')
 }
 
 func (w *walker) lookup(name string) (Value, error) {

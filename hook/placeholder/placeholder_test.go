@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"reflect"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -63,6 +64,13 @@ func TestFill(t *testing.T) {
 		{"default data holding a pattern key is data", `{"default":{"pattern":"$<stackName>"}}`, `{"default":{"pattern":"my.stack"}}`},
 		{"$$< writes a literal $<", `{"description":"cost $$<accountID> $<accountID>"}`, `{"description":"cost $<accountID> 111122223333"}`},
 		{"a lone $ is literal", `{"description":"$5 and $ and $x"}`, `{"description":"$5 and $ and $x"}`},
+		{"a whole-pattern list is an anchored alternation", `{"pattern":"$<keys>"}`, `{"pattern":"^(?:arn:aws:kms:eu-west-1:111122223333:key/a|k\\+b)$"}`},
+		{"a whole-pattern string is anchored", `{"pattern":"$<stackName>"}`, `{"pattern":"^my\\.stack$"}`},
+		{"a whole patternProperties key is anchored", `{"patternProperties":{"$<keys>":{}}}`, `{"patternProperties":{"^(?:arn:aws:kms:eu-west-1:111122223333:key/a|k\\+b)$":{}}}`},
+		{"items after a spliced list are kept", `{"enum":["$<keys>","after","$<region>","last"]}`, `{"enum":["arn:aws:kms:eu-west-1:111122223333:key/a","k+b","after","eu-west-1","last"]}`},
+		{"every array element is substituted", `{"enum":["$<region>","$<accountID>","x","$<partition>"]}`, `{"enum":["eu-west-1","111122223333","x","aws"]}`},
+		{"every schema in an array is substituted", `{"allOf":[{"pattern":"^$<stackName>$"},{"const":"$<region>"},{"type":"string"},{"pattern":"$<accountID>"}]}`, `{"allOf":[{"pattern":"^my\\.stack$"},{"const":"eu-west-1"},{"type":"string"},{"pattern":"^111122223333$"}]}`},
+		{"properties named enum and default are schemas", `{"properties":{"enum":{"pattern":"^$<stackName>$"},"default":{"pattern":"^$<stackName>-x$"},"const":{"patternProperties":{"^$<stackName>$":{}}}}}`, `{"properties":{"const":{"patternProperties":{"^my\\.stack$":{}}},"default":{"pattern":"^my\\.stack-x$"},"enum":{"pattern":"^my\\.stack$"}}}`},
 		{"numbers and booleans pass through", `{"maxLength":5,"x":true,"y":null}`, `{"maxLength":5,"x":true,"y":null}`},
 	}
 	for _, tt := range tests {
@@ -81,6 +89,29 @@ func TestFill(t *testing.T) {
 				t.Errorf("Fill modified its input: %s -> %s", before, after)
 			}
 		})
+	}
+}
+
+// TestFillSharesUnchangedParts: what has no placeholder is the input itself, not a copy, so a
+// warm engine does not copy a template per account.
+func TestFillSharesUnchangedParts(t *testing.T) {
+	t.Parallel()
+	doc := decode(t, `{"type":"object","properties":{"A":{"type":"string"},"B":{"pattern":"^$<region>$"}},"required":["A"]}`)
+	got, err := placeholder.Fill(doc, vars)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in, out := doc.(map[string]any), got.(map[string]any)
+	same := func(a, b any) bool { return reflect.ValueOf(a).Pointer() == reflect.ValueOf(b).Pointer() }
+	if same(in, out) || same(in["properties"], out["properties"]) {
+		t.Error("the path to a placeholder was not copied")
+	}
+	if !same(in["properties"].(map[string]any)["A"], out["properties"].(map[string]any)["A"]) || !same(in["required"], out["required"]) {
+		t.Error("parts without placeholders were copied")
+	}
+	plain := decode(t, `{"properties":{"A":{"type":"string"}},"enum":["a","b"]}`)
+	if got, err := placeholder.Fill(plain, vars); err != nil || !same(got, plain) {
+		t.Errorf("a document without placeholders was copied (%v)", err)
 	}
 }
 
@@ -129,6 +160,52 @@ func TestNames(t *testing.T) {
 	}
 	if _, err := placeholder.Names(decode(t, `{"a":"$<bad"}`)); err == nil {
 		t.Error("Names accepted a malformed placeholder")
+	}
+}
+
+// TestWholePatternMatchesOnlyItsItems checks the anchored alternation by its behaviour: each
+// item matches, nothing around or between them does.
+func TestWholePatternMatchesOnlyItsItems(t *testing.T) {
+	t.Parallel()
+	got, err := placeholder.Fill(decode(t, `{"pattern":"$<keys>"}`), vars)
+	if err != nil {
+		t.Fatal(err)
+	}
+	re := regexp.MustCompile(got.(map[string]any)["pattern"].(string))
+	for s, want := range map[string]bool{
+		"k+b": true, "arn:aws:kms:eu-west-1:111122223333:key/a": true,
+		"xk+b": false, "k+bx": false, "kkb": false, "": false, "k+b|arn:aws:kms:eu-west-1:111122223333:key/a": false,
+	} {
+		if re.MatchString(s) != want {
+			t.Errorf("%s matches %q = %v, want %v", re, s, !want, want)
+		}
+	}
+}
+
+func TestLiterals(t *testing.T) {
+	t.Parallel()
+	doc := decode(t, `{"description":"cost $$<accountID>","enum":["a","x$$<y>"],"properties":{"$$<k>":{"pattern":"^$<region>$"}},"plain":"$5"}`)
+	got, err := placeholder.Literals(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []placeholder.Literal{
+		{Path: "/description", Text: "cost $$<accountID>"},
+		{Path: "/enum/1", Text: "x$$<y>"},
+		{Path: "/properties/$$<k>", Text: "$$<k>"},
+	}
+	// A key and its string value at one path: the value is reported first, then the key.
+	if got, err := placeholder.Literals(decode(t, `{"$$<k>":"$$<v>"}`)); err != nil || len(got) != 2 || got[0].Text != "$$<v>" || got[1].Text != "$$<k>" {
+		t.Errorf("Literals of a key and its value = %+v, %v", got, err)
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("Literals = %+v\nwant %+v", got, want)
+	}
+	if _, err := placeholder.Literals(decode(t, `{"a":"$$<x> $<bad"}`)); err == nil {
+		t.Error("Literals accepted a malformed placeholder")
+	}
+	if got, err := placeholder.Literals(decode(t, `{"a":"$<region>"}`)); err != nil || len(got) != 0 {
+		t.Errorf("Literals of a document without escapes = %v, %v", got, err)
 	}
 }
 

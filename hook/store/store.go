@@ -32,30 +32,47 @@ type Store interface {
 	Get(ctx context.Context, typeName, accountID string) (Template, error)
 }
 
-// typeNameRE admits AWS types (three parts), modules (four) and custom resources (Custom::Name,
-// whose names may carry _ @ -). Nothing in it can climb out of a folder or an S3 prefix.
-var typeNameRE = regexp.MustCompile(`^[A-Za-z0-9]{1,64}(::[A-Za-z0-9_@-]{1,64}){1,3}$`)
+// awsTypeRE admits registry types: three alphanumeric parts (AWS::S3::Bucket, third-party
+// Org::Service::Resource) or four (modules, Org::Service::Name::MODULE). No hyphen, so the
+// file name maps back to exactly one type.
+var awsTypeRE = regexp.MustCompile(`^[A-Za-z0-9]{1,64}(::[A-Za-z0-9]{1,64}){2,3}$`)
 
-// fileTypeRE is the subset whose file names map back unambiguously.
-var fileTypeRE = regexp.MustCompile(`^[A-Za-z0-9]{1,64}(::[A-Za-z0-9]{1,64}){1,3}$`)
+// customTypeRE admits custom resources: exactly two parts, the name may carry _ @ and -.
+// Nothing in either grammar can climb out of a folder or an S3 prefix.
+var customTypeRE = regexp.MustCompile(`^Custom::[A-Za-z0-9_@-]{1,60}$`)
 
-// FileName maps a type name to its template file name: AWS::S3::Bucket -> AWS-S3-Bucket.json.
+// ValidTypeName reports whether s is a resource type name a template can exist for. The Custom
+// namespace follows only the custom-resource grammar, so Custom::A::B cannot share a file with
+// Custom::A-B.
+func ValidTypeName(s string) bool {
+	if strings.HasPrefix(s, "Custom::") {
+		return customTypeRE.MatchString(s)
+	}
+	return awsTypeRE.MatchString(s)
+}
+
+// FileName maps a type name to its template file name: AWS::S3::Bucket -> AWS-S3-Bucket.json,
+// Custom::My-Thing -> Custom-My-Thing.json.
 func FileName(typeName string) (string, error) {
-	if !typeNameRE.MatchString(typeName) {
+	if !ValidTypeName(typeName) {
 		return "", fmt.Errorf("%w: %q", ErrInvalidType, typeName)
 	}
 	return strings.ReplaceAll(typeName, "::", "-") + ".json", nil
 }
 
-// TypeName maps a template file name back to its type name: AWS-S3-Bucket.json -> AWS::S3::Bucket.
-// ok is false when the name is not a template file name.
+// TypeName maps a template file name back to its type name: AWS-S3-Bucket.json -> AWS::S3::Bucket,
+// Custom-My-Thing.json -> Custom::My-Thing. ok is false when the name is not a template file name.
+// It is the exact inverse of FileName.
 func TypeName(fileName string) (typeName string, ok bool) {
 	base, found := strings.CutSuffix(fileName, ".json")
-	if !found || strings.Contains(base, "/") {
+	if !found {
 		return "", false
 	}
 	t := strings.ReplaceAll(base, "-", "::")
-	if !fileTypeRE.MatchString(t) {
+	if name, custom := strings.CutPrefix(base, "Custom-"); custom {
+		t = "Custom::" + name
+	}
+	if !ValidTypeName(t) {
 		return "", false
 	}
 	return t, true

@@ -36,7 +36,10 @@ type entry struct {
 	tpl  store.Template
 }
 
-var _ store.Store = (*Store)(nil)
+var (
+	_ store.Store     = (*Store)(nil)
+	_ store.FileStore = (*Store)(nil)
+)
 
 // New returns a Store over fsys. An embed.FS never changes, so its lookups are remembered.
 func New(fsys fs.FS) *Store {
@@ -44,7 +47,30 @@ func New(fsys fs.FS) *Store {
 	return &Store{fsys: fsys, seen: map[string]entry{}, immutable: immutable, resolved: map[string]map[string]store.Template{}}
 }
 
-var accountRE = regexp.MustCompile(`^[0-9]{12}$`)
+var (
+	accountRE = regexp.MustCompile(`^[0-9]{12}$`)
+	// fileRE admits plain file names only: nothing that climbs out of the folder or hides.
+	fileRE = regexp.MustCompile(`^[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}$`)
+)
+
+// GetFile returns a file beside the templates (exceptions.json), preferring the account's copy at
+// accounts/<accountId>/<name>. A missing file is store.ErrNotFound. Files are read like templates:
+// again only when their size or modification time changes.
+func (s *Store) GetFile(ctx context.Context, name, accountID string) (store.Template, error) {
+	if err := ctx.Err(); err != nil {
+		return store.Template{}, err
+	}
+	if !fileRE.MatchString(name) {
+		return store.Template{}, fmt.Errorf("file name %q: want a plain file name", name)
+	}
+	if accountRE.MatchString(accountID) {
+		f, err := s.read(path.Join("accounts", accountID, name))
+		if !errors.Is(err, store.ErrNotFound) {
+			return f, err
+		}
+	}
+	return s.read(name)
+}
 
 // Get returns the template for typeName, preferring the account's override.
 func (s *Store) Get(ctx context.Context, typeName, accountID string) (store.Template, error) {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"testing/fstest"
 
@@ -104,5 +105,58 @@ func TestFileName(t *testing.T) {
 		if _, ok := store.TypeName(bad); ok {
 			t.Errorf("TypeName(%q) accepted", bad)
 		}
+	}
+}
+
+func TestGetFile(t *testing.T) {
+	t.Parallel()
+	fsys := fstest.MapFS{
+		"exceptions.json":                          {Data: []byte(`{"shared":true}`)},
+		"accounts/111122223333/exceptions.json":    {Data: []byte(`{"account":true}`)},
+		"accounts/444455556666/exceptions.json/x":  {Data: []byte(`dir`)},
+		"accounts/777788889999/AWS-S3-Bucket.json": {Data: []byte(`{}`)},
+	}
+	s := dirstore.New(fsys)
+	tests := []struct {
+		name, file, account string
+		wantKey, wantBody   string
+		wantErr             error
+		wantMsg             string
+	}{
+		{name: "shared file", file: "exceptions.json", wantKey: "exceptions.json", wantBody: `{"shared":true}`},
+		{name: "account file replaces the shared one", file: "exceptions.json", account: "111122223333", wantKey: "accounts/111122223333/exceptions.json", wantBody: `{"account":true}`},
+		{name: "account without its own file", file: "exceptions.json", account: "777788889999", wantKey: "exceptions.json", wantBody: `{"shared":true}`},
+		{name: "malformed account id is not a path", file: "exceptions.json", account: "../111122223333", wantKey: "exceptions.json", wantBody: `{"shared":true}`},
+		{name: "a directory is an error, not a missing file", file: "exceptions.json", account: "444455556666", wantMsg: "is a directory"},
+		{name: "missing file", file: "other.json", wantErr: store.ErrNotFound},
+		{name: "path in the name", file: "accounts/111122223333/exceptions.json", wantMsg: "want a plain file name"},
+		{name: "climbing out", file: "../exceptions.json", wantMsg: "want a plain file name"},
+		{name: "hidden file", file: ".exceptions.json", wantMsg: "want a plain file name"},
+		{name: "empty name", file: "", wantMsg: "want a plain file name"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			f, err := s.GetFile(context.Background(), tt.file, tt.account)
+			switch {
+			case tt.wantErr != nil:
+				if !errors.Is(err, tt.wantErr) {
+					t.Fatalf("err %v, want %v", err, tt.wantErr)
+				}
+			case tt.wantMsg != "":
+				if err == nil || errors.Is(err, store.ErrNotFound) || !strings.Contains(err.Error(), tt.wantMsg) {
+					t.Fatalf("err %v, want one containing %q (and not ErrNotFound)", err, tt.wantMsg)
+				}
+			case err != nil:
+				t.Fatal(err)
+			case f.Key != tt.wantKey || string(f.Body) != tt.wantBody || !strings.HasPrefix(f.Version, "sha256:"):
+				t.Errorf("got %q %q %q, want %q %q", f.Key, f.Version, f.Body, tt.wantKey, tt.wantBody)
+			}
+		})
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := s.GetFile(ctx, "exceptions.json", ""); !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled context: %v", err)
 	}
 }
