@@ -444,11 +444,6 @@ func builtin(name string, in Input) string {
 	return ""
 }
 
-// PartitionOf derives the AWS partition from a region name; empty for an empty region.
-//
-// Deprecated: use partition.Of; kept for tools/schematest and tools/cfntemplate.
-func PartitionOf(region string) string { return partition.Of(region) }
-
 func onDelete(s *schema.Schema) string {
 	if x := s.Extension(); x != nil {
 		if v, ok := x["onDelete"].(string); ok {

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"testing/fstest"
 
 	"github.com/rcfge/rcfge/hook/engine"
 	"github.com/rcfge/rcfge/hook/placeholder"
@@ -373,15 +374,28 @@ func TestCacheHit(t *testing.T) {
 	}
 }
 
-func TestPartitionOf(t *testing.T) {
+// TestPartitionFromRegion: $<partition> is the region's partition when the context names none,
+// for every partition, and the context's own partition wins.
+func TestPartitionFromRegion(t *testing.T) {
 	t.Parallel()
-	for region, want := range map[string]string{
+	tpl := `{"type":"object","additionalProperties":false,"properties":{"Arn":{"type":"string","pattern":"^arn:$<partition>:"}}}`
+	eng := engine.New(dirstore.New(fstest.MapFS{"Test-Widget-Thing.json": {Data: []byte(tpl)}}))
+	for region, part := range map[string]string{
 		"eu-west-1": "aws", "cn-north-1": "aws-cn", "us-gov-west-1": "aws-us-gov", "us-iso-east-1": "aws-iso",
-		"us-isob-east-1": "aws-iso-b", "eu-isoe-west-1": "aws-iso-e", "us-isof-south-1": "aws-iso-f",
-		"eusc-de-east-1": "aws-eusc", "": "",
+		"us-isob-east-1": "aws-iso-b", "eu-isoe-west-1": "aws-iso-e", "us-isof-south-1": "aws-iso-f", "eusc-de-east-1": "aws-eusc",
 	} {
-		if got := engine.PartitionOf(region); got != want {
-			t.Errorf("PartitionOf(%q) = %q, want %q", region, got, want)
+		for arn, ok := range map[string]bool{"arn:" + part + ":s3:::b": true, "arn:aws-other:s3:::b": false} {
+			res, err := eng.Evaluate(context.Background(), engine.Input{TypeName: "Test::Widget::Thing", Properties: map[string]any{"Arn": arn}, Context: engine.Context{AccountID: "111122223333", Region: region}})
+			if err != nil {
+				t.Fatalf("%s: %v", region, err)
+			}
+			if res.Verdict.Approved() != ok {
+				t.Errorf("%s: %s approved = %v, want %v", region, arn, res.Verdict.Approved(), ok)
+			}
 		}
+	}
+	res, err := eng.Evaluate(context.Background(), engine.Input{TypeName: "Test::Widget::Thing", Properties: map[string]any{"Arn": "arn:aws-cn:s3:::b"}, Context: engine.Context{AccountID: "111122223333", Region: "eu-west-1", Partition: "aws-cn"}})
+	if err != nil || !res.Verdict.Approved() {
+		t.Errorf("the context's partition does not win: %+v %v", res.Verdict, err)
 	}
 }

@@ -30,9 +30,7 @@ func (s cancellingStore) Get(ctx context.Context, typeName, accountID string) (s
 }
 
 // TestBypass: crafted requests an attacker would send. Every row but the SUCCESS ones must answer
-// FAILED, through both protocols. Rows marked pending depend on another branch's half of issue
-// #11 (exact-syntax dynamic references in the engine, the validator's number and reference
-// semantics): they are skipped while they fail, and the lead removes the mark after merging.
+// FAILED, through both protocols; the SUCCESS rows are what must stay approved.
 func TestBypass(t *testing.T) {
 	t.Parallel()
 	many := map[string]any{}
@@ -40,10 +38,6 @@ func TestBypass(t *testing.T) {
 		many[fmt.Sprintf("Unapproved%05d", i)] = "x"
 	}
 	manyJSON, _ := json.Marshal(many)
-	const (
-		engineBranch    = "engine branch (#11: exact-syntax dynamic references, OnUnverifiable findings, violations kept with a Validate error)"
-		validatorBranch = "validator branch (#11 items 1-3: numbers, references, uniqueItems over unknowns)"
-	)
 	tests := []struct {
 		name       string
 		target     string
@@ -54,22 +48,21 @@ func TestBypass(t *testing.T) {
 		cancel     bool // cancel the request once the template is read
 		wantStatus wire.Status
 		wantCode   wire.ErrorCode
-		pending    string
 	}{
 		{name: "unapproved property given as a Secrets Manager reference", props: `{"BucketName":"app-logs-111122223333","NewFeature":"{{resolve:secretsmanager:x:SecretString:y}}"}`,
-			wantStatus: wire.StatusFailed, wantCode: wire.CodeNonCompliant, pending: engineBranch},
+			wantStatus: wire.StatusFailed, wantCode: wire.CodeNonCompliant},
 		{name: "unapproved property given as an ssm-secure reference", props: `{"NewFeature":"{{resolve:ssm-secure:/p:1}}"}`,
-			wantStatus: wire.StatusFailed, wantCode: wire.CodeNonCompliant, pending: engineBranch},
+			wantStatus: wire.StatusFailed, wantCode: wire.CodeNonCompliant},
 		{name: "constrained value through a reference, OnUnverifiable=FAIL", props: `{"BucketName":"{{resolve:secretsmanager:x:SecretString:y}}"}`,
-			policy: verdict.Policy{OnViolation: verdict.Warn}, wantStatus: wire.StatusFailed, wantCode: wire.CodeNonCompliant, pending: engineBranch},
+			policy: verdict.Policy{OnViolation: verdict.Warn}, wantStatus: wire.StatusFailed, wantCode: wire.CodeNonCompliant},
 		{name: "rcfge-own enum through an ssm-secure reference", target: "AWS::RDS::DBInstance", props: `{"Engine":"{{resolve:ssm-secure:/db/engine:1}}"}`,
-			wantStatus: wire.StatusFailed, wantCode: wire.CodeNonCompliant, pending: engineBranch},
+			wantStatus: wire.StatusFailed, wantCode: wire.CodeNonCompliant},
 		{name: "a literal merely containing the marker is checked as a literal", props: `{"BucketName":"abc{{resolve:secretsmanager:x}}"}`,
-			wantStatus: wire.StatusFailed, wantCode: wire.CodeNonCompliant, pending: engineBranch},
+			wantStatus: wire.StatusFailed, wantCode: wire.CodeNonCompliant},
 		{name: "number bomb beside a real violation, OnEngineError=WARN", props: `{"NewFeature":true,"LifecycleConfiguration":{"Rules":[{"ExpirationInDays":1e999999999}]}}`,
-			policy: verdict.Policy{OnEngineError: verdict.Warn}, wantStatus: wire.StatusFailed, wantCode: wire.CodeNonCompliant, pending: validatorBranch},
+			policy: verdict.Policy{OnEngineError: verdict.Warn}, wantStatus: wire.StatusFailed, wantCode: wire.CodeNonCompliant},
 		{name: "late deadline after violations, OnEngineError=WARN", props: `{"NewFeature":true}`, cancel: true,
-			policy: verdict.Policy{OnEngineError: verdict.Warn}, wantStatus: wire.StatusFailed, wantCode: wire.CodeNonCompliant, pending: engineBranch + " and " + validatorBranch},
+			policy: verdict.Policy{OnEngineError: verdict.Warn}, wantStatus: wire.StatusFailed, wantCode: wire.CodeNonCompliant},
 		{name: "20,000 unapproved properties", props: string(manyJSON), wantStatus: wire.StatusFailed, wantCode: wire.CodeNonCompliant},
 		{name: "no targetModel", noModel: true, wantStatus: wire.StatusFailed, wantCode: wire.CodeInvalidRequest},
 		{name: "misspelt resourceProperties", raw: `{"clientRequestToken":"tok","actionInvocationPoint":"CREATE_PRE_PROVISION","requestData":{"targetName":"AWS::S3::Bucket","targetModel":{"resourcePropertes":{"NewFeature":true}}}}`,
@@ -81,7 +74,7 @@ func TestBypass(t *testing.T) {
 		{name: "password as a Secrets Manager reference, only the provider schema constrains it", target: "AWS::RDS::DBInstance",
 			props: `{"Engine":"postgres","MasterUserPassword":"{{resolve:secretsmanager:db:SecretString:password}}"}`, wantStatus: wire.StatusSuccess},
 		{name: "two different unknown subnets in a uniqueItems list", target: "AWS::RDS::DBInstance",
-			props: `{"VPCSecurityGroups":["{{resolve:secretsmanager:a:SecretString:sg}}","{{resolve:ssm-secure:/b:1}}"]}`, wantStatus: wire.StatusSuccess, pending: validatorBranch},
+			props: `{"VPCSecurityGroups":["{{resolve:secretsmanager:a:SecretString:sg}}","{{resolve:ssm-secure:/b:1}}"]}`, wantStatus: wire.StatusSuccess},
 	}
 	for _, proto := range []wire.Protocol{wire.ProtocolRegistered, wire.ProtocolLambda} {
 		for _, tt := range tests {
@@ -113,9 +106,6 @@ func TestBypass(t *testing.T) {
 				got := h.Handle(ctx, raw)
 				if got.HookStatus != tt.wantStatus || got.ErrorCode != tt.wantCode {
 					msg := fmt.Sprintf("got %s/%s %q, want %s/%s", got.HookStatus, got.ErrorCode, wire.Truncate(got.Message, 300), tt.wantStatus, tt.wantCode)
-					if tt.pending != "" {
-						t.Skipf("pending the %s: %s", tt.pending, msg)
-					}
 					t.Fatal(msg)
 				}
 				if tt.wantStatus == wire.StatusSuccess && got.Message == "" {

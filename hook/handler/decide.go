@@ -110,6 +110,7 @@ func answer(p verdict.Policy, r *request) wire.Response {
 			found = append(found, finding{verdict.ClassUnverifiable, wire.CodeNonCompliant, unverifiableMessage(o, hidden)})
 		}
 		resp.Annotations = annotations(o)
+		resp.CountOmitted(o.result.Omitted)
 	}
 	if len(o.result.Verdict.Excepted) > 0 {
 		extra = append(extra, exceptedMessage(o.result.Verdict.Excepted))

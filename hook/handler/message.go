@@ -14,7 +14,17 @@ const messageBudget = wire.MaxMessage - 400
 // violationMessage names the resource, the template, and each property path and rule; when they
 // do not fit, the rest is counted and left to the annotations.
 func violationMessage(o outcome, vs []verdict.Violation) string {
-	return listViolations(fmt.Sprintf("%s is not compliant with %s (%d violation%s)", o.subject(), o.result.TemplateKey, len(vs), plural(len(vs))), vs)
+	return listViolations(fmt.Sprintf("%s is not compliant with %s (%s)", o.subject(), o.result.TemplateKey, countViolations(len(vs)+o.result.Omitted, o.result.OmittedAtLeast)), vs)
+}
+
+// countViolations says how many there were: the engine keeps a bounded number and counts the
+// rest, up to a point ("at least").
+func countViolations(n int, atLeast bool) string {
+	s := fmt.Sprintf("%d violation%s", n, plural(n))
+	if atLeast {
+		s = "at least " + s
+	}
+	return s
 }
 
 // unverifiableMessage names the values given as dynamic references that a rule rcfge added
@@ -26,7 +36,7 @@ func unverifiableMessage(o outcome, vs []verdict.Violation) string {
 // shadowMessage reports what a template in shadow mode would have refused.
 func shadowMessage(o outcome) string {
 	vs := o.result.Verdict.Violations
-	return listViolations(fmt.Sprintf("shadow mode, not blocking: %s would fail (%d violation%s)", o.result.TemplateKey, len(vs), plural(len(vs))), vs)
+	return listViolations(fmt.Sprintf("shadow mode, not blocking: %s would fail (%s)", o.result.TemplateKey, countViolations(len(vs)+o.result.Omitted, o.result.OmittedAtLeast)), vs)
 }
 
 // exceptedMessage says which exception let which value through.

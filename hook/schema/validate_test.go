@@ -392,9 +392,16 @@ func TestDeadline(t *testing.T) {
 	s := compile(t, `{"type":"object","additionalProperties":false,"properties":{}}`)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
+	// Cancelled before: a small instance is still checked (it takes fewer steps than the check
+	// interval), so the violation at the top is found and decides.
 	got, err := s.Validate(ctx, map[string]any{"A": 1}, schema.Options{})
-	if !errors.Is(err, context.Canceled) || got != nil {
-		t.Errorf("cancelled before: %v %v", got, err)
+	if err != nil || len(got) != 1 || got[0].Path != "/A" {
+		t.Errorf("cancelled before, small instance: %v %v; want the /A violation", got, err)
+	}
+	// Cancelled before, a large instance: the work stops at the first look at the context.
+	got, err = s.Validate(ctx, manyUnapproved(100000), schema.Options{})
+	if !errors.Is(err, context.Canceled) || len(got) == 0 || len(got) > 1000 {
+		t.Errorf("cancelled before, large instance: %d violations, %v; want a few and the wrapped error", len(got), err)
 	}
 	// Cancelled mid-way: the violations found so far come back with the error.
 	got, err = s.Validate(&errAfter{Context: context.Background(), n: 3}, manyUnapproved(100000), schema.Options{})

@@ -104,13 +104,6 @@ func TestValidRequests(t *testing.T) {
 
 func TestFit(t *testing.T) {
 	t.Parallel()
-	many := func(n int, text string) []wire.Annotation {
-		out := make([]wire.Annotation, n)
-		for i := range out {
-			out[i] = wire.Annotation{AnnotationName: fmt.Sprintf("a%d", i) + text, Status: wire.AnnotationFailed, StatusMessage: text, RemediationMessage: text, SeverityLevel: wire.SeverityHigh}
-		}
-		return out
-	}
 	tests := []struct {
 		name     string
 		in       wire.Response
@@ -239,4 +232,50 @@ func TestDirectUnmarshalers(t *testing.T) {
 			t.Errorf("Secret %s: no error", in)
 		}
 	}
+}
+
+// TestFitCountsOmitted: findings the engine did not keep are counted in the summary annotation,
+// with or without annotations Fit drops itself.
+func TestFitCountsOmitted(t *testing.T) {
+	tests := []struct {
+		name      string
+		have      int
+		omitted   int
+		wantCount int
+		wantText  string
+	}{
+		{"none omitted, under the limit", 3, 0, 3, ""},
+		{"omitted only", 3, 7, 4, "and 7 more findings"},
+		{"omitted and over the limit", wire.MaxAnnotations + 5, 10, wire.MaxAnnotations + 1, "and 15 more findings"},
+		{"negative ignored", 2, -4, 2, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := wire.Response{Annotations: many(tt.have, "x")}
+			r.CountOmitted(tt.omitted)
+			r.Fit()
+			if len(r.Annotations) != tt.wantCount {
+				t.Fatalf("%d annotations, want %d", len(r.Annotations), tt.wantCount)
+			}
+			last := r.Annotations[len(r.Annotations)-1]
+			if tt.wantText == "" {
+				if last.AnnotationName == "rcfge:more" {
+					t.Errorf("unexpected summary %q", last.StatusMessage)
+				}
+				return
+			}
+			if last.AnnotationName != "rcfge:more" || !strings.Contains(last.StatusMessage, tt.wantText) || last.Status != wire.AnnotationFailed {
+				t.Errorf("summary %+v, want a FAILED one with %q", last, tt.wantText)
+			}
+		})
+	}
+}
+
+// many returns n failed annotations carrying text.
+func many(n int, text string) []wire.Annotation {
+	out := make([]wire.Annotation, n)
+	for i := range out {
+		out[i] = wire.Annotation{AnnotationName: fmt.Sprintf("a%d", i) + text, Status: wire.AnnotationFailed, StatusMessage: text, RemediationMessage: text, SeverityLevel: wire.SeverityHigh}
+	}
+	return out
 }

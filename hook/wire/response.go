@@ -40,6 +40,18 @@ type Response struct {
 	ClientRequestToken   string       `json:"clientRequestToken"`
 	CallbackDelaySeconds int          `json:"callbackDelaySeconds"`
 	Annotations          []Annotation `json:"annotations,omitempty"`
+
+	// omitted counts failed findings the engine did not keep (beyond its violation limit), so
+	// the summary annotation counts them with the ones Fit leaves out.
+	omitted int
+}
+
+// CountOmitted adds n failed findings that have no annotation of their own; Fit's summary
+// annotation counts them.
+func (r *Response) CountOmitted(n int) {
+	if n > 0 {
+		r.omitted += n
+	}
 }
 
 // Annotation is one finding attached to the answer (one per violation).
@@ -105,7 +117,7 @@ func (r *Response) Fit() {
 	keep := min(len(r.Annotations), MaxAnnotations)
 	all := r.Annotations
 	for {
-		r.Annotations = summarise(all, keep)
+		r.Annotations = summarise(all, keep, r.omitted)
 		// Escaping can grow a byte to six ("\u0001"), so measure rather than estimate.
 		b, err := json.Marshal(r)
 		if err != nil || len(b) < MaxResponseBytes || keep == 0 {
@@ -115,13 +127,18 @@ func (r *Response) Fit() {
 	}
 }
 
-// summarise keeps the first n annotations and, when it drops some, adds one that counts them.
-func summarise(all []Annotation, n int) []Annotation {
-	if len(all) <= n {
+// summarise keeps the first n annotations and, when it drops some or others were never
+// annotated (omitted, all failed), adds one that counts them.
+func summarise(all []Annotation, n, omitted int) []Annotation {
+	if len(all) <= n && omitted == 0 {
 		return all
 	}
+	n = min(n, len(all))
 	rest := all[n:]
 	status, severity := AnnotationPassed, ""
+	if omitted > 0 {
+		status, severity = AnnotationFailed, SeverityHigh
+	}
 	for _, a := range rest {
 		if a.Status == AnnotationFailed {
 			status = AnnotationFailed
@@ -133,7 +150,7 @@ func summarise(all []Annotation, n int) []Annotation {
 	out := append(all[:n:n], Annotation{
 		AnnotationName: "rcfge:more",
 		Status:         status,
-		StatusMessage:  fmt.Sprintf("and %d more finding%s, not annotated one by one (the limit is %d)", len(rest), plural(len(rest)), MaxAnnotations),
+		StatusMessage:  fmt.Sprintf("and %d more finding%s, not annotated one by one (the limit is %d)", len(rest)+omitted, plural(len(rest)+omitted), MaxAnnotations),
 		SeverityLevel:  severity,
 	})
 	return out

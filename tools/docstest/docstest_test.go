@@ -104,8 +104,7 @@ func TestRun(t *testing.T) {
 var knownBroken = []struct {
 	file, contains, why string
 	run                 bool
-}{
-}
+}{}
 
 // TestDocs runs every shell block of README.md and docs/*.md in a copy of the repository.
 func TestDocs(t *testing.T) {

@@ -37,7 +37,6 @@ type Markdowner interface{ WriteMarkdown(w io.Writer) error }
 // SARIFReporter returns the report as a SARIF 2.1.0 log built with the SARIF library.
 type SARIFReporter interface{ SARIFReport() *sarif.Report }
 
-
 // JUniter returns the report as JUnit test suites.
 type JUniter interface{ JUnit() junit.Testsuites }
 

@@ -14,6 +14,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/rcfge/rcfge/hook/engine"
+	"github.com/rcfge/rcfge/hook/partition"
 	"github.com/rcfge/rcfge/hook/placeholder"
 	"github.com/rcfge/rcfge/hook/store"
 	"github.com/rcfge/rcfge/hook/store/dirstore"
@@ -301,7 +302,7 @@ func (c Context) engine(logicalID string) engine.Context {
 		out.Region = DefaultRegion
 	}
 	if out.Partition == "" {
-		out.Partition = engine.PartitionOf(out.Region)
+		out.Partition = partition.Of(out.Region)
 	}
 	if out.StackName == "" {
 		out.StackName = DefaultStackName

@@ -15,6 +15,7 @@ import (
 	"github.com/rcfge/rcfge/tools/buildinfo"
 	"github.com/rcfge/rcfge/tools/cli"
 	"github.com/rcfge/rcfge/tools/cli/actions"
+	"github.com/rcfge/rcfge/tools/cli/exceptions"
 	"github.com/rcfge/rcfge/tools/cli/hook"
 	"github.com/rcfge/rcfge/tools/cli/schemas"
 	"github.com/rcfge/rcfge/tools/cli/scp"
@@ -44,6 +45,7 @@ func NewCmdRoot(f *cli.Factory) *cobra.Command {
 		schemas.NewCmdSchemas(f),
 		actions.NewCmdActions(f),
 		scp.NewCmdSCP(f),
+		exceptions.NewCmdExceptions(f),
 	)
 	registerEnumCompletions(cmd)
 	return cmd
