@@ -2,7 +2,6 @@ package drift_test
 
 import (
 	"context"
-	"os"
 	"path/filepath"
 	"testing"
 	"testing/fstest"
@@ -11,34 +10,16 @@ import (
 
 	"github.com/rcfge/rcfge/hook/store"
 	"github.com/rcfge/rcfge/tools/drift"
+	"github.com/rcfge/rcfge/tools/realdata"
 	"github.com/rcfge/rcfge/tools/schemagen"
 )
 
-// dataDir locates the shared real data: $RCFGE_DATA, else ../shared/data next to the repository.
+// dataDir is the shared real data with both provider-schema snapshots (skips without them).
 func dataDir(tb testing.TB) string {
 	tb.Helper()
-	dir := os.Getenv("RCFGE_DATA")
-	if dir == "" {
-		wd, err := os.Getwd()
-		if err != nil {
-			tb.Fatal(err)
-		}
-		for d := wd; ; d = filepath.Dir(d) {
-			if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
-				dir = filepath.Join(d, "..", "shared", "data")
-				break
-			}
-			if filepath.Dir(d) == d {
-				tb.Skip("real data: repository root not found")
-			}
-		}
-	}
-	for _, sub := range []string{"cfn-schemas", "cfn-schemas-old"} {
-		if _, err := os.Stat(filepath.Join(dir, sub)); err != nil {
-			tb.Skipf("real data absent (%v); set RCFGE_DATA to the shared data folder", err)
-		}
-	}
-	return dir
+	realdata.Dir(tb, "cfn-schemas")
+	realdata.Dir(tb, "cfn-schemas-old")
+	return realdata.Dir(tb, "")
 }
 
 // TestRealDrift pins a few of AWS's real additions between the 2026-02-02 and 2026-08-03 snapshots

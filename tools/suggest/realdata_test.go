@@ -7,7 +7,6 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -16,22 +15,14 @@ import (
 	"github.com/rcfge/rcfge/hook/engine"
 	"github.com/rcfge/rcfge/hook/store/dirstore"
 	"github.com/rcfge/rcfge/tools/cfntemplate"
+	"github.com/rcfge/rcfge/tools/realdata"
 	"github.com/rcfge/rcfge/tools/schemagen"
 )
 
-// dataDir returns the shared real data folder, skipping the test when it is absent.
+// dataDir is a folder of the shared real data (skips without it).
 func dataDir(tb testing.TB, sub string) string {
 	tb.Helper()
-	root := os.Getenv("RCFGE_DATA")
-	if root == "" {
-		_, file, _, _ := runtime.Caller(0)
-		root = filepath.Join(filepath.Dir(file), "..", "..", "..", "shared", "data")
-	}
-	dir := filepath.Join(root, sub)
-	if _, err := os.Stat(dir); err != nil {
-		tb.Skipf("real data not present at %s (set RCFGE_DATA): %v", dir, err)
-	}
-	return dir
+	return realdata.Dir(tb, sub)
 }
 
 func generate(t *testing.T, types []string, overlays fstest.MapFS) fstest.MapFS {

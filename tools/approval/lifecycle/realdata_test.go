@@ -17,34 +17,16 @@ import (
 	"github.com/rcfge/rcfge/tools/approval"
 	"github.com/rcfge/rcfge/tools/approval/lifecycle"
 	"github.com/rcfge/rcfge/tools/drift"
+	"github.com/rcfge/rcfge/tools/realdata"
 	"github.com/rcfge/rcfge/tools/schemagen"
 )
 
-// dataDir locates the shared real data: $RCFGE_DATA, else ../shared/data next to the repository.
+// dataDir is the shared real data with both provider-schema snapshots (skips without them).
 func dataDir(tb testing.TB) string {
 	tb.Helper()
-	dir := os.Getenv("RCFGE_DATA")
-	if dir == "" {
-		wd, err := os.Getwd()
-		if err != nil {
-			tb.Fatal(err)
-		}
-		for d := wd; ; d = filepath.Dir(d) {
-			if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
-				dir = filepath.Join(d, "..", "shared", "data")
-				break
-			}
-			if filepath.Dir(d) == d {
-				tb.Skip("real data: repository root not found")
-			}
-		}
-	}
-	for _, sub := range []string{"cfn-schemas", "cfn-schemas-old"} {
-		if _, err := os.Stat(filepath.Join(dir, sub)); err != nil {
-			tb.Skipf("real data absent (%v); set RCFGE_DATA to the shared data folder", err)
-		}
-	}
-	return dir
+	realdata.Dir(tb, "cfn-schemas")
+	realdata.Dir(tb, "cfn-schemas-old")
+	return realdata.Dir(tb, "")
 }
 
 var fixedNow = func() time.Time { return time.Date(2026, 8, 10, 12, 0, 0, 0, time.UTC) }

@@ -11,33 +11,15 @@ import (
 	"github.com/rcfge/rcfge/tools/approval"
 	"github.com/rcfge/rcfge/tools/cli"
 	"github.com/rcfge/rcfge/tools/cli/root"
+	"github.com/rcfge/rcfge/tools/realdata"
 )
 
-// dataDir locates the shared real data: $RCFGE_DATA, else ../shared/data next to the repository.
+// dataDir is the shared real data with both provider-schema snapshots (skips without them).
 func dataDir(tb testing.TB) string {
 	tb.Helper()
-	dir := os.Getenv("RCFGE_DATA")
-	if dir == "" {
-		wd, err := os.Getwd()
-		if err != nil {
-			tb.Fatal(err)
-		}
-		for d := wd; ; d = filepath.Dir(d) {
-			if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
-				dir = filepath.Join(d, "..", "shared", "data")
-				break
-			}
-			if filepath.Dir(d) == d {
-				tb.Skip("real data: repository root not found")
-			}
-		}
-	}
-	for _, sub := range []string{"cfn-schemas", "cfn-schemas-old"} {
-		if _, err := os.Stat(filepath.Join(dir, sub)); err != nil {
-			tb.Skipf("real data absent (%v); set RCFGE_DATA to the shared data folder", err)
-		}
-	}
-	return dir
+	realdata.Dir(tb, "cfn-schemas")
+	realdata.Dir(tb, "cfn-schemas-old")
+	return realdata.Dir(tb, "")
 }
 
 // rcfge runs one command line through the real root command, as the binary does.
