@@ -116,12 +116,13 @@ func ParseEquivalents(r io.Reader) ([]Equivalent, error) {
 	return out, sc.Err()
 }
 
-// Apply marks the live mutants that the reviewed list names, and returns the entries that no
-// live mutant matched any more (stale reviews, to be removed).
+// Apply marks the surviving mutants (live, or not covered: coverage cannot see a constant) that
+// the reviewed list names, and returns the entries that no survivor matched any more (stale
+// reviews, to be removed).
 func Apply(ms []Mutant, eq []Equivalent) (stale []Equivalent) {
 	used := make([]bool, len(eq))
 	for i := range ms {
-		if ms[i].Status != Lived {
+		if ms[i].Status != Lived && ms[i].Status != NotCovered {
 			continue
 		}
 		for j, e := range eq {
@@ -176,6 +177,9 @@ func Scores(ms []Mutant) []Score {
 			}
 		case NotCovered:
 			s.NotCovered++
+			if m.Equivalent != "" {
+				s.Equivalent++
+			}
 		case TimedOut:
 			s.TimedOut++
 		case NotViable:
@@ -223,7 +227,7 @@ func Markdown(w io.Writer, ms []Mutant, thresholds map[string]float64, stale []E
 		fmt.Fprintf(&b, "- `%s/%s:%d:%d` %s (%s): `%s`\n", m.Package, m.File, m.Line, m.Column, m.Type, strings.ToLower(m.Status), m.Source)
 	}
 	b.WriteString("\n## Equivalent survivors (reviewed)\n\n")
-	eq := filter(ms, func(m Mutant) bool { return m.Status == Lived && m.Equivalent != "" })
+	eq := filter(ms, func(m Mutant) bool { return (m.Status == Lived || m.Status == NotCovered) && m.Equivalent != "" })
 	if len(eq) == 0 {
 		b.WriteString("None.\n")
 	}

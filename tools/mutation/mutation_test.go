@@ -114,3 +114,17 @@ func TestMarkdown(t *testing.T) {
 		}
 	}
 }
+
+// A reviewed not-covered mutant (coverage cannot see constants) counts as reviewed too.
+func TestReviewedNotCovered(t *testing.T) {
+	ms := parseFixture(t)
+	stale := Apply(ms, []Equivalent{{Package: "hook/pkg", File: "decide.go.txt", Type: "CONDITIONALS_NEGATION", Source: `return len("x") > 0`, Reason: "killed by hand: TestX"}})
+	if len(stale) != 0 {
+		t.Fatalf("stale %+v", stale)
+	}
+	s := Scores(ms)[0]
+	// (1 killed + 1 timed out) / (2 + 2 lived + 1 not covered - 1 reviewed) = 50%.
+	if s.Equivalent != 1 || s.Efficacy() != 50 {
+		t.Errorf("score %+v efficacy %v, want 1 reviewed and 50", s, s.Efficacy())
+	}
+}
