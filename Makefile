@@ -68,6 +68,7 @@ test: tools build
 	./bin/rcfge schemas lint schemas/
 	./bin/rcfge schemas test schemas/
 	FUZZ_PKGS="$(CI_FUZZ_PKGS)" ./scripts/fuzz.sh $(CI_FUZZTIME)
+	$(MAKE) mutate-ci
 
 ## test-short: unit tests only, no race detector
 test-short:

@@ -121,6 +121,10 @@ func ParseEquivalents(r io.Reader) ([]Equivalent, error) {
 // reviews, to be removed).
 func Apply(ms []Mutant, eq []Equivalent) (stale []Equivalent) {
 	used := make([]bool, len(eq))
+	ran := map[string]bool{}
+	for _, m := range ms {
+		ran[m.Package] = true
+	}
 	for i := range ms {
 		if ms[i].Status != Lived && ms[i].Status != NotCovered {
 			continue
@@ -134,7 +138,8 @@ func Apply(ms []Mutant, eq []Equivalent) (stale []Equivalent) {
 		}
 	}
 	for j, e := range eq {
-		if !used[j] {
+		// A review of a package this run did not mutate (a bounded run) is not stale.
+		if !used[j] && ran[e.Package] {
 			stale = append(stale, e)
 		}
 	}
@@ -145,13 +150,26 @@ func Apply(ms []Mutant, eq []Equivalent) (stale []Equivalent) {
 type Score struct {
 	Package                                                    string
 	Killed, Lived, Equivalent, NotCovered, TimedOut, NotViable int
+	// liveEquivalent are the reviewed equivalents among the live mutants.
+	liveEquivalent int
 }
 
-// Efficacy is killed over killed plus surviving mutants, in percent. A mutant no test covers
-// survives too (gremlins leaves it out; a gate must not); a reviewed equivalent does not count. A
-// timed-out mutant counts as killed (the mutant made the tests hang, which a run notices).
+// Coverage is the share of mutants some test runs, in percent.
+func (s Score) Coverage() float64 {
+	all := s.Killed + s.TimedOut + s.Lived + s.NotCovered
+	if all == 0 {
+		return 100
+	}
+	return 100 * float64(all-s.NotCovered) / float64(all)
+}
+
+// Efficacy is killed over killed plus live mutants, in percent, as gremlins counts it (and as the
+// scores of issue #18 were measured); a reviewed equivalent does not count, and a timed-out
+// mutant counts as killed (it made the tests hang, which a run notices). Mutants no test covers
+// are reported apart (Coverage) and listed one by one: gremlins' coverage misses some lines tests
+// do run (the case lines of a switch), so they are reviewed rather than scored.
 func (s Score) Efficacy() float64 {
-	den := s.Killed + s.TimedOut + s.Lived + s.NotCovered - s.Equivalent
+	den := s.Killed + s.TimedOut + s.Lived - s.liveEquivalent
 	if den == 0 {
 		return 100
 	}
@@ -174,6 +192,7 @@ func Scores(ms []Mutant) []Score {
 			s.Lived++
 			if m.Equivalent != "" {
 				s.Equivalent++
+				s.liveEquivalent++
 			}
 		case NotCovered:
 			s.NotCovered++
@@ -209,15 +228,15 @@ func Check(scores []Score, thresholds map[string]float64) error {
 func Markdown(w io.Writer, ms []Mutant, thresholds map[string]float64, stale []Equivalent, header string) error {
 	var b strings.Builder
 	b.WriteString(header)
-	b.WriteString("\n| package | killed | lived | equivalent | not covered | timed out | not viable | score | target |\n|---|---|---|---|---|---|---|---|---|\n")
+	b.WriteString("\n| package | killed | lived | reviewed | not covered | timed out | not viable | score | coverage | target |\n|---|---|---|---|---|---|---|---|---|---|\n")
 	for _, s := range Scores(ms) {
 		target := "–"
 		if t, ok := thresholds[s.Package]; ok {
 			target = fmt.Sprintf("%.0f%%", t)
 		}
-		fmt.Fprintf(&b, "| %s | %d | %d | %d | %d | %d | %d | %.1f%% | %s |\n", s.Package, s.Killed, s.Lived, s.Equivalent, s.NotCovered, s.TimedOut, s.NotViable, s.Efficacy(), target)
+		fmt.Fprintf(&b, "| %s | %d | %d | %d | %d | %d | %d | %.1f%% | %.1f%% | %s |\n", s.Package, s.Killed, s.Lived, s.Equivalent, s.NotCovered, s.TimedOut, s.NotViable, s.Efficacy(), s.Coverage(), target)
 	}
-	b.WriteString("\nScore = (killed + timed out) / (killed + timed out + lived + not covered − reviewed equivalents).\n")
+	b.WriteString("\nScore = (killed + timed out) / (killed + timed out + lived − reviewed equivalents), as gremlins counts efficacy. Coverage = the share of mutants some test runs; the mutants no test covers are listed below with the live ones.\n")
 	b.WriteString("\n## Live mutants (not reviewed as equivalent)\n\n")
 	live := filter(ms, func(m Mutant) bool { return (m.Status == Lived || m.Status == NotCovered) && m.Equivalent == "" })
 	if len(live) == 0 {

@@ -50,9 +50,12 @@ func TestScoresAndEquivalents(t *testing.T) {
 	if got.Killed != 1 || got.Lived != 2 || got.NotCovered != 1 || got.TimedOut != 1 || got.NotViable != 1 || got.Equivalent != 0 {
 		t.Fatalf("score %+v", got)
 	}
-	// (1 killed + 1 timed out) / (2 + 2 lived + 1 not covered) = 40%.
-	if e := got.Efficacy(); e != 40 {
-		t.Errorf("efficacy %v, want 40", e)
+	// (1 killed + 1 timed out) / (2 + 2 lived) = 50%; 4 of 5 mutants covered.
+	if e := got.Efficacy(); e != 50 {
+		t.Errorf("efficacy %v, want 50", e)
+	}
+	if c := got.Coverage(); c != 80 {
+		t.Errorf("coverage %v, want 80", c)
 	}
 	eq, err := ParseEquivalents(strings.NewReader("# reviewed\n\nhook/pkg\tdecide.go.txt\tCONDITIONALS_BOUNDARY\treturn len(\"x\") > 0\tlen of a constant is never 0\nhook/pkg\tgone.go\tINVERT_LOGICAL\tx && y\tremoved code\n"))
 	if err != nil {
@@ -66,15 +69,15 @@ func TestScoresAndEquivalents(t *testing.T) {
 		t.Errorf("equivalent applied to the wrong mutant: %+v / %+v", ms[1], ms[2])
 	}
 	got = Scores(ms)[0]
-	// (2) / (2 + 2 + 1 - 1) = 50%.
-	if got.Equivalent != 1 || got.Efficacy() != 50 {
-		t.Errorf("after review: %+v efficacy %v, want 1 equivalent and 50", got, got.Efficacy())
+	// 2 / (2 + 2 - 1 reviewed) = 66.7%.
+	if got.Equivalent != 1 || got.Efficacy() < 66.6 || got.Efficacy() > 66.7 {
+		t.Errorf("after review: %+v efficacy %v, want 1 equivalent and 66.7", got, got.Efficacy())
 	}
-	if err := Check(Scores(ms), map[string]float64{"hook/pkg": 50}); err != nil {
-		t.Errorf("50%% against a 50%% target: %v", err)
+	if err := Check(Scores(ms), map[string]float64{"hook/pkg": 66}); err != nil {
+		t.Errorf("66.7%% against a 66%% target: %v", err)
 	}
-	err = Check(Scores(ms), map[string]float64{"hook/pkg": 51})
-	if err == nil || !strings.Contains(err.Error(), "hook/pkg: mutation score 50.0% is below 51%") {
+	err = Check(Scores(ms), map[string]float64{"hook/pkg": 67})
+	if err == nil || !strings.Contains(err.Error(), "hook/pkg: mutation score 66.7% is below 67%") {
 		t.Errorf("below target: %v", err)
 	}
 	if (Score{}).Efficacy() != 100 {
@@ -102,7 +105,7 @@ func TestMarkdown(t *testing.T) {
 	}
 	out := b.String()
 	for _, want := range []string{
-		"| hook/pkg | 1 | 2 | 1 | 1 | 1 | 1 | 50.0% | 85% |",
+		"| hook/pkg | 1 | 2 | 1 | 1 | 1 | 1 | 66.7% | 80.0% | 85% |",
 		"- `hook/pkg/decide.go.txt:4:5` CONDITIONALS_NEGATION (lived): `if a && b {`",
 		"- `hook/pkg/decide.go.txt:7:18` CONDITIONALS_NEGATION (not covered): `return len(\"x\") > 0`",
 		"- `hook/pkg/decide.go.txt:7` CONDITIONALS_BOUNDARY: `return len(\"x\") > 0` — constant",
@@ -123,7 +126,7 @@ func TestReviewedNotCovered(t *testing.T) {
 		t.Fatalf("stale %+v", stale)
 	}
 	s := Scores(ms)[0]
-	// (1 killed + 1 timed out) / (2 + 2 lived + 1 not covered - 1 reviewed) = 50%.
+	// A reviewed not-covered mutant does not change the score: (1 + 1) / (2 + 2) = 50%.
 	if s.Equivalent != 1 || s.Efficacy() != 50 {
 		t.Errorf("score %+v efficacy %v, want 1 reviewed and 50", s, s.Efficacy())
 	}

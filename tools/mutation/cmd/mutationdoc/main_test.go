@@ -43,7 +43,7 @@ func TestRun(t *testing.T) {
 		wantErr   string
 		wantInOut string
 	}{
-		{name: "report", wantInOut: "| . | 1 | 1 | 0 | 0 | 0 | 0 | 50.0% | – |"},
+		{name: "report", wantInOut: "| . | 1 | 1 | 0 | 0 | 0 | 0 | 50.0% | 100.0% | – |"},
 		{name: "gremlins fails", fail: true, wantErr: "gremlins on .: exit status 3"},
 		{name: "bad equivalents file", equiv: "only\ttwo\n", wantErr: "want 5 non-empty"},
 	}
