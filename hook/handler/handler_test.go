@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -25,9 +24,8 @@ import (
 	"github.com/rcfge/rcfge/hook/store/dirstore"
 	"github.com/rcfge/rcfge/hook/verdict"
 	"github.com/rcfge/rcfge/hook/wire"
+	"github.com/rcfge/rcfge/tools/golden"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
 
 const payloadHost = "https://rcfge-hook-payloads.s3.us-east-1.amazonaws.com"
 
@@ -107,7 +105,7 @@ func TestHandleFixtures(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			golden(t, filepath.Join("testdata", "TestHandleFixtures", name+".golden"), append(got, '\n'))
+			golden.Assert(t, filepath.Join("testdata", "TestHandleFixtures", name+".golden"), append(got, '\n'))
 			if !strings.HasPrefix(resp.ClientRequestToken, "tok-"+proto) {
 				t.Errorf("token not echoed: %q", resp.ClientRequestToken)
 			}
@@ -117,26 +115,6 @@ func TestHandleFixtures(t *testing.T) {
 	// STACK and CHANGE_SET targets.
 	if n != 20 {
 		t.Errorf("%d wire fixtures, want 20", n)
-	}
-}
-
-func golden(t *testing.T, path string, got []byte) {
-	t.Helper()
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run with -update)", err)
-	}
-	if diff := cmp.Diff(string(want), string(got)); diff != "" {
-		t.Errorf("%s (-want +got):\n%s", path, diff)
 	}
 }
 

@@ -10,8 +10,10 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"path"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -436,7 +438,7 @@ func firstUse(doc any, name string) string {
 				return true
 			}
 		case map[string]any:
-			for _, k := range sortedKeys(t) {
+			for _, k := range slices.Sorted(maps.Keys(t)) {
 				if strings.Contains(k, needle) {
 					found = jsonptr.Append(ptr, k)
 					return true
@@ -492,15 +494,6 @@ func jsonKind(v any) string {
 		return "a boolean"
 	}
 	return "a number"
-}
-
-func sortedKeys(m map[string]any) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 // compileRE2 compiles a pattern the way the engine does.

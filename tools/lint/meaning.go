@@ -1,6 +1,7 @@
 package lint
 
 import (
+	"maps"
 	"slices"
 	"strings"
 
@@ -31,7 +32,7 @@ func (l *linter) meaning(file string, doc any, vars placeholder.Vars, declared m
 				l.unanchoredList(file, ptr, t, vars)
 			}
 		case map[string]any:
-			for _, k := range sortedKeys(t) {
+			for _, k := range slices.Sorted(maps.Keys(t)) {
 				if ptr == "" && k == "x-rcfge" {
 					continue
 				}

@@ -2,6 +2,8 @@ package lint
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/rcfge/rcfge/hook/jsonptr"
@@ -46,7 +48,7 @@ func (w *walk) schema(s map[string]any, ptr string, value, gated bool) {
 	constraint := gated && !value
 	for _, kw := range schemaMaps {
 		m, _ := s[kw].(map[string]any)
-		for _, name := range sortedKeys(m) {
+		for _, name := range slices.Sorted(maps.Keys(m)) {
 			if sub, ok := m[name].(map[string]any); ok {
 				switch {
 				case kw == "properties" && constraint:
@@ -206,7 +208,7 @@ func (w *walk) patterns(doc any, ptr string) int {
 		}
 	}
 	if pp, ok := s["patternProperties"].(map[string]any); ok {
-		for _, k := range sortedKeys(pp) {
+		for _, k := range slices.Sorted(maps.Keys(pp)) {
 			if err := compileRE2(k); err != nil {
 				w.l.add(w.file, RulePattern, Error, jsonptr.Append(ptr+"/patternProperties", k), "patternProperties key %q is not RE2 (the engine's regex syntax): %v", k, errText(err))
 				bad++
@@ -215,7 +217,7 @@ func (w *walk) patterns(doc any, ptr string) int {
 	}
 	for _, kw := range schemaMaps {
 		m, _ := s[kw].(map[string]any)
-		for _, name := range sortedKeys(m) {
+		for _, name := range slices.Sorted(maps.Keys(m)) {
 			bad += w.patterns(m[name], jsonptr.Append(ptr+"/"+kw, name))
 		}
 	}

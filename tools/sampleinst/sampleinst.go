@@ -25,6 +25,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/rcfge/rcfge/hook/jsonptr"
 )
 
 // ErrUnsatisfiable means the generator could not build a value that meets a schema node.
@@ -134,11 +136,7 @@ func (g *Generator) Invalid(seed uint64) (any, string, error) {
 		name = ExtraProperty + strconv.Itoa(i)
 	}
 	c.value[name] = "unapproved"
-	return v, c.pointer + "/" + escape(name), nil
-}
-
-func escape(s string) string {
-	return strings.ReplaceAll(strings.ReplaceAll(s, "~", "~0"), "/", "~1")
+	return v, c.pointer + "/" + jsonptr.Escape(name), nil
 }
 
 // resolve follows local $refs.
@@ -181,7 +179,7 @@ func (r *run) lookup(ref string) (any, error) {
 		if !ok {
 			return nil, fmt.Errorf("$ref %q does not resolve", ref)
 		}
-		t = strings.ReplaceAll(strings.ReplaceAll(t, "~1", "/"), "~0", "~")
+		t = jsonptr.Unescape(t)
 		if node, ok = m[t]; !ok {
 			return nil, fmt.Errorf("$ref %q does not resolve", ref)
 		}
@@ -496,7 +494,7 @@ func (r *run) object(node map[string]any, m *merged, ptr string, depth int) (any
 		if !declared {
 			sub = map[string]any{}
 		}
-		v, err := r.value(sub, ptr+"/"+escape(k), depth+1)
+		v, err := r.value(sub, ptr+"/"+jsonptr.Escape(k), depth+1)
 		if err != nil {
 			return nil, err
 		}
@@ -559,7 +557,7 @@ func (r *run) mapEntries(node, out map[string]any, ptr string, depth int) error 
 				sub = ap
 			}
 		}
-		v, err := r.value(sub, ptr+"/"+escape(name), depth+1)
+		v, err := r.value(sub, ptr+"/"+jsonptr.Escape(name), depth+1)
 		if err != nil {
 			return err
 		}

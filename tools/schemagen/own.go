@@ -3,6 +3,7 @@ package schemagen
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"reflect"
 	"slices"
 	"strconv"
@@ -118,7 +119,7 @@ func (m *marker) children(base, final map[string]any, ptr string) {
 	for _, key := range []string{"properties", "patternProperties", "definitions", "dependencies"} {
 		fc, _ := final[key].(map[string]any)
 		bc, _ := base[key].(map[string]any)
-		for _, name := range sortedKeys(fc) {
+		for _, name := range slices.Sorted(maps.Keys(fc)) {
 			if sub, ok := fc[name].(map[string]any); ok {
 				b, _ := bc[name].(map[string]any)
 				m.node(b, sub, jsonptr.Append(ptr+"/"+key, name))

@@ -12,8 +12,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"reflect"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -380,7 +382,7 @@ func (b *builder) schema(v any, ptr string, closeIt, gate bool) {
 		if !ok {
 			continue
 		}
-		for _, name := range sortedKeys(children) {
+		for _, name := range slices.Sorted(maps.Keys(children)) {
 			b.schema(children[name], jsonptr.Append(ptr+"/"+key, name), true, gate)
 		}
 	}
@@ -506,7 +508,7 @@ func sameInstance(m map[string]any, ptr string) []located {
 		}
 	}
 	if deps, ok := m["dependencies"].(map[string]any); ok {
-		for _, name := range sortedKeys(deps) {
+		for _, name := range slices.Sorted(maps.Keys(deps)) {
 			if bm, ok := deps[name].(map[string]any); ok {
 				out = append(out, located{bm, jsonptr.Append(ptr+"/dependencies", name)})
 			}
@@ -555,7 +557,7 @@ func dropReason(err error) string {
 // still enforces, is what goes.
 func (b *builder) patternProperties(m, pp map[string]any, ptr string, hasProps bool) {
 	var orphans []any
-	for _, key := range sortedKeys(pp) {
+	for _, key := range slices.Sorted(maps.Keys(pp)) {
 		path := jsonptr.Append(ptr+"/patternProperties", key)
 		to, keep := b.pattern(path, key)
 		sub := pp[key]
@@ -581,15 +583,6 @@ func (b *builder) patternProperties(m, pp map[string]any, ptr string, hasProps b
 	if len(pp) == 0 {
 		delete(m, "patternProperties")
 	}
-}
-
-func sortedKeys(m map[string]any) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 // removeReadOnly deletes the properties readOnlyProperties names. Its entries are JSON Pointers

@@ -2,7 +2,9 @@ package schemagen
 
 import (
 	"fmt"
+	"maps"
 	"regexp"
+	"slices"
 	"strconv"
 
 	"github.com/rcfge/rcfge/hook/jsonptr"
@@ -23,7 +25,7 @@ func visit(v any, ptr string, fn func(m map[string]any, ptr string) error) error
 		if !ok {
 			continue
 		}
-		for _, name := range sortedKeys(children) {
+		for _, name := range slices.Sorted(maps.Keys(children)) {
 			if err := visit(children[name], jsonptr.Append(ptr+"/"+key, name), fn); err != nil {
 				return err
 			}
@@ -115,7 +117,7 @@ func openObjects(doc map[string]any) []string {
 		}
 		for _, key := range []string{"properties", "patternProperties", "definitions"} {
 			children, _ := m[key].(map[string]any)
-			for _, name := range sortedKeys(children) {
+			for _, name := range slices.Sorted(maps.Keys(children)) {
 				walk(children[name], jsonptr.Append(ptr+"/"+key, name), false)
 			}
 		}

@@ -84,7 +84,7 @@ func (c *checker) document(v any) {
 		c.addf("", "the policy must be a JSON object")
 		return
 	}
-	for _, k := range sortedKeys(obj) {
+	for _, k := range slices.Sorted(maps.Keys(obj)) {
 		switch k {
 		case "Version", "Statement", "Id":
 		default:
@@ -130,7 +130,7 @@ func (c *checker) document(v any) {
 }
 
 func (c *checker) statement(p string, st map[string]any, sids map[string]string) {
-	for _, k := range sortedKeys(st) {
+	for _, k := range slices.Sorted(maps.Keys(st)) {
 		switch k {
 		case "Sid", "Effect", "Action", "NotAction", "Resource", "NotResource", "Condition":
 		case "Principal", "NotPrincipal":
@@ -243,7 +243,7 @@ func (c *checker) condition(p string, v any) {
 	if len(ops) == 0 {
 		c.addf(p, "Condition is empty")
 	}
-	for _, op := range sortedKeys(ops) {
+	for _, op := range slices.Sorted(maps.Keys(ops)) {
 		op2 := jsonptr.Append(p, op)
 		base, known := parseOperator(op)
 		if !known {
@@ -257,7 +257,7 @@ func (c *checker) condition(p string, v any) {
 		if len(keys) == 0 {
 			c.addf(op2, "%s has no condition keys", op)
 		}
-		for _, k := range sortedKeys(keys) {
+		for _, k := range slices.Sorted(maps.Keys(keys)) {
 			kp := jsonptr.Append(op2, k)
 			if c.cat != nil && !c.cat.HasConditionKey(k) {
 				c.addf(kp, "unknown condition key %q", k)
@@ -312,8 +312,6 @@ func parseOperator(op string) (string, bool) {
 	}
 	return base, !(ifExists && base == "Null")
 }
-
-func sortedKeys(m map[string]any) []string { return slices.Sorted(maps.Keys(m)) }
 
 func jsonType(v any) string {
 	switch v.(type) {
