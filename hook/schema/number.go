@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/big"
 	"strconv"
+	"strings"
 )
 
 // maxNumberLen caps a numeric literal (in the instance, the template or a coerced string). Every
@@ -70,11 +71,21 @@ func parseDecimal(s string, lenient bool) (decimal, bool) {
 			i++
 		}
 		ed := s[es:i]
+		if len(ed) == 0 {
+			return decimal{}, false
+		}
+		// Leading zeros do not make an exponent larger ("0E0000000000000000" is 0); the whole
+		// literal's byte cap bounds them.
+		if t := strings.TrimLeft(ed, "0"); t != "" {
+			ed = t
+		} else {
+			ed = "0"
+		}
 		limit := maxExponentDigits
 		if lenient {
 			limit = 3
 		}
-		if len(ed) == 0 || len(ed) > limit {
+		if len(ed) > limit {
 			return decimal{}, false
 		}
 		n, err := strconv.ParseInt(ed, 10, 64)
