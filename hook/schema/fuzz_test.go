@@ -199,6 +199,14 @@ func oracleI(lit string) (string, bool) {
 	if len(lit) > 40 || !json.Valid([]byte(lit)) || strings.ContainsAny(lit, " \t\n\r\"") {
 		return "", false
 	}
+	// An exponent past 15 digits on a non-zero mantissa is refused by design, and big.Rat would
+	// expand it: no oracle there.
+	if i := strings.IndexAny(lit, "eE"); i >= 0 {
+		mant, exp := lit[:i], strings.TrimLeft(strings.TrimLeft(lit[i+1:], "+-"), "0")
+		if len(exp) > 15 && strings.Trim(mant, "-0.") != "" {
+			return "", false
+		}
+	}
 	r, ok := new(big.Rat).SetString(lit)
 	if !ok {
 		return "", false

@@ -74,9 +74,10 @@ func parseDecimal(s string, lenient bool) (decimal, bool) {
 		if len(ed) == 0 {
 			return decimal{}, false
 		}
-		// Leading zeros do not make an exponent larger ("0E0000000000000000" is 0); the whole
-		// literal's byte cap bounds them.
-		if t := strings.TrimLeft(ed, "0"); t != "" {
+		// Leading zeros do not make an exponent larger ("0E0000000000000000" is 0), and any
+		// exponent of a zero mantissa is zero ("0e1000000000000000"); the whole literal's byte
+		// cap bounds both.
+		if t := strings.TrimLeft(ed, "0"); t != "" && strings.Trim(intPart+frac, "0") != "" {
 			ed = t
 		} else {
 			ed = "0"
