@@ -118,13 +118,28 @@ func (r *Response) Fit() {
 	all := r.Annotations
 	for {
 		r.Annotations = summarise(all, keep, r.omitted)
-		// Escaping can grow a byte to six ("\u0001"), so measure rather than estimate.
+		// Escaping can grow a byte to six ("\u0001"): when even that cannot reach the limit (the
+		// usual answer) there is nothing to measure; otherwise measure rather than estimate.
+		if r.worstCaseSize() < MaxResponseBytes {
+			return
+		}
 		b, err := json.Marshal(r)
 		if err != nil || len(b) < MaxResponseBytes || keep == 0 {
 			return
 		}
 		keep /= 2
 	}
+}
+
+// worstCaseSize bounds the encoded answer: every string byte escaped to six, plus the keys and
+// punctuation of the answer and of each annotation.
+func (r *Response) worstCaseSize() int {
+	const answerKeys, annotationKeys = 160, 160
+	n := len(r.HookStatus) + len(r.ErrorCode) + len(r.Message) + len(r.ClientRequestToken)
+	for _, a := range r.Annotations {
+		n += len(a.AnnotationName) + len(a.Status) + len(a.StatusMessage) + len(a.RemediationMessage) + len(a.RemediationLink) + len(a.SeverityLevel)
+	}
+	return 6*n + answerKeys + annotationKeys*len(r.Annotations)
 }
 
 // summarise keeps the first n annotations and, when it drops some or others were never
