@@ -41,6 +41,7 @@ type options struct {
 	startRuns         int
 	replayRuns        int
 	skipBench         bool
+	replaySet         string
 }
 
 func main() {
@@ -52,7 +53,15 @@ func main() {
 	flag.IntVar(&o.startRuns, "starts", 20, "Lambda cold starts to time")
 	flag.IntVar(&o.replayRuns, "replay-runs", 5, "paired runs of `rcfge hook replay` and the Python peer on the real templates")
 	flag.BoolVar(&o.skipBench, "skip-bench", false, "skip the Go benchmarks (for a quick look at the other figures)")
+	flag.StringVar(&o.replaySet, "replay-set", "", "only write the replay set (templates/ and requests/) to `DIR`, for profiling `rcfge hook replay` by hand")
 	flag.Parse()
+	if o.replaySet != "" {
+		if err := writeReplaySet(o); err != nil {
+			fmt.Fprintln(os.Stderr, "perfreport:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if err := run(context.Background(), o, os.Stderr); err != nil {
 		fmt.Fprintln(os.Stderr, "perfreport:", err)
 		os.Exit(1)
@@ -66,13 +75,7 @@ func run(ctx context.Context, o options, progress io.Writer) error {
 	if err != nil {
 		return err
 	}
-	data := o.data
-	if data == "" {
-		data = os.Getenv("RCFGE_DATA")
-	}
-	if data == "" {
-		data = filepath.Join(root, "..", "shared", "data")
-	}
+	data := dataDir(o, root)
 	r := &Report{Date: time.Now().UTC(), Go: runtime.Version(), CPU: cpuModel(), Cores: runtime.NumCPU()}
 	problem := func(what string, err error) {
 		r.Problems = append(r.Problems, fmt.Sprintf("%s: %v", what, err))
@@ -152,6 +155,17 @@ func run(ctx context.Context, o options, progress io.Writer) error {
 }
 
 // repoRoot is the module root, so the program runs the same from any directory of the repository.
+// dataDir is the shared real data folder: -data, else $RCFGE_DATA, else ../shared/data.
+func dataDir(o options, root string) string {
+	if o.data != "" {
+		return o.data
+	}
+	if d := os.Getenv("RCFGE_DATA"); d != "" {
+		return d
+	}
+	return filepath.Join(root, "..", "shared", "data")
+}
+
 func repoRoot(ctx context.Context) (string, error) {
 	b, err := exec.CommandContext(ctx, "go", "env", "GOMOD").Output()
 	if err != nil {

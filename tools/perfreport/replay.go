@@ -165,6 +165,21 @@ func writeRequest(path string, r cfntemplate.Resource, props any) error {
 	return os.WriteFile(path, b, 0o644)
 }
 
+// writeReplaySet writes the replay set to o.replaySet and prints one line saying what it holds.
+func writeReplaySet(o options) error {
+	root, err := repoRoot(context.Background())
+	if err != nil {
+		return err
+	}
+	data := dataDir(o, root)
+	f, requests, err := buildReplay(filepath.Join(data, "real-templates"), filepath.Join(data, "cfn-schemas", "us-east-1"), o.replaySet)
+	if err != nil {
+		return fmt.Errorf("replay set: %w", err)
+	}
+	fmt.Printf("%d requests over %d types from %d templates in %s (templates/, requests/)\n", len(requests), f.Types, f.Templates, o.replaySet)
+	return nil
+}
+
 // runReplay times `rcfge hook replay` (built once) and the Python peer on the same requests,
 // alternating runs, and compares their verdicts.
 func runReplay(ctx context.Context, root, python, realDir, schemasDir string, runs int) (ReplayFigures, error) {
