@@ -325,8 +325,10 @@ func TestLambdaDeadlineShortensBudget(t *testing.T) {
 	if got.ErrorCode != wire.CodeInternalFailure {
 		t.Fatalf("got %+v", got)
 	}
-	if dl, _ := ctx.Deadline(); time.Until(dl) < 100*time.Millisecond {
-		t.Errorf("answered only %s before the Lambda deadline, want the margin kept", time.Until(dl))
+	// The budget ends 500 ms before the Lambda's deadline; TestBudget pins it exactly, this checks
+	// the answer really comes that early (less scheduling slack).
+	if dl, _ := ctx.Deadline(); time.Until(dl) < 300*time.Millisecond || !strings.Contains(got.Message, "deadline") {
+		t.Errorf("answered %s before the Lambda deadline (%q), want about 500 ms", time.Until(dl), got.Message)
 	}
 }
 
