@@ -85,9 +85,9 @@ func TestReadErrors(t *testing.T) {
 	t.Parallel()
 	fsys := &countingFS{
 		MapFS: fstest.MapFS{
-			"AWS-S3-Bucket.json":                       {Data: []byte(`{}`)},
-			"accounts/111122223333/AWS-S3-Bucket.json": {Data: []byte(`{}`)},
-			"AWS-SQS-Queue.json":                       {Data: []byte(`{}`)},
+			"AWS-S3-Bucket.json":                        {Data: []byte(`{}`)},
+			"accounts/111122223333/AWS-S3-Bucket.json":  {Data: []byte(`{}`)},
+			"AWS-SQS-Queue.json":                        {Data: []byte(`{}`)},
 			"accounts/444455556666/AWS-S3-Bucket.json/": {Mode: fs.ModeDir},
 		},
 		reads:    map[string]int{},
