@@ -171,3 +171,24 @@ func differ(got, want string) string {
 	}
 	return fmt.Sprintf("%d bytes, want %d; they part at %d: got %q, want %q", len(got), len(want), i, got[i:min(len(got), i+60)], want[i:min(len(want), i+60)])
 }
+
+// TestScope: stack-level messages name the change set by its ID (else its logical ID) and the
+// stack by its logical ID (else its stack ID).
+func TestScope(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		target, changeSet, logicalID, stackID, want string
+	}{
+		{wire.TargetChangeSet, "arn:cs", "app", "arn:stack", "change set arn:cs"},
+		{wire.TargetChangeSet, "", "app", "arn:stack", "change set app"},
+		{wire.TargetStack, "arn:cs", "app", "arn:stack", "stack app"},
+		{wire.TargetStack, "", "", "arn:stack", "stack arn:stack"},
+	}
+	for _, tt := range tests {
+		req := &wire.Request{ChangeSetID: tt.changeSet, StackID: tt.stackID}
+		req.RequestData.TargetName, req.RequestData.TargetLogicalID = tt.target, tt.logicalID
+		if got := scope(req); got != tt.want {
+			t.Errorf("scope(%+v) = %q, want %q", tt, got, tt.want)
+		}
+	}
+}
