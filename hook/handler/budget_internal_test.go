@@ -26,7 +26,9 @@ func TestBudget(t *testing.T) {
 		// long from now it lasts).
 		wantLeft time.Duration
 	}{
-		{"no Lambda deadline: the timeout", 20 * time.Second, 0, 20 * time.Second},
+		{"no Lambda deadline: the timeout", 7 * time.Second, 0, 7 * time.Second},
+		{"no timeout configured: 20 s", 0, 0, 20 * time.Second},
+		{"a negative timeout is no timeout", -time.Second, 0, 20 * time.Second},
 		{"a far Lambda deadline: the timeout", 5 * time.Second, time.Minute, time.Minute - 5*time.Second},
 		{"a near Lambda deadline keeps the margin", 20 * time.Second, 10 * time.Second, deadlineMargin},
 		{"the margin is 500 ms", 20 * time.Second, 3 * time.Second, 500 * time.Millisecond},
