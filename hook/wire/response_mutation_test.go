@@ -175,3 +175,27 @@ func TestSummary(t *testing.T) {
 		}
 	}
 }
+
+// TestFitMeasuresEveryField: every field counts towards the bound that decides whether Fit
+// measures the encoded answer, so an answer made large by any one field is measured and cut down
+// to the summary annotation, never returned whole.
+func TestFitMeasuresEveryField(t *testing.T) {
+	t.Parallel()
+	big := strings.Repeat("\x01", 200_000) // 1.2 MB once escaped
+	for _, tt := range []struct {
+		name string
+		set  func(r *wire.Response)
+	}{
+		{"error code", func(r *wire.Response) { r.ErrorCode = wire.ErrorCode(big) }},
+		{"hook status", func(r *wire.Response) { r.HookStatus = wire.Status(big) }},
+		{"annotation status", func(r *wire.Response) { r.Annotations[0].Status = big }},
+		{"annotation severity", func(r *wire.Response) { r.Annotations[0].SeverityLevel = big }},
+	} {
+		r := wire.Response{HookStatus: wire.StatusFailed, ErrorCode: wire.CodeNonCompliant, Annotations: many(3, "x")}
+		tt.set(&r)
+		r.Fit()
+		if len(r.Annotations) != 1 || r.Annotations[0].AnnotationName != "rcfge:more" || !strings.HasPrefix(r.Annotations[0].StatusMessage, "and 3 more findings,") {
+			t.Errorf("%s over the limit: %d annotations after Fit, want the summary of 3 only", tt.name, len(r.Annotations))
+		}
+	}
+}
