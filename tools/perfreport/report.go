@@ -118,7 +118,8 @@ func markdown(r *Report) string {
 		w("time of the whole process, %d paired runs.\n\n", len(rp.GoCPU))
 		w("| | CPU per run, s | ratio (median of pairs) |\n|---|---|---|\n")
 		w("| rcfge hook replay | %s | **%.2f×** |\n| Python peer | %s | 1.0× |\n\n", floats(rp.GoCPU), rp.Ratio, floats(rp.PyCPU))
-		w("rcfge's peak RSS: %.0f MB. Verdicts agree on %d requests", rp.GoRSS, rp.Agree)
+		w("Peak RSS (GNU time's %%M, the process's own high-water mark): rcfge %.1f MB, Python peer %.1f MB.\n", rp.GoRSS, rp.PyRSS)
+		w("Verdicts agree on %d requests", rp.Agree)
 		if len(rp.Disagree) > 0 {
 			w("; they differ on %d: %s", len(rp.Disagree), strings.Join(rp.Disagree[:min(10, len(rp.Disagree))], "; "))
 		}
