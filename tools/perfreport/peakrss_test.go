@@ -6,11 +6,13 @@ import (
 	"math"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"runtime"
 	"strconv"
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 )
 
 func TestParsePeakRSS(t *testing.T) {
@@ -121,5 +123,50 @@ func TestPeakRSSIsTheChildsOwn(t *testing.T) {
 	_ = direct.Run()
 	if u, ok := direct.ProcessState.SysUsage().(*syscall.Rusage); ok {
 		t.Logf("GNU time: %.1f MB; child's VmHWM: %.1f MB; ru_maxrss seen by os/exec: %.1f MB", rss, hwm, float64(u.Maxrss)/1024)
+	}
+}
+
+func TestParseSchedstat(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		in      string
+		want    time.Duration
+		wantErr bool
+	}{
+		{"4823510 112004 12\n", 4823510, false},
+		{"0 0 0", 0, false},
+		{"4823510 112004\n", 0, true},
+		{"x 1 2\n", 0, true},
+	}
+	for _, tt := range tests {
+		got, err := parseSchedstat([]byte(tt.in))
+		if got != tt.want || (err != nil) != tt.wantErr {
+			t.Errorf("parseSchedstat(%q) = %v, %v; want %v, error %v", tt.in, got, err, tt.want, tt.wantErr)
+		}
+	}
+}
+
+// TestStartToReady starts a fake bootstrap that asks for work and answers, and checks that every
+// figure is measured.
+func TestStartToReady(t *testing.T) {
+	if _, err := os.Stat("/proc/self/task"); err != nil {
+		t.Skip("needs Linux /proc")
+	}
+	curl, err := exec.LookPath("curl")
+	if err != nil {
+		t.Skip("the fake bootstrap is a shell script using curl")
+	}
+	bin := filepath.Join(t.TempDir(), "bootstrap")
+	script := "#!/bin/sh\nbase=http://$AWS_LAMBDA_RUNTIME_API/2018-06-01/runtime/invocation\n" +
+		curl + " -sf $base/next >/dev/null && exec " + curl + " -sf -d '{}' $base/perf-1/response\n"
+	if err := os.WriteFile(bin, []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	ready, answer, cpu, err := startToReady(context.Background(), bin, 10*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ready <= 0 || answer < ready || cpu <= 0 {
+		t.Errorf("ready %v, answer %v, CPU until ready %v", ready, answer, cpu)
 	}
 }

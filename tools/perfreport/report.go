@@ -65,7 +65,10 @@ func markdown(r *Report) string {
 		row("Lambda binary (linux/arm64, stripped) / zip", mib(l.Sizes["arm64"])+" / "+mib(l.ZipSizes["arm64"]), "`go build -trimpath -ldflags='-s -w' -tags lambda.norpc ./hook/cmd/bootstrap`")
 		row("Lambda binary (linux/amd64, stripped) / zip", mib(l.Sizes["amd64"])+" / "+mib(l.ZipSizes["amd64"]), "same, amd64")
 		if len(l.Ready) > 0 {
-			row("Start to ready p50 / p90", ms(percentile(l.Ready, 0.5))+" / "+ms(percentile(l.Ready, 0.9)), fmt.Sprintf("%d starts of the host build against a local Runtime API: exec until the first `/invocation/next`", len(l.Ready)))
+			row("Start to ready p50 / p90 (min)", ms(percentile(l.Ready, 0.5))+" / "+ms(percentile(l.Ready, 0.9))+" ("+ms(slices.Min(l.Ready))+")", fmt.Sprintf("%d starts of the host build against a local Runtime API: exec until the first `/invocation/next`", len(l.Ready)))
+			if len(l.ReadyCPU) > 0 {
+				row("CPU until ready p50 / p90", ms(percentile(l.ReadyCPU, 0.5))+" / "+ms(percentile(l.ReadyCPU, 0.9)), "same starts: CPU time of all the process's threads until the first `/invocation/next` (schedstat), which a loaded machine does not inflate")
+			}
 			row("Start to first answer p50 / p90", ms(percentile(l.FirstAnswer, 0.5))+" / "+ms(percentile(l.FirstAnswer, 0.9)), "exec until the first answer is posted (a request answered without S3)")
 		}
 	} else {
