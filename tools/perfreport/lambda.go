@@ -69,8 +69,12 @@ func zipSize(bin string) (int64, error) {
 	return int64(buf.Len()), nil
 }
 
-// measureLambda builds both architectures and starts the host build runs times.
-func measureLambda(ctx context.Context, dir string, runs int) (LambdaFigures, error) {
+// measureLambda builds both architectures and starts the host build runs times; a non-empty bin
+// is started instead of the host build (to compare two builds), and nothing is built.
+func measureLambda(ctx context.Context, dir, bin string, runs int) (LambdaFigures, error) {
+	if bin != "" {
+		return timeStarts(ctx, LambdaFigures{}, bin, runs)
+	}
 	f := LambdaFigures{Sizes: map[string]int64{}, ZipSizes: map[string]int64{}}
 	tmp, err := os.MkdirTemp("", "perfreport-lambda-")
 	if err != nil {
@@ -94,7 +98,11 @@ func measureLambda(ctx context.Context, dir string, runs int) (LambdaFigures, er
 	if runtime.GOOS != "linux" || (runtime.GOARCH != "amd64" && runtime.GOARCH != "arm64") {
 		return f, fmt.Errorf("start-to-ready needs a linux/amd64 or linux/arm64 host, not %s/%s", runtime.GOOS, runtime.GOARCH)
 	}
-	bin := filepath.Join(tmp, "bootstrap-"+runtime.GOARCH)
+	return timeStarts(ctx, f, filepath.Join(tmp, "bootstrap-"+runtime.GOARCH), runs)
+}
+
+// timeStarts starts bin runs times and adds the start-up figures to f.
+func timeStarts(ctx context.Context, f LambdaFigures, bin string, runs int) (LambdaFigures, error) {
 	for range runs {
 		ready, answer, cpu, err := startToReady(ctx, bin, 10*time.Second)
 		if err != nil {

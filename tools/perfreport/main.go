@@ -44,6 +44,7 @@ type options struct {
 	skipBench         bool
 	replaySet         string
 	gnuTime           string
+	lambdaBin         string
 	// only, when not empty, names the measurements to run (see measurements).
 	only map[string]bool
 }
@@ -80,6 +81,7 @@ func main() {
 	flag.BoolVar(&o.skipBench, "skip-bench", false, "skip the Go benchmarks (for a quick look at the other figures)")
 	flag.StringVar(&o.replaySet, "replay-set", "", "only write the replay set (templates/ and requests/) to `DIR`, for profiling `rcfge hook replay` by hand")
 	flag.StringVar(&o.gnuTime, "time", DefaultGNUTime, "GNU time, which measures the replay's peak RSS (Debian package time)")
+	flag.StringVar(&o.lambdaBin, "lambda-bin", "", "time the start of this bootstrap `FILE` instead of building one (sizes are then not measured)")
 	only := flag.String("only", "", "run only these measurements, comma-separated: "+strings.Join(measurements, ", ")+" (the report lists the others as skipped)")
 	flag.Parse()
 	var err error
@@ -130,7 +132,7 @@ func run(ctx context.Context, o options, progress io.Writer) error {
 			}
 		}},
 		{"lambda", "building the Lambda and timing its start", func() {
-			l, err := measureLambda(ctx, root, o.startRuns)
+			l, err := measureLambda(ctx, root, o.lambdaBin, o.startRuns)
 			if err != nil {
 				problem("Lambda binary", err)
 			}

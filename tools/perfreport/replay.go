@@ -198,10 +198,12 @@ func runReplay(ctx context.Context, root, python, gnuTime, realDir, schemasDir s
 		return f, errors.New("replay set is empty")
 	}
 	bin := filepath.Join(tmp, "rcfge")
-	build := exec.CommandContext(ctx, "go", "build", "-o", bin, "./tools/rcfge")
+	// Built as `make build` builds the CLI users run: static, so no C library is mapped in.
+	build := exec.CommandContext(ctx, "go", "build", "-trimpath", "-o", bin, "./tools/rcfge")
 	build.Dir = root
+	build.Env = append(os.Environ(), "CGO_ENABLED=0")
 	if b, err := build.CombinedOutput(); err != nil {
-		return f, fmt.Errorf("go build ./tools/rcfge: %w: %s", err, b)
+		return f, fmt.Errorf("CGO_ENABLED=0 go build ./tools/rcfge: %w: %s", err, b)
 	}
 	script := filepath.Join(tmp, "replay_peer.py")
 	if err := os.WriteFile(script, replayPeerScript, 0o644); err != nil {

@@ -116,7 +116,7 @@ func markdown(r *Report) string {
 		w("(intrinsics resolved, unknown values given as a string), as a Lambda hook request, typed and with its\n")
 		w("scalars stringified: %d requests over %d types, templates generated from the real provider schemas without\n", rp.Requests, rp.Types)
 		w("overlays. Each side runs as a fresh process over all of them: `rcfge hook replay --templates DIR` (built\n")
-		w("with `go build ./tools/rcfge`) and `replay_peer.py` (python3-jsonschema `Draft7Validator` with\n")
+		w("as `make build` builds it: `CGO_ENABLED=0 go build -trimpath ./tools/rcfge`) and `replay_peer.py` (python3-jsonschema `Draft7Validator` with\n")
 		w("CloudFormation's coercion as a type checker, placeholders by text replacement). CPU is user + system\n")
 		w("time of the whole process, %d paired runs.\n\n", len(rp.GoCPU))
 		w("| | CPU per run, s | ratio (median of pairs) |\n|---|---|---|\n")
