@@ -4,6 +4,10 @@
 // the same schemas and instances. `make bench` runs it; anyone can rerun it.
 //
 //	go run ./tools/perfreport [-out docs/performance.md] [-data ../shared/data] [-python /usr/bin/python3]
+//	go run ./tools/perfreport -only lambda,replay -out /tmp/perf.md   # some measurements only
+//	go run ./tools/perfreport -only lambda -lambda-bin ./bootstrap     # time a given build's start
+//
+// Peak RSS is measured by GNU time (Debian package time), see peakrss.go.
 package main
 
 import (
