@@ -64,6 +64,11 @@ type patternProp struct {
 	node *node
 }
 
+type namedNode struct {
+	name string
+	node *node
+}
+
 type dependency struct {
 	name     string
 	required []string // a property dependency...
@@ -103,6 +108,7 @@ type compiled struct {
 	minProps, maxProps int
 	required           []string
 	props              map[string]*node
+	propList           []namedNode // props again, sorted by name: looked up one by one in small objects
 	patternProps       []patternProp
 	additional         *node
 	propertyNames      *node
@@ -217,8 +223,11 @@ func (n *node) compile() *compiled {
 		case "properties":
 			pm := v.(map[string]any)
 			c.props = make(map[string]*node, len(pm))
-			for name, sub := range pm {
-				c.props[name] = n.child(sub, at(k)+"/"+jsonptr.Escape(name))
+			c.propList = make([]namedNode, 0, len(pm))
+			for _, name := range slices.Sorted(maps.Keys(pm)) {
+				ch := n.child(pm[name], at(k)+"/"+jsonptr.Escape(name))
+				c.props[name] = ch
+				c.propList = append(c.propList, namedNode{name: name, node: ch})
 			}
 		case "patternProperties":
 			for _, p := range slices.Sorted(maps.Keys(v.(map[string]any))) {

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/rcfge/rcfge/hook/jsonptr"
@@ -50,7 +51,8 @@ const (
 // A context already done does not skip the work: validation runs at most checkEvery steps before
 // it looks (microseconds), so a violation at the top, the usual case, is still found and decides.
 func (s *Schema) Validate(ctx context.Context, v any, opts Options) ([]verdict.Violation, error) {
-	w := &walker{s: s, ctx: ctx, opts: opts}
+	w := walkers.Get().(*walker)
+	*w = walker{s: s, ctx: ctx, opts: opts}
 	w.path = w.pathBuf[:0]
 	w.marks = buildMarks(opts.Unknown, opts.References)
 	st := known
@@ -58,12 +60,16 @@ func (s *Schema) Validate(ctx context.Context, v any, opts Options) ([]verdict.V
 		st = w.marks.state
 	}
 	w.node(s.root, v, w.marks, st)
-	out := w.finish()
-	if w.err != nil {
-		return out, w.err
-	}
-	return out, nil
+	out, err := w.finish(), w.err
+	// The violations go to the caller: the pooled walker keeps nothing of this validation.
+	*w = walker{}
+	walkers.Put(w)
+	return out, err
 }
+
+// walkers recycles the walker (its path buffer makes it the one allocation of a validation, and a
+// warm hook validates thousands of times a second).
+var walkers = sync.Pool{New: func() any { return new(walker) }}
 
 // state says what validation knows of the value at hand.
 type state uint8
@@ -576,40 +582,78 @@ func (w *walker) object(n *node, c *compiled, obj map[string]any, m *marks) flag
 	if c.props == nil && c.patternProps == nil && c.additional == nil && c.propertyNames == nil {
 		return f
 	}
-	// The property-name gate first, in name order, so the unapproved names are reported even when
-	// the walk stops early.
-	for k, val := range obj {
-		if !w.tick() {
+	// Few declared properties (the usual nested object): look each one up instead of iterating the
+	// instance, which costs more than a lookup per key in Go maps. Every instance key is still
+	// gated: when the declared ones found do not account for all of them, the rest are walked.
+	if c.patternProps == nil && c.propertyNames == nil && len(c.propList) <= 2*len(obj) {
+		found := 0
+		for _, p := range c.propList {
+			val, ok := obj[p.name]
+			if !ok {
+				continue
+			}
+			found++
+			if f |= w.member(n, c, p.name, val, m, p.node, true); w.stop || (w.probe > 0 && f&failed != 0) {
+				return f
+			}
+		}
+		if found == len(obj) {
 			return f
 		}
-		cm, cst := descend(m, known, k)
-		w.path = append(w.path, seg{key: k, idx: -1})
-		matched := false
-		if p, ok := c.props[k]; ok {
-			matched = true
-			f |= w.node(p, val, cm, cst)
-		}
-		for _, pp := range c.patternProps {
-			if pp.re.MatchString(k) {
-				matched = true
-				f |= w.node(pp.node, val, cm, cst)
+		for k, val := range obj {
+			if _, declared := c.props[k]; declared {
+				continue
+			}
+			if f |= w.member(n, c, k, val, m, nil, true); w.stop || (w.probe > 0 && f&failed != 0) {
+				return f
 			}
 		}
-		if !matched && c.additional != nil {
-			if ac := c.additional.get(); ac.always != nil && !*ac.always {
-				f |= w.unapproved(n)
-			} else {
-				f |= w.node(c.additional, val, cm, cst)
-			}
-		}
-		if c.propertyNames != nil {
-			f |= w.node(c.propertyNames, k, nil, known)
-		}
-		w.path = w.path[:len(w.path)-1]
-		if w.stop || (w.probe > 0 && f&failed != 0) {
+		return f
+	}
+	for k, val := range obj {
+		if f |= w.member(n, c, k, val, m, nil, false); w.stop || (w.probe > 0 && f&failed != 0) {
 			return f
 		}
 	}
+	return f
+}
+
+// member applies to one property of an object what its parent schema says of it: the declared
+// property's schema, every matching patternProperties schema, else additionalProperties (the
+// property-name gate), and propertyNames. When looked is set, decl is the declared property's
+// schema (nil: not declared) and c.props is not searched again.
+func (w *walker) member(n *node, c *compiled, k string, val any, m *marks, decl *node, looked bool) flags {
+	if !w.tick() {
+		return 0
+	}
+	var f flags
+	cm, cst := descend(m, known, k)
+	w.path = append(w.path, seg{key: k, idx: -1})
+	if !looked {
+		decl = c.props[k]
+	}
+	matched := false
+	if decl != nil {
+		matched = true
+		f |= w.node(decl, val, cm, cst)
+	}
+	for _, pp := range c.patternProps {
+		if pp.re.MatchString(k) {
+			matched = true
+			f |= w.node(pp.node, val, cm, cst)
+		}
+	}
+	if !matched && c.additional != nil {
+		if ac := c.additional.get(); ac.always != nil && !*ac.always {
+			f |= w.unapproved(n)
+		} else {
+			f |= w.node(c.additional, val, cm, cst)
+		}
+	}
+	if c.propertyNames != nil {
+		f |= w.node(c.propertyNames, k, nil, known)
+	}
+	w.path = w.path[:len(w.path)-1]
 	return f
 }
 
