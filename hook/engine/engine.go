@@ -157,7 +157,7 @@ func New(st store.Store, opts ...Option) *Engine {
 // prepared is a parsed template with the placeholder names it uses, kept per store version so the
 // warm path neither parses nor hashes.
 type prepared struct {
-	doc    any
+	tpl    *placeholder.Template
 	names  []string
 	digest string
 	weight int64
@@ -356,13 +356,13 @@ func (e *Engine) schemaFor(tpl store.Template, in Input) (*schema.Schema, bool, 
 		if err != nil {
 			return nil, err
 		}
-		names, err := placeholder.Names(doc)
+		t, err := placeholder.Prepare(doc)
 		if err != nil {
 			return nil, err
 		}
 		sum := sha256.Sum256(tpl.Body)
 		w := int64(len(tpl.Body))*preparedFactor + preparedOverhead
-		return &prepared{doc: doc, names: names, digest: hex.EncodeToString(sum[:]), weight: w}, nil
+		return &prepared{tpl: t, names: t.Names(), digest: hex.EncodeToString(sum[:]), weight: w}, nil
 	})
 	if err != nil {
 		return nil, false, invalid(err)
@@ -385,7 +385,7 @@ func (e *Engine) schemaFor(tpl store.Template, in Input) (*schema.Schema, bool, 
 		for _, n := range p.names {
 			vars[n], _ = e.value(n, in)
 		}
-		filled, err := placeholder.Fill(p.doc, vars)
+		filled, err := p.tpl.Fill(vars)
 		if err != nil {
 			return compiled{}, err
 		}
