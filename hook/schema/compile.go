@@ -5,6 +5,7 @@ import (
 	"maps"
 	"regexp"
 	"slices"
+	"strconv"
 	"sync"
 	"sync/atomic"
 
@@ -207,7 +208,7 @@ func (n *node) compile() *compiled {
 		case "items":
 			if l, ok := v.([]any); ok {
 				for i, e := range l {
-					c.tuple = append(c.tuple, n.child(e, fmt.Sprintf("%s/%d", at(k), i)))
+					c.tuple = append(c.tuple, n.child(e, at(k)+"/"+strconv.Itoa(i)))
 				}
 			} else {
 				c.items = n.child(v, at(k))
@@ -258,7 +259,7 @@ func (n *node) compile() *compiled {
 		case "allOf", "anyOf", "oneOf":
 			var l []*node
 			for i, e := range v.([]any) {
-				l = append(l, n.child(e, fmt.Sprintf("%s/%d", at(k), i)))
+				l = append(l, n.child(e, at(k)+"/"+strconv.Itoa(i)))
 			}
 			switch k {
 			case "allOf":
