@@ -163,10 +163,14 @@ type prepared struct {
 	weight int64
 }
 
-// compiled is a compiled schema with its estimated heap weight.
+// compiled is a compiled schema with its estimated heap weight and what its x-rcfge says, read
+// once per template rather than per request.
 type compiled struct {
-	schema *schema.Schema
-	weight int64
+	schema     *schema.Schema
+	weight     int64
+	shadow     bool
+	modeErr    error // x-rcfge.mode is neither "enforce" nor "shadow": every request answers it
+	denyDelete bool
 }
 
 // Evaluate validates one resource. A violation is data in the verdict; an error means no complete
@@ -188,20 +192,18 @@ func (e *Engine) Evaluate(ctx context.Context, in Input) (Result, error) {
 		return res, storeError(in.TypeName, err)
 	}
 	res.TemplateKey, res.TemplateVersion = tpl.Key, tpl.Version
-	sch, hit, err := e.schemaFor(tpl, in)
+	cs, hit, err := e.schemaFor(tpl, in)
 	if err != nil {
 		return res, err
 	}
+	sch := cs.schema
 	res.CacheHit = hit
-	invalid := func(err error) error {
-		return &Error{Kind: KindInvalidTemplate, TypeName: in.TypeName, Template: tpl.Key, Err: err}
-	}
-	if res.Shadow, err = shadow(sch); err != nil {
-		return res, invalid(err)
+	if res.Shadow, err = cs.shadow, cs.modeErr; err != nil {
+		return res, &Error{Kind: KindInvalidTemplate, TypeName: in.TypeName, Template: tpl.Key, Err: err}
 	}
 
 	if in.Operation == Delete {
-		if onDelete(sch) == "deny" {
+		if cs.denyDelete {
 			res.Verdict.Violations = []verdict.Violation{{
 				Keyword:        "x-rcfge/onDelete",
 				SchemaLocation: "#/x-rcfge/onDelete",
@@ -345,7 +347,7 @@ func storeError(typeName string, err error) error {
 }
 
 // schemaFor returns the compiled schema for a template and the values its placeholders take here.
-func (e *Engine) schemaFor(tpl store.Template, in Input) (*schema.Schema, bool, error) {
+func (e *Engine) schemaFor(tpl store.Template, in Input) (compiled, bool, error) {
 	invalid := func(err error) error {
 		return &Error{Kind: KindInvalidTemplate, TypeName: in.TypeName, Template: tpl.Key, Err: err}
 	}
@@ -365,7 +367,7 @@ func (e *Engine) schemaFor(tpl store.Template, in Input) (*schema.Schema, bool, 
 		return &prepared{tpl: t, names: t.Names(), digest: hex.EncodeToString(sum[:]), weight: w}, nil
 	})
 	if err != nil {
-		return nil, false, invalid(err)
+		return compiled{}, false, invalid(err)
 	}
 	// The key is the content digest plus only the values actually substituted: a template without
 	// $<accountID> is shared by every account, one with it never is.
@@ -373,7 +375,7 @@ func (e *Engine) schemaFor(tpl store.Template, in Input) (*schema.Schema, bool, 
 	for _, n := range p.names {
 		v, err := e.value(n, in)
 		if err != nil {
-			return nil, false, invalid(err)
+			return compiled{}, false, invalid(err)
 		}
 		key = append(key, 0)
 		key = append(key, n...)
@@ -390,12 +392,17 @@ func (e *Engine) schemaFor(tpl store.Template, in Input) (*schema.Schema, bool, 
 			return compiled{}, err
 		}
 		s, err := schema.Compile(tpl.Key, filled)
-		return compiled{schema: s, weight: compiledWeight(len(tpl.Body))}, err
+		if err != nil {
+			return compiled{}, err
+		}
+		c := compiled{schema: s, weight: compiledWeight(len(tpl.Body)), denyDelete: onDelete(s) == "deny"}
+		c.shadow, c.modeErr = shadow(s)
+		return c, nil
 	})
 	if err != nil {
-		return nil, false, invalid(err)
+		return compiled{}, false, invalid(err)
 	}
-	return c.schema, hit, nil
+	return c, hit, nil
 }
 
 // compiledWeight estimates a compiled schema's heap bytes from its template's size.
