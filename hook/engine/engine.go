@@ -217,9 +217,24 @@ func (e *Engine) Evaluate(ctx context.Context, in Input) (Result, error) {
 	if props == nil {
 		props = map[string]any{}
 	}
-	opts, unverified := options(in.TypeName, props, in.Unknown, in.References)
-	opts.MaxViolations = e.collectLimit()
-	vs, err := sch.Validate(ctx, props, opts)
+	var (
+		opts       schema.Options
+		unverified []verdict.Unverified
+		vs         []verdict.Violation
+		clean      bool
+	)
+	if len(in.Unknown) == 0 && len(in.References) == 0 {
+		// The usual request: the validator confirms as it walks that no value is a dynamic
+		// reference, sparing a walk of the properties; if one might be, the answer is discarded
+		// and the request takes the general path.
+		opts = schema.Options{TypeName: in.TypeName, MaxViolations: e.collectLimit()}
+		vs, clean, err = sch.ValidateUnreferenced(ctx, props, opts)
+	}
+	if !clean {
+		opts, unverified = options(in.TypeName, props, in.Unknown, in.References)
+		opts.MaxViolations = e.collectLimit()
+		vs, err = sch.Validate(ctx, props, opts)
+	}
 	res.Verdict.Unverified = unverified
 	// The validator stopped collecting: there may be violations it never reported.
 	capped := opts.MaxViolations > 0 && len(vs) >= opts.MaxViolations
