@@ -284,10 +284,11 @@ func (c *checker) loops() {
 		visiting = 1
 		done     = 2
 	)
-	state := map[string]int{}
+	state := make(map[string]int, len(c.edges))
 	var cycles [][]string
-	var visit func(loc string, path []string)
-	visit = func(loc string, path []string) {
+	var path []string // the locations being visited, outermost first (one stack for the whole search)
+	var visit func(loc string)
+	visit = func(loc string) {
 		if state[loc] == done {
 			return
 		}
@@ -297,13 +298,15 @@ func (c *checker) loops() {
 			return
 		}
 		state[loc] = visiting
+		path = append(path, loc)
 		for _, next := range c.edges[loc] {
-			visit(next, append(path, loc))
+			visit(next)
 		}
+		path = path[:len(path)-1]
 		state[loc] = done
 	}
 	for _, loc := range slices.Sorted(maps.Keys(c.edges)) {
-		visit(loc, nil)
+		visit(loc)
 	}
 	if len(cycles) == 0 {
 		return
