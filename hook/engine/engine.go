@@ -552,7 +552,8 @@ func walkRefs(v any, path string, found func(path, svc string)) {
 // DynamicReference reports whether s, as a whole, is a Secrets Manager or SSM SecureString
 // dynamic reference, and which. A string that merely contains one is a literal.
 func DynamicReference(s string) (service string, ok bool) {
-	if !strings.HasPrefix(s, "{{resolve:") {
+	// The prefix is the one ValidateUnreferenced scans for: a string without it is no reference.
+	if !strings.HasPrefix(s, schema.ReferencePrefix) {
 		return "", false
 	}
 	switch {
