@@ -1,10 +1,12 @@
 package wire
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
+
+	"github.com/rcfge/rcfge/hook/jsontree"
 )
 
 // ErrEncryptedCredentials means the credentials are an AWS Encryption SDK message (the request set
@@ -35,7 +37,7 @@ func (c Credentials) redactedKey() string {
 // documented form), the object itself, or an encrypted blob. It is kept as sent until asked for,
 // and it never prints its content.
 type Secret struct {
-	raw []byte
+	raw string
 	obj Object
 }
 
@@ -45,7 +47,7 @@ func secretOf(v any) (Secret, error) {
 	case nil:
 		return Secret{}, nil
 	case string:
-		return Secret{raw: []byte(x)}, nil
+		return Secret{raw: x}, nil
 	case map[string]any:
 		return Secret{obj: x}, nil
 	}
@@ -54,8 +56,8 @@ func secretOf(v any) (Secret, error) {
 
 // UnmarshalJSON keeps the value: a string's content, or an object.
 func (s *Secret) UnmarshalJSON(b []byte) error {
-	var v any
-	if err := unmarshalObject(b, &v); err != nil {
+	v, err := jsontree.Decode(b, jsontree.Unlimited)
+	if err != nil {
 		return err
 	}
 	sec, err := secretOf(v)
@@ -86,15 +88,16 @@ func (s Secret) String() string {
 func (s Secret) LogValue() slog.Value { return slog.StringValue(s.String()) }
 
 // Present reports whether the field was sent and non-empty.
-func (s Secret) Present() bool { return s.obj != nil || len(bytes.TrimSpace(s.raw)) > 0 }
+func (s Secret) Present() bool { return s.obj != nil || strings.TrimSpace(s.raw) != "" }
 
 // Credentials parses the field. encrypted is whether the request named an encryption key and role;
 // then a value that is not plain JSON is reported as ErrEncryptedCredentials.
 func (s Secret) Credentials(encrypted bool) (Credentials, error) {
 	obj := s.obj
 	if obj == nil {
-		if err := unmarshalObject(s.raw, &obj); err != nil {
-			obj = nil
+		// The credentials' own text: at most a few kilobytes, so no limits but depth.
+		if v, err := jsontree.DecodeString(s.raw, jsontree.Unlimited); err == nil {
+			obj, _ = v.(map[string]any)
 		}
 	}
 	if obj == nil {

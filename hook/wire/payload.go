@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+
+	"github.com/rcfge/rcfge/hook/jsontree"
 )
 
 // Payload is the document behind requestData.payload for STACK and CHANGE_SET targets. The
@@ -39,15 +41,15 @@ func (t *TemplateText) UnmarshalJSON(b []byte) error {
 	case s == "null":
 		*t = ""
 	case strings.HasPrefix(s, `"`):
-		var str string
-		if err := json.Unmarshal(b, &str); err != nil {
+		v, err := jsontree.DecodeString(s, jsontree.Unlimited)
+		if err != nil {
 			return err
 		}
-		*t = TemplateText(str)
+		*t = TemplateText(v.(string))
 	case strings.HasPrefix(s, "{"):
 		*t = TemplateText(s)
 	default:
-		return fmt.Errorf("template: want a string or an object, got %s", describe([]byte(s)))
+		return fmt.Errorf("template: want a string or an object, got %s", describe(s))
 	}
 	return nil
 }
@@ -55,7 +57,7 @@ func (t *TemplateText) UnmarshalJSON(b []byte) error {
 // DecodePayload parses a STACK or CHANGE_SET payload document.
 func DecodePayload(b []byte) (*Payload, error) {
 	var p Payload
-	if err := unmarshalObject(b, &p); err != nil {
+	if err := json.Unmarshal(b, &p); err != nil {
 		return nil, fmt.Errorf("hook payload: %w", err)
 	}
 	return &p, nil

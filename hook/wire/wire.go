@@ -2,7 +2,7 @@
 // (HookInvocationRequest / HookProgressEvent) and the Lambda hook (AWS::CloudFormation::LambdaHook),
 // which share one envelope. Decoding is tolerant because the service and its documentation
 // disagree on spelling and types: keys match case-insensitively, objects may arrive as JSON strings,
-// scalars may arrive stringified, and unknown fields are ignored. Only the standard library is used.
+// scalars may arrive stringified, and unknown fields are ignored. Request text is decoded once, by hook/jsontree.
 package wire
 
 import (
@@ -10,9 +10,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"strconv"
 	"strings"
+
+	"github.com/rcfge/rcfge/hook/jsontree"
 )
 
 // ErrInvalidRequest means the bytes are not a hook request this package can act on.
@@ -97,9 +98,9 @@ const MaxToken = 1024
 // json.Number.
 func Decode(b []byte) (*Request, error) { return DefaultLimits.Decode(b) }
 
-// Decode parses a request of either protocol. The bytes are checked against the limits first, then
-// decoded once; the request is read from that one tree (objects sent as JSON strings are the only
-// text decoded again, because they are text inside the text).
+// Decode parses a request of either protocol. The bytes are read once, by jsontree, which enforces
+// the limits as it builds the tree; the request is read from that tree (objects sent as JSON
+// strings are decoded from their string, because they are text inside the text).
 func (l Limits) Decode(b []byte) (*Request, error) {
 	r, err := l.decode(b)
 	if err != nil {
@@ -112,11 +113,8 @@ func (l Limits) decode(b []byte) (*Request, error) {
 	if len(bytes.TrimSpace(b)) == 0 {
 		return nil, errors.New("empty body")
 	}
-	if err := l.check(b); err != nil {
-		return nil, err
-	}
-	var v any
-	if err := unmarshalObject(b, &v); err != nil {
+	v, err := l.tree(b)
+	if err != nil {
 		return nil, err
 	}
 	root, ok := v.(map[string]any)
@@ -228,21 +226,18 @@ func (l Limits) asObject(v any) (Object, error) {
 	case map[string]any:
 		return x, nil
 	case string:
-		b := bytes.TrimSpace([]byte(x))
-		if len(b) == 0 || bytes.Equal(b, []byte("null")) {
+		t := strings.TrimSpace(x)
+		if t == "" || t == "null" {
 			return nil, nil
 		}
-		if b[0] != '{' {
+		if t[0] != '{' {
 			return nil, fmt.Errorf("want a JSON object, got a string")
 		}
-		if err := l.check(b); err != nil {
+		m, err := l.treeString(t)
+		if err != nil {
 			return nil, err
 		}
-		var m map[string]any
-		if err := unmarshalObject(b, &m); err != nil {
-			return nil, err
-		}
-		return m, nil
+		return m.(map[string]any), nil
 	}
 	return nil, fmt.Errorf("want a JSON object, got %s", typeName(v))
 }
@@ -307,32 +302,33 @@ func (r *Request) Protocol() Protocol {
 // an empty string (both mean absent). Values are decoded with json.Number for numbers.
 type Object map[string]any
 
-// UnmarshalJSON implements the tolerant decoding described on Object.
+// UnmarshalJSON implements the tolerant decoding described on Object, for callers that decode
+// with encoding/json (a payload, a recorded request).
 func (o *Object) UnmarshalJSON(b []byte) error {
-	b = bytes.TrimSpace(b)
-	if len(b) > 0 && b[0] == '"' {
-		var s string
-		if err := json.Unmarshal(b, &s); err != nil {
+	text := strings.TrimSpace(string(b))
+	if strings.HasPrefix(text, `"`) {
+		v, err := jsontree.DecodeString(text, jsontree.Unlimited)
+		if err != nil {
 			return err
 		}
-		b = bytes.TrimSpace([]byte(s))
-		if len(b) == 0 {
+		text = strings.TrimSpace(v.(string))
+		if text == "" {
 			*o = nil
 			return nil
 		}
 	}
-	if bytes.Equal(b, []byte("null")) {
+	if text == "null" {
 		*o = nil
 		return nil
 	}
-	if len(b) == 0 || b[0] != '{' {
-		return fmt.Errorf("want a JSON object, got %s", describe(b))
+	if !strings.HasPrefix(text, "{") {
+		return fmt.Errorf("want a JSON object, got %s", describe(text))
 	}
-	var m map[string]any
-	if err := unmarshalObject(b, &m); err != nil {
+	v, err := jsontree.DecodeString(text, jsontree.Unlimited)
+	if err != nil {
 		return err
 	}
-	*o = m
+	*o = v.(map[string]any)
 	return nil
 }
 
@@ -367,24 +363,32 @@ func (o Object) String(key string) (s string, ok bool, err error) {
 	return "", false, fmt.Errorf("%s: want a string, got %s", key, typeName(v))
 }
 
-// unmarshalObject decodes one JSON value with UseNumber and rejects trailing data.
-func unmarshalObject(b []byte, v any) error {
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.UseNumber()
-	if err := dec.Decode(v); err != nil {
-		return err
-	}
-	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return errors.New("trailing data after the JSON value")
-	}
-	return nil
+// tree decodes request text within the limits, in one pass.
+func (l Limits) tree(b []byte) (any, error) {
+	v, err := jsontree.Decode(b, jsontree.Limits(l))
+	return v, limitError(err)
 }
 
-func describe(b []byte) string {
-	if len(b) == 0 {
+// treeString decodes an object sent as a JSON string, within the same limits.
+func (l Limits) treeString(s string) (any, error) {
+	v, err := jsontree.DecodeString(s, jsontree.Limits(l))
+	return v, limitError(err)
+}
+
+// limitError gives a broken limit as this package's LimitError, which answers print.
+func limitError(err error) error {
+	var le *jsontree.LimitError
+	if errors.As(err, &le) {
+		return &LimitError{Limit: le.Limit, Max: le.Max, Got: le.Got, Unit: le.Unit}
+	}
+	return err
+}
+
+func describe(s string) string {
+	if s == "" {
 		return "nothing"
 	}
-	switch b[0] {
+	switch s[0] {
 	case '[':
 		return "an array"
 	case '"':
