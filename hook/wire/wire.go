@@ -142,17 +142,70 @@ type decoder struct {
 
 func (d *decoder) fail(err error) { d.errs = append(d.errs, err) }
 
+// fields are an object's values for a fixed list of names, found as Object.Get finds them (the
+// exact name first, then case-insensitively), walking the object at most once for all the names
+// an exact lookup missed.
+type fields struct {
+	names []string
+	vals  [maxFields]any
+	found [maxFields]bool
+}
+
+const maxFields = 12
+
+// The names read at each level of the envelope.
+var (
+	rootNames = []string{"clientRequestToken", "awsAccountId", "stackId", "changeSetId", "hookTypeName", "hookTypeVersion",
+		"actionInvocationPoint", "region", "hookModel", "requestData", "requestContext"}
+	dataNames = []string{"targetName", "targetType", "targetLogicalId", "payload", "providerLogGroupName", "hookEncryptionKeyArn",
+		"hookEncryptionKeyRole", "callerCredentials", "providerCredentials", "targetModel"}
+	modelNames   = []string{"resourceProperties", "previousResourceProperties"}
+	contextNames = []string{"callbackContext", "invocation"}
+)
+
+// lookup fills f (the caller's, so it stays on the stack) with o's values for names.
+func (f *fields) lookup(o Object, names []string) *fields {
+	f.names = names
+	missing := false
+	for i, n := range names {
+		f.vals[i], f.found[i] = o[n]
+		missing = missing || !f.found[i]
+	}
+	if !missing {
+		return f
+	}
+	for k, v := range o {
+		for i, n := range names {
+			if !f.found[i] && strings.EqualFold(k, n) {
+				f.vals[i], f.found[i] = v, true
+				break
+			}
+		}
+	}
+	return f
+}
+
+func (f *fields) get(name string) (any, bool) {
+	for i, n := range f.names {
+		if n == name {
+			return f.vals[i], f.found[i]
+		}
+	}
+	panic("wire: " + name + " was not looked up")
+}
+
 // text reads a scalar field as text: strings as is, numbers and booleans in their JSON form.
-func (d *decoder) text(o Object, key, where string) string {
-	s, _, err := o.String(key)
+func (d *decoder) text(f *fields, key, where string) string {
+	v, _ := f.get(key)
+	s, _, err := stringOf(key, v)
 	if err != nil {
 		d.fail(fmt.Errorf("%s%w", where, err))
 	}
 	return s
 }
 
-func (d *decoder) object(o Object, key, where string) (Object, bool) {
-	v, found := o.Get(key)
+func (d *decoder) object(f *fields, key, where string) (Object, bool) {
+	v, found := f.get(key)
 	if !found {
 		return nil, false
 	}
@@ -163,8 +216,8 @@ func (d *decoder) object(o Object, key, where string) (Object, bool) {
 	return obj, obj != nil
 }
 
-func (d *decoder) secret(o Object, key, where string) Secret {
-	v, _ := o.Get(key)
+func (d *decoder) secret(f *fields, key, where string) Secret {
+	v, _ := f.get(key)
 	s, err := secretOf(v)
 	if err != nil {
 		d.fail(fmt.Errorf("%s%s: %w", where, key, err))
@@ -172,7 +225,9 @@ func (d *decoder) secret(o Object, key, where string) Secret {
 	return s
 }
 
-func (d *decoder) request(root Object) *Request {
+func (d *decoder) request(o Object) *Request {
+	var rootF, dataF, modelF, contextF fields
+	root := rootF.lookup(o, rootNames)
 	r := &Request{
 		ClientRequestToken:    d.text(root, "clientRequestToken", ""),
 		AWSAccountID:          d.text(root, "awsAccountId", ""),
@@ -184,8 +239,9 @@ func (d *decoder) request(root Object) *Request {
 		Region:                d.text(root, "region", ""),
 	}
 	r.HookModel, _ = d.object(root, "hookModel", "")
-	if data, _ := d.object(root, "requestData", ""); data != nil {
+	if obj, _ := d.object(root, "requestData", ""); obj != nil {
 		const in = "requestData."
+		data := dataF.lookup(obj, dataNames)
 		rd := &r.RequestData
 		rd.TargetName = d.text(data, "targetName", in)
 		rd.TargetType = d.text(data, "targetType", in)
@@ -196,15 +252,17 @@ func (d *decoder) request(root Object) *Request {
 		rd.HookEncryptionKeyRole = d.text(data, "hookEncryptionKeyRole", in)
 		rd.CallerCredentials = d.secret(data, "callerCredentials", in)
 		rd.ProviderCredentials = d.secret(data, "providerCredentials", in)
-		if tm, ok := d.object(data, "targetModel", in); ok {
+		if obj, ok := d.object(data, "targetModel", in); ok {
 			d.hasTargetModel = true
 			const in = "targetModel."
+			tm := modelF.lookup(obj, modelNames)
 			rd.TargetModel.ResourceProperties, _ = d.object(tm, "resourceProperties", in)
-			_, d.hasProperties = tm.Get("resourceProperties")
+			_, d.hasProperties = tm.get("resourceProperties")
 			rd.TargetModel.PreviousResourceProperties, _ = d.object(tm, "previousResourceProperties", in)
 		}
 	}
-	if rc, _ := d.object(root, "requestContext", ""); rc != nil {
+	if obj, _ := d.object(root, "requestContext", ""); obj != nil {
+		rc := contextF.lookup(obj, contextNames)
 		r.RequestContext.CallbackContext, _ = d.object(rc, "callbackContext", "requestContext.")
 		if s := strings.TrimSpace(d.text(rc, "invocation", "requestContext.")); s != "" {
 			n, err := strconv.Atoi(s)
@@ -348,17 +406,20 @@ func (o Object) Get(key string) (any, bool) {
 // String returns a key's value as a string: strings as is, numbers and booleans in their JSON form
 // (stringified and typed configurations read the same). ok is false when absent or null.
 func (o Object) String(key string) (s string, ok bool, err error) {
-	v, found := o.Get(key)
-	if !found || v == nil {
-		return "", false, nil
-	}
+	v, _ := o.Get(key)
+	return stringOf(key, v)
+}
+
+func stringOf(key string, v any) (s string, ok bool, err error) {
 	switch x := v.(type) {
+	case nil:
+		return "", false, nil
 	case string:
 		return x, true, nil
 	case json.Number:
 		return x.String(), true, nil
 	case bool:
-		return fmt.Sprint(x), true, nil
+		return strconv.FormatBool(x), true, nil
 	}
 	return "", false, fmt.Errorf("%s: want a string, got %s", key, typeName(v))
 }
