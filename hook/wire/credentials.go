@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"sync/atomic"
 
 	"github.com/rcfge/rcfge/hook/jsontree"
 )
@@ -93,6 +94,30 @@ func (s Secret) Present() bool { return s.obj != nil || strings.TrimSpace(s.raw)
 // Credentials parses the field. encrypted is whether the request named an encryption key and role;
 // then a value that is not plain JSON is reported as ErrEncryptedCredentials.
 func (s Secret) Credentials(encrypted bool) (Credentials, error) {
+	if s.obj != nil {
+		return s.parse(encrypted)
+	}
+	// A warm Lambda is sent the same session request after request: the last text parsed is kept
+	// with its result, which depends on nothing else.
+	if p := lastParsed.Load(); p != nil && p.raw == s.raw && p.encrypted == encrypted {
+		return p.c, p.err
+	}
+	c, err := s.parse(encrypted)
+	lastParsed.Store(&parsed{raw: s.raw, encrypted: encrypted, c: c, err: err})
+	return c, err
+}
+
+// parsed is one Credentials call on a string field and its result.
+type parsed struct {
+	raw       string
+	encrypted bool
+	c         Credentials
+	err       error
+}
+
+var lastParsed atomic.Pointer[parsed]
+
+func (s Secret) parse(encrypted bool) (Credentials, error) {
 	obj := s.obj
 	if obj == nil {
 		// The credentials' own text: at most a few kilobytes, so no limits but depth.
