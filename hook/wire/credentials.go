@@ -151,10 +151,10 @@ func (s Secret) parse(encrypted bool) (Credentials, error) {
 	if err := errors.Join(errs...); err != nil {
 		return Credentials{}, err
 	}
-	switch {
-	case c.AccessKeyID == "":
+	if c.AccessKeyID == "" {
 		return Credentials{}, errors.New("credentials: accessKeyId is missing")
-	case c.SecretAccessKey == "":
+	}
+	if c.SecretAccessKey == "" {
 		return Credentials{}, errors.New("credentials: secretAccessKey is missing")
 	}
 	return c, nil

@@ -176,3 +176,30 @@ func TestStringifiedLimits(t *testing.T) {
 		t.Errorf("9 members in the string: %v", err)
 	}
 }
+
+// TestTemplateText: a template arrives as a string, null, or an inline object kept as its text.
+func TestTemplateText(t *testing.T) {
+	t.Parallel()
+	tests := []struct{ in, want, wantErr string }{
+		{` null `, "", ""},
+		{`"Resources: {}"`, "Resources: {}", ""},
+		{` {"Resources":{}} `, `{"Resources":{}}`, ""},
+		{`"\u0041"`, "A", ""},
+		{`"\x"`, "", "invalid character"},
+		{`[1]`, "", "template: want a string or an object, got an array"},
+		{`5`, "", "template: want a string or an object, got a scalar"},
+	}
+	for _, tt := range tests {
+		tx := wire.TemplateText("old")
+		err := tx.UnmarshalJSON([]byte(tt.in))
+		if tt.wantErr != "" {
+			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+				t.Errorf("%s: err = %v, want %q", tt.in, err, tt.wantErr)
+			}
+			continue
+		}
+		if err != nil || string(tx) != tt.want {
+			t.Errorf("%s: %q %v, want %q", tt.in, tx, err, tt.want)
+		}
+	}
+}

@@ -34,23 +34,25 @@ type ChangedResource struct {
 // TemplateText is a template as a string; the payload may also embed it as an object.
 type TemplateText string
 
-// UnmarshalJSON accepts a string, null, or an inline object or array (kept as JSON text).
+// UnmarshalJSON accepts a string, null, or an inline object (kept as JSON text).
 func (t *TemplateText) UnmarshalJSON(b []byte) error {
 	s := strings.TrimSpace(string(b))
-	switch {
-	case s == "null":
+	if s == "null" {
 		*t = ""
-	case strings.HasPrefix(s, `"`):
-		v, err := jsontree.DecodeString(s, jsontree.Unlimited)
-		if err != nil {
-			return err
-		}
-		*t = TemplateText(v.(string))
-	case strings.HasPrefix(s, "{"):
+		return nil
+	}
+	if strings.HasPrefix(s, "{") {
 		*t = TemplateText(s)
-	default:
+		return nil
+	}
+	if !strings.HasPrefix(s, `"`) {
 		return fmt.Errorf("template: want a string or an object, got %s", describe(s))
 	}
+	v, err := jsontree.DecodeString(s, jsontree.Unlimited)
+	if err != nil {
+		return err
+	}
+	*t = TemplateText(v.(string))
 	return nil
 }
 

@@ -176,9 +176,9 @@ func (f *fields) lookup(o Object, names []string) *fields {
 	}
 	for k, v := range o {
 		for i, n := range names {
+			// No two names fold to the same text, so a key matches at most one.
 			if !f.found[i] && strings.EqualFold(k, n) {
 				f.vals[i], f.found[i] = v, true
-				break
 			}
 		}
 	}
@@ -191,7 +191,7 @@ func (f *fields) get(name string) (any, bool) {
 			return f.vals[i], f.found[i]
 		}
 	}
-	panic("wire: " + name + " was not looked up")
+	panic("wire: a field was read that was not looked up")
 }
 
 // text reads a scalar field as text: strings as is, numbers and booleans in their JSON form.
