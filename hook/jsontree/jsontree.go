@@ -4,8 +4,10 @@
 // deliberate difference: an object that names a member twice is an error, not "last one wins".
 //
 // encoding/json needs three passes to do the same job with limits (a scan for the limits, a
-// validity scan, then the decode); the libraries that beat it either decode numbers as float64,
-// reject invalid UTF-8 instead of replacing it, or lean on unsafe and code generation.
+// validity scan, then the decode). Measured on the hook's S3 example request, none of
+// goccy/go-json, segmentio/encoding or go-json-experiment's jsontext (tree built from its tokens)
+// used less CPU than this decoder, none enforces the limits while decoding, and the two fastest
+// lean on unsafe code generation, which the Lambda's start time and size pay for.
 package jsontree
 
 import (
