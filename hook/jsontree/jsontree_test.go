@@ -113,7 +113,6 @@ func TestDuplicates(t *testing.T) {
 		{`{"a":1,"a":1}`, "a"},
 		{`{"a":1,"\u0061":2}`, "a"},
 		{`{"b":1,"a":1,"b":2,"a":2}`, "b"}, // the first name repeated, in the order of the text
-		{`{"b":1,"a":1,"b":2,"a":2}`, "b"}, // the first name repeated, in the order of the text
 		{`[{"x":{"b":[],"c":0,"b":null}}]`, "b"},
 		{`{"` + strings.Repeat("k", 100) + `":1,"` + strings.Repeat("k", 100) + `":2}`, strings.Repeat("k", 100)},
 	}
