@@ -401,7 +401,7 @@ func tokenOf(raw []byte) string {
 		}
 	}
 	// Truncated or malformed JSON: take the token from the text if it is there.
-	if m := tokenRE.FindSubmatch(raw); m != nil {
+	if m := tokenRE().FindSubmatch(raw); m != nil {
 		var s string
 		if json.Unmarshal(m[1], &s) == nil {
 			return s
@@ -430,7 +430,9 @@ func skipValue(dec *json.Decoder) error {
 	}
 }
 
-var tokenRE = regexp.MustCompile(`(?i)"clientRequestToken"\s*:\s*("(?:[^"\\]|\\.)*")`)
+// tokenRE is compiled on first use: only requests that do not decode need it, and a package-level
+// regexp would cost every cold start its compilation.
+var tokenRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?i)"clientRequestToken"\s*:\s*("(?:[^"\\]|\\.)*")`) })
 
 // log writes the one decision line. Never credentials, never property values.
 func (h *Handler) log(ctx context.Context, r *request, resp wire.Response, took time.Duration) {
