@@ -7,27 +7,21 @@
 package schema
 
 import (
-	"bytes"
-	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
 	"strings"
 	"sync"
 
 	"github.com/rcfge/rcfge/hook/jsonptr"
+	"github.com/rcfge/rcfge/hook/jsontree"
 )
 
-// Decode parses one JSON value with numbers as json.Number, as the validator wants, in one pass.
+// Decode parses one JSON value with numbers as json.Number, as the validator wants, in one pass
+// (hook/jsontree). A member named twice in one object is refused: two readers of such a template
+// could disagree on which constraint it holds.
 func Decode(body []byte) (any, error) {
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.UseNumber()
-	var v any
-	if err := dec.Decode(&v); err != nil {
+	v, err := jsontree.Decode(body, jsontree.Unlimited)
+	if err != nil {
 		return nil, fmt.Errorf("not JSON: %w", err)
-	}
-	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return nil, errors.New("not JSON: trailing data after the top-level value")
 	}
 	return v, nil
 }
