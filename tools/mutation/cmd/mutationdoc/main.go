@@ -1,10 +1,12 @@
 // Command mutationdoc runs gremlins (mutation testing) over rcfge's runtime packages, one package
 // at a time, and writes docs/mutation.md: a score per package against its target, every live
 // mutant, and the reviewed equivalent survivors from docs/mutation-equivalents.tsv. With -check it
-// exits 1 when a package is below its target. `make mutate` runs it over all of hook/; CI runs it
-// on the packages that decide SUCCESS or FAILED with -files limiting it to the deciding files.
+// exits 1 when a package is below its target. `make mutate` runs it over all of hook/; CI
+// (`make mutate-ci`) runs it on the files that decide SUCCESS or FAILED, and with -since on the
+// lines of the deciding packages changed since the merge base, within a budget of mutants.
 //
-//	go run ./tools/mutation/cmd/mutationdoc [-gremlins .tools/bin/gremlins] [-out docs/mutation.md] [-check] [pkg...]
+//	go run ./tools/mutation/cmd/mutationdoc [-gremlins .tools/bin/gremlins] [-out docs/mutation.md] [-check]
+//		[-files a.go,b.go] [-since REF [-max-mutants N]] [pkg[:file.go,...]...]
 package main
 
 import (
@@ -16,8 +18,10 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"regexp"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -43,10 +47,10 @@ var defaultPackages = []string{
 }
 
 type options struct {
-	gremlins, out, equivalents, only string
-	check                            bool
-	workers, timeoutCoefficient      int
-	stdout                           io.Writer
+	gremlins, out, equivalents, only, since string
+	check                                   bool
+	workers, timeoutCoefficient, maxMutants int
+	stdout                                  io.Writer
 }
 
 func main() {
@@ -56,6 +60,8 @@ func main() {
 	flag.StringVar(&o.equivalents, "equivalents", "docs/mutation-equivalents.tsv", "reviewed equivalent survivors")
 	flag.StringVar(&o.only, "files", "", "comma-separated file names: mutate only these files of each package (CI's bounded run)")
 	flag.BoolVar(&o.check, "check", false, "exit 1 when a package is below its target")
+	flag.StringVar(&o.since, "since", "", "diff run: mutate only the lines changed since the merge base with this ref (CI's bounded run)")
+	flag.IntVar(&o.maxMutants, "max-mutants", 0, "diff run: packages are taken in order while their mutants fit this budget; the rest are named and skipped (0: no budget)")
 	flag.IntVar(&o.workers, "workers", runtime.NumCPU(), "mutants tested at once (gremlins --workers)")
 	flag.IntVar(&o.timeoutCoefficient, "timeout-coefficient", defaultTimeoutCoefficient, "a mutant's test run may take this many times the package's uncached test run before it counts as timed out")
 	flag.Parse()
@@ -70,14 +76,42 @@ func main() {
 	}
 }
 
-func run(ctx context.Context, o options, pkgs []string) error {
+func run(ctx context.Context, o options, args []string) error {
 	var all []mutation.Mutant
-	for _, pkg := range pkgs {
-		if _, err := os.Stat(pkg); err != nil {
-			fmt.Fprintf(os.Stderr, "mutationdoc: skipping %s: %v\n", pkg, err)
+	budget := o.maxMutants
+	var notes []string
+	for _, arg := range args {
+		t := parseTarget(arg, o.only)
+		if _, err := os.Stat(t.pkg); err != nil {
+			fmt.Fprintf(os.Stderr, "mutationdoc: skipping %s: %v\n", t.pkg, err)
 			continue
 		}
-		ms, err := unleash(ctx, o, pkg)
+		if o.since != "" {
+			changed, err := changedFiles(ctx, t, o.since)
+			if err != nil {
+				return err
+			}
+			if len(changed) == 0 {
+				// gremlins mutates everything when its diff is empty: never hand it one.
+				fmt.Fprintf(os.Stderr, "mutationdoc: %s: no change since %s\n", t.pkg, o.since)
+				continue
+			}
+			t.files = changed
+			if o.maxMutants > 0 {
+				n, err := countRunnable(ctx, o, t)
+				if err != nil {
+					return err
+				}
+				if n > budget {
+					note := fmt.Sprintf("%s: %d changed-line mutants exceed what is left of the budget (%d of %d): not run; run `make mutate`", t.pkg, n, budget, o.maxMutants)
+					fmt.Fprintln(os.Stderr, "mutationdoc:", note)
+					notes = append(notes, note)
+					continue
+				}
+				budget -= n
+			}
+		}
+		ms, err := unleash(ctx, o, t, false)
 		if err != nil {
 			return err
 		}
@@ -98,6 +132,12 @@ func run(ctx context.Context, o options, pkgs []string) error {
 		time.Now().UTC().Format("2006-01-02") + ". Do not edit: review survivors in `docs/mutation-equivalents.tsv` and rerun.\n"
 	if o.only != "" {
 		header += "\nBounded run: only " + o.only + ".\n"
+	}
+	if o.since != "" {
+		header += "\nDiff run: only the lines changed since the merge base with " + o.since + ".\n"
+	}
+	for _, n := range notes {
+		header += "\n" + n + ".\n"
 	}
 	var buf bytes.Buffer
 	if err := mutation.Markdown(&buf, all, targets, stale, header); err != nil {
@@ -141,43 +181,123 @@ func testEnv() []string {
 	return append(env, "GOFLAGS="+flags)
 }
 
-func unleash(ctx context.Context, o options, pkg string) ([]mutation.Mutant, error) {
+// target is one package to mutate and, when files is not empty, the only files of it to mutate.
+type target struct {
+	pkg   string
+	files []string
+}
+
+// parseTarget reads "hook/handler" or "hook/handler:decide.go,stack.go"; a package without its own
+// list takes the -files list.
+func parseTarget(arg, only string) target {
+	pkg, files, found := strings.Cut(arg, ":")
+	if !found {
+		files = only
+	}
+	t := target{pkg: pkg}
+	for f := range strings.SplitSeq(files, ",") {
+		if f = strings.TrimSpace(f); f != "" {
+			t.files = append(t.files, f)
+		}
+	}
+	return t
+}
+
+// changedFiles lists the target's non-test Go files with lines changed since the merge base with
+// ref (the working tree included, as gremlins' own diff sees it).
+func changedFiles(ctx context.Context, t target, ref string) ([]string, error) {
+	cmd := exec.CommandContext(ctx, "git", "diff", "--merge-base", ref, "--name-only", "--relative", "--diff-filter=AM", "--", ".")
+	cmd.Dir = t.pkg
+	out, err := cmd.Output()
+	if err != nil {
+		return nil, fmt.Errorf("git diff --merge-base %s in %s: %w", ref, t.pkg, err)
+	}
+	var files []string
+	for name := range strings.Lines(string(out)) {
+		name = strings.TrimSpace(name)
+		if strings.Contains(name, "/") || !strings.HasSuffix(name, ".go") || strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		if len(t.files) > 0 && !slices.Contains(t.files, name) {
+			continue
+		}
+		files = append(files, name)
+	}
+	return files, nil
+}
+
+// countRunnable asks gremlins (dry run) how many mutants the target has to test.
+func countRunnable(ctx context.Context, o options, t target) (int, error) {
+	ms, err := unleash(ctx, o, t, true)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, m := range ms {
+		if m.Status == runnable {
+			n++
+		}
+	}
+	return n, nil
+}
+
+// Statuses of mutants gremlins did not test: RUNNABLE in a dry run, SKIPPED outside the diff.
+const (
+	runnable = "RUNNABLE"
+	skipped  = "SKIPPED"
+)
+
+func unleash(ctx context.Context, o options, t target, dryRun bool) ([]mutation.Mutant, error) {
 	tmp, err := os.CreateTemp("", "gremlins-*.json")
 	if err != nil {
 		return nil, err
 	}
 	tmp.Close()
 	defer os.Remove(tmp.Name())
+	dir, err := filepath.Abs(t.pkg)
+	if err != nil {
+		return nil, err
+	}
 	args := []string{"unleash", "--invert-logical", "--invert-loopctrl",
 		"--timeout-coefficient", strconv.Itoa(o.timeoutCoefficient), "--workers", strconv.Itoa(max(o.workers, 1)),
 		"-s", "-o", tmp.Name()}
-	if o.only != "" {
-		entries, err := os.ReadDir(pkg)
+	if dryRun {
+		args = append(args, "--dry-run")
+	}
+	if o.since != "" {
+		args = append(args, "--diff", o.since)
+	}
+	if len(t.files) > 0 {
+		entries, err := os.ReadDir(t.pkg)
 		if err != nil {
 			return nil, err
 		}
-		keep := map[string]bool{}
-		for _, f := range strings.Split(o.only, ",") {
-			keep[strings.TrimSpace(f)] = true
-		}
 		for _, e := range entries {
-			if strings.HasSuffix(e.Name(), ".go") && !strings.HasSuffix(e.Name(), "_test.go") && !keep[e.Name()] {
+			if strings.HasSuffix(e.Name(), ".go") && !strings.HasSuffix(e.Name(), "_test.go") && !slices.Contains(t.files, e.Name()) {
 				args = append(args, "-E", "(^|/)"+regexp.QuoteMeta(e.Name())+"$")
 			}
 		}
 	}
-	args = append(args, "./"+pkg)
+	args = append(args, dir)
 	cmd := exec.CommandContext(ctx, o.gremlins, args...)
+	// gremlins v0.6.0 names the files of its diff from the repository root but looks them up
+	// relative to the package: running it in the package with git's diff.relative makes the two
+	// agree (without it a diff run mutates nothing, or everything when the diff is empty).
+	cmd.Dir = dir
 	cmd.Stderr = os.Stderr
-	cmd.Env = testEnv()
-	fmt.Fprintf(os.Stderr, "mutationdoc: %s %s\n", o.gremlins, strings.Join(args, " "))
+	cmd.Env = append(testEnv(), "GIT_CONFIG_COUNT=1", "GIT_CONFIG_KEY_0=diff.relative", "GIT_CONFIG_VALUE_0=true")
+	fmt.Fprintf(os.Stderr, "mutationdoc: (in %s) %s %s\n", t.pkg, o.gremlins, strings.Join(args, " "))
 	if out, err := cmd.Output(); err != nil {
-		return nil, fmt.Errorf("gremlins on %s: %w\n%s", pkg, err, out)
+		return nil, fmt.Errorf("gremlins on %s: %w\n%s", t.pkg, err, out)
 	}
 	f, err := os.Open(tmp.Name())
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	return mutation.Parse(f, pkg, pkg)
+	ms, err := mutation.Parse(f, t.pkg, t.pkg)
+	if err != nil {
+		return nil, err
+	}
+	return slices.DeleteFunc(ms, func(m mutation.Mutant) bool { return m.Status == skipped }), nil
 }
