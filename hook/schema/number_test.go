@@ -83,11 +83,11 @@ func TestNumberLiterals(t *testing.T) {
 	num := compile(t, `{"type":"number"}`)
 	for lit, ok := range map[string]bool{
 		"0": true, "-0": true, "10": true, "1.5": true, "-1.5e-3": true, "1E+2": true, "0.0": true,
-		"1e999999999999999":     true,  // 15 exponent digits
-		"1e1000000000000000":    false, // 16
-		"1e0000000000000000002": true,  // leading zeros do not count
-		"0e99999999999999999999": true, // zero whatever its exponent
-		"01": false, "-01": false, "00": false, "1.": false, ".5": false, "-": false, "+1": false,
+		"1e999999999999999":      true,  // 15 exponent digits
+		"1e1000000000000000":     false, // 16
+		"1e0000000000000000002":  true,  // leading zeros do not count
+		"0e99999999999999999999": true,  // zero whatever its exponent
+		"01":                     false, "-01": false, "00": false, "1.": false, ".5": false, "-": false, "+1": false,
 		"1e": false, "1e+": false, "1x": false, "1.5.5": false, "": false, "--1": false, "1e5x": false,
 		strings.Repeat("1", 64): true, strings.Repeat("1", 65): false,
 	} {
