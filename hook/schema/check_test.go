@@ -1,6 +1,7 @@
 package schema_test
 
 import (
+	"context"
 	"errors"
 	"strings"
 	"testing"
@@ -48,6 +49,7 @@ func TestCompileChecks(t *testing.T) {
 		{`{"else":{"type":"strin"}}`, "#/else/type: unknown type"},
 		{`{"oneOf":[{},{"type":"strin"}]}`, "#/oneOf/1/type: unknown type"},
 		{`{"type":["string",5]}`, "#/type: unknown type 5"},
+		{`{"type":["string","strin"]}`, "#/type: unknown type strin"},
 		{`{"type":5}`, "#/type: type must be a string or an array of strings"},
 		{`{"anyOf":{}}`, "#/anyOf: anyOf must be a non-empty array of schemas"},
 		{`{"$ref":5}`, "#/$ref: $ref must be a string"},
@@ -106,6 +108,19 @@ func TestCompileErrorIsStable(t *testing.T) {
 	}
 }
 
+// TestCompileChecksEveryDependency: a property dependency does not end the check of the others.
+// Run many times: map order decides which comes first.
+func TestCompileChecksEveryDependency(t *testing.T) {
+	t.Parallel()
+	doc := `{"dependencies":{"A":["B"],"B":["C"],"C":["D"],"D":["E"],"E":["F"],"F":["G"],"G":["H"],"H":["I"],"Z":{"type":"strin"}}}`
+	for range 20 {
+		_, err := schema.Compile("t.json", mustDecode(t, doc))
+		if err == nil || !strings.Contains(err.Error(), "#/dependencies/Z/type: unknown type") {
+			t.Fatalf("Compile = %v, want the error in the schema dependency", err)
+		}
+	}
+}
+
 // TestCountKeywords: a count given as 1e2 or 2.0 is that integer, and a huge one bounds nothing.
 func TestCountKeywords(t *testing.T) {
 	t.Parallel()
@@ -120,5 +135,17 @@ func TestCountKeywords(t *testing.T) {
 		{"minItems 1e10", `{"minItems":1e10}`, `[1,2,3]`, []string{" minItems"}},
 		{"maxProperties 123456789", `{"maxProperties":123456789}`, `{"a":1}`, nil},
 		{"minProperties 123456789", `{"minProperties":123456789}`, `{"a":1}`, []string{" minProperties"}},
+		{"maxLength of 30 digits bounds nothing", `{"maxLength":123456789012345678901234567890}`, `"abc"`, nil},
+		{"maxItems 1e18 bounds nothing", `{"maxItems":1e18}`, `[1]`, nil},
 	}, schema.Options{})
+
+	// The count is read exactly up to nine digits (the message says which).
+	got, err := compile(t, `{"minLength":123456789}`).Validate(context.Background(), "a", schema.Options{})
+	if err != nil || len(got) != 1 || got[0].Message != "length must be >= 123456789, but got 1" {
+		t.Errorf("minLength 123456789: %+v %v", got, err)
+	}
+	got, err = compile(t, `{"minLength":1234567890}`).Validate(context.Background(), "a", schema.Options{})
+	if err != nil || len(got) != 1 || got[0].Message != "length must be >= 1073741824, but got 1" {
+		t.Errorf("minLength 1234567890 (beyond any instance): %+v %v", got, err)
+	}
 }

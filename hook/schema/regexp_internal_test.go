@@ -20,3 +20,17 @@ func TestRegexpCacheShares(t *testing.T) {
 		t.Error("an invalid pattern compiled")
 	}
 }
+
+// TestPatternCheckRemembered: a pattern Compile has checked is not parsed again.
+func TestPatternCheckRemembered(t *testing.T) {
+	const p = "^rcfge-parse-test-[0-9]+$"
+	if err := checkRegexp(p); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := parsed.Load(p); !ok {
+		t.Error("a checked pattern was not remembered")
+	}
+	if err := checkRegexp("(?<!x)"); err == nil {
+		t.Error("an invalid pattern passed the check")
+	}
+}
