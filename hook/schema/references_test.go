@@ -61,3 +61,58 @@ func TestReferencesEveryOwnKeyword(t *testing.T) {
 		t.Errorf("no reference (-want +got):\n%s", diff)
 	}
 }
+
+// TestMarks: Unknown and References pointers reach exactly their value: through escaped names and
+// array indexes, never a sibling, never a longer name or index that shares a prefix.
+func TestMarks(t *testing.T) {
+	t.Parallel()
+	s := compile(t, `{"properties":{
+		"a/b":{"enum":["x"]},"a~b":{"enum":["x"]},"ab":{"enum":["x"]},
+		"L":{"items":{"type":"object","properties":{"V":{"enum":["x"]},"W":{"enum":["x"]}}}},
+		"O":{"properties":{"A":{"enum":["x"]}}}}}`)
+	in := map[string]any{"a/b": "U", "a~b": "U", "ab": "U",
+		"L": []any{map[string]any{"V": "U", "W": "U"}, map[string]any{"V": "U"}},
+		"O": map[string]any{"A": "U"}}
+	all := []string{"/L/0/V enum", "/L/0/W enum", "/L/1/V enum", "/O/A enum", "/ab enum", "/a~0b enum", "/a~1b enum"}
+	tests := []struct {
+		name    string
+		unknown []string
+		refs    []string
+		want    []string
+	}{
+		{"none", nil, nil, all},
+		{"an escaped slash", []string{"/a~1b"}, nil, []string{"/L/0/V enum", "/L/0/W enum", "/L/1/V enum", "/O/A enum", "/ab enum", "/a~0b enum"}},
+		{"an escaped tilde", []string{"/a~0b"}, nil, []string{"/L/0/V enum", "/L/0/W enum", "/L/1/V enum", "/O/A enum", "/ab enum", "/a~1b enum"}},
+		{"one item's property", []string{"/L/1/V"}, nil, []string{"/L/0/V enum", "/L/0/W enum", "/O/A enum", "/ab enum", "/a~0b enum", "/a~1b enum"}},
+		{"a whole item", []string{"/L/0"}, nil, []string{"/L/1/V enum", "/O/A enum", "/ab enum", "/a~0b enum", "/a~1b enum"}},
+		{"an unknown ancestor covers a reference below it", []string{"/O"}, []string{"/O/A"}, []string{"/L/0/V enum", "/L/0/W enum", "/L/1/V enum", "/ab enum", "/a~0b enum", "/a~1b enum"}},
+		{"a reference in an item (hand-written: an own rule)", nil, []string{"/L/0/W"}, []string{"/L/0/V enum", "/L/0/W enum!", "/L/1/V enum", "/O/A enum", "/ab enum", "/a~0b enum", "/a~1b enum"}},
+		{"a reference and an unknown on one value", []string{"/ab"}, []string{"/ab"}, []string{"/L/0/V enum", "/L/0/W enum", "/L/1/V enum", "/O/A enum", "/a~0b enum", "/a~1b enum"}},
+	}
+	gen := compile(t, `{"x-rcfge":{"generated":true},"properties":{"P":{"enum":["x"],"x-rcfge-own":["enum"]},"L":{"items":{"enum":["x"],"x-rcfge-own":["enum"]}}}}`)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			got, err := s.Validate(context.Background(), in, schema.Options{Unknown: tt.unknown, References: tt.refs})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tt.want, brief(got)); diff != "" {
+				t.Errorf("(-want +got):\n%s", diff)
+			}
+		})
+	}
+	// An own rule under a reference in an array item, and an unknown that wins over a reference
+	// given for the same value, whichever list names it first.
+	got, err := gen.Validate(context.Background(), map[string]any{"P": "r", "L": []any{"x", "r"}}, schema.Options{References: []string{"/L/1", "/P"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]string{"/L/1 enum!", "/P enum!"}, brief(got)); diff != "" {
+		t.Errorf("own rules under references (-want +got):\n%s", diff)
+	}
+	got, _ = gen.Validate(context.Background(), map[string]any{"P": "r"}, schema.Options{Unknown: []string{"/P"}, References: []string{"/P"}})
+	if len(got) != 0 {
+		t.Errorf("unknown and reference on one value: %v, want nothing (unknown wins)", brief(got))
+	}
+}
