@@ -39,6 +39,7 @@ func TestEquality(t *testing.T) {
 		{"null const refuses false", `{"const":null}`, `false`, []string{" const"}},
 		{"an unreadable number is refused, not read as zero", `{"enum":[0]}`, `1e99999999999999999999`, []string{" type"}},
 		{"a number does not equal an unreadable one", `{"enum":[` + strings.Repeat("1", 65) + `]}`, `1`, []string{" enum"}},
+		{"zero does not equal an unreadable one", `{"enum":[` + strings.Repeat("1", 65) + `]}`, `0`, []string{" enum"}},
 		{"many objects: keys in another order are a duplicate", `{"uniqueItems":true}`, many(pair, `{"b":"x","a":3}`), []string{" uniqueItems"}},
 		{"many objects: distinct", `{"uniqueItems":true}`, many(pair, `{"a":3,"b":"y"}`), nil},
 		{"many arrays: [1,2] is not [12]", `{"uniqueItems":true}`, many(func(i int) string { return fmt.Sprintf("[%d]", i+10) }, `[1,2]`), nil},
