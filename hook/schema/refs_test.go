@@ -55,6 +55,7 @@ func TestRefFragments(t *testing.T) {
 		{"#/definitions/%6f", "def o"},
 		{"#/definitions/%4A", "def J"},
 		{"#/definitions/%4F", "def O"},
+		{"#/definitions/%4a", "def J"},     // a lower-case digit under a high nibble without 0x20
 		{"#/definitions/%4", "def %4"},     // incomplete at the end: literal
 		{"#/definitions/ab%4", "def ab%4"}, // incomplete after other characters
 		{"#/definitions/%:0", "def %:0"},   // ':' follows '9': not hex
@@ -71,6 +72,7 @@ func TestRefFragments(t *testing.T) {
 		{"#/properties/Unused/items/01", "no item"},
 		{"#/properties/Unused/items/", "no item"},
 		{"#/properties/Unused/items/1:", "no item"},
+		{"#/properties/Unused/items/:", "no item"}, // ':' is '9'+1: not the digit 10
 		{"#/properties/Unused/items/1-", "no item"},
 		{"#/properties/Unused/items/-1", "no item"},
 		{"#/properties/Unused/items/99999999999999999999", "no item"},
