@@ -102,6 +102,8 @@ PYTHON ?= /usr/bin/python3
 bench: tools build
 	@$(PYTHON) -c 'import jsonschema' 2>/dev/null || { echo "installing Debian's python3-jsonschema"; \
 		$$([ "$$(id -u)" = 0 ] || echo sudo) apt-get install -y python3-jsonschema; }
+	@[ -x /usr/bin/time ] || { echo "installing Debian's time (GNU time measures the replay's peak RSS)"; \
+		$$([ "$$(id -u)" = 0 ] || echo sudo) apt-get install -y time; }
 	$(GO) run ./tools/perfreport -out docs/performance.md -python $(PYTHON)
 
 ## lint: formatting and vet

@@ -11,13 +11,13 @@ import (
 	"errors"
 	"fmt"
 	"maps"
-	"regexp"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/rcfge/rcfge/hook/cache"
 	"github.com/rcfge/rcfge/hook/exception"
+	"github.com/rcfge/rcfge/hook/ident"
 	"github.com/rcfge/rcfge/hook/jsonptr"
 	"github.com/rcfge/rcfge/hook/partition"
 	"github.com/rcfge/rcfge/hook/placeholder"
@@ -525,10 +525,7 @@ func walkRefs(v any, path string, found func(path, svc string)) {
 // where secret-id is a name or an ARN (which holds colons) and the later segments are optional and
 // colon-free. ssm-secure: {{resolve:ssm-secure:parameter-name:version}}, version optional. Plain
 // {{resolve:ssm:...}} is resolved before the hook runs, so a hook that sees one sees a literal.
-var (
-	secretsManagerRE = regexp.MustCompile(`^\{\{resolve:secretsmanager:(?:arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[A-Za-z0-9/_+=.@-]+|[A-Za-z0-9/_+=.@-]+)(?::SecretString(?::[^:{}]*(?::[^:{}]*(?::[^:{}]*)?)?)?)?\}\}$`)
-	ssmSecureRE      = regexp.MustCompile(`^\{\{resolve:ssm-secure:[A-Za-z0-9/_.-]+(?::[0-9]+)?\}\}$`)
-)
+// ident.SecretsManagerReference and ident.SSMSecureReference give the exact grammar.
 
 // DynamicReference reports whether s, as a whole, is a Secrets Manager or SSM SecureString
 // dynamic reference, and which. A string that merely contains one is a literal.
@@ -537,9 +534,9 @@ func DynamicReference(s string) (service string, ok bool) {
 		return "", false
 	}
 	switch {
-	case secretsManagerRE.MatchString(s):
+	case ident.SecretsManagerReference(s):
 		return "secretsmanager", true
-	case ssmSecureRE.MatchString(s):
+	case ident.SSMSecureReference(s):
 		return "ssm-secure", true
 	}
 	return "", false

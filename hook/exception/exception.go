@@ -11,12 +11,12 @@ import (
 	"fmt"
 	"io"
 	"path"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/rcfge/rcfge/hook/ident"
 	"github.com/rcfge/rcfge/hook/jsonptr"
 	"github.com/rcfge/rcfge/hook/store"
 	"github.com/rcfge/rcfge/hook/verdict"
@@ -81,10 +81,15 @@ type Where struct {
 }
 
 var (
-	accountRE   = regexp.MustCompile(`^[0-9]{12}$`)
-	logicalIDRE = regexp.MustCompile(`^[A-Za-z0-9]{1,255}$`)
-	idRE        = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`)
+	alnum  = ident.NewSet("A-Za-z0-9")
+	idRest = ident.NewSet("A-Za-z0-9._-")
 )
+
+// validID is ^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$.
+func validID(s string) bool { return ident.Word(s, alnum, idRest, 1, 64) }
+
+// validLogicalID is ^[A-Za-z0-9]{1,255}$.
+func validLogicalID(s string) bool { return ident.Run(s, alnum, 1, 255) }
 
 // Parse reads an exceptions file. Anything it does not understand is an error, never ignored: a
 // misspelt field could otherwise widen an exception or make it never expire. Expiry is not an
@@ -131,7 +136,7 @@ func Parse(body []byte) (*File, error) {
 func (x *Exception) check() []error {
 	var errs []error
 	bad := func(format string, a ...any) { errs = append(errs, fmt.Errorf(format, a...)) }
-	if !idRE.MatchString(x.ID) {
+	if !validID(x.ID) {
 		bad("id %q: want 1-64 letters, digits, . _ - (starting with a letter or digit)", x.ID)
 	}
 	if !store.ValidTypeName(x.Type) {
@@ -141,7 +146,7 @@ func (x *Exception) check() []error {
 		bad("scope.accounts is required: an exception names the accounts it applies to")
 	}
 	for _, a := range x.Scope.Accounts {
-		if !accountRE.MatchString(a) {
+		if !ident.AccountID(a) {
 			bad("scope.accounts: %q is not a 12-digit account ID", a)
 		}
 	}
@@ -151,7 +156,7 @@ func (x *Exception) check() []error {
 		}
 	}
 	for _, l := range x.Scope.LogicalIDs {
-		if !logicalIDRE.MatchString(l) {
+		if !validLogicalID(l) {
 			bad("scope.logicalIds: %q is not a logical ID", l)
 		}
 	}

@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/rcfge/rcfge/hook/ident"
 	"github.com/rcfge/rcfge/hook/jsonptr"
 )
 
@@ -74,10 +75,10 @@ func IsBuiltin(name string) bool {
 	return false
 }
 
-var nameRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_.-]{0,127}$`)
+var nameFirst, nameRest = ident.NewSet("A-Za-z_"), ident.NewSet("A-Za-z0-9_.-")
 
-// ValidName reports whether s can name a placeholder.
-func ValidName(s string) bool { return nameRE.MatchString(s) }
+// ValidName reports whether s can name a placeholder: ^[A-Za-z_][A-Za-z0-9_.-]{0,127}$.
+func ValidName(s string) bool { return ident.Word(s, nameFirst, nameRest, 1, 128) }
 
 // UnknownError is a placeholder with no value: not a built-in and not a user variable.
 type UnknownError struct {

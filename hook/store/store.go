@@ -6,8 +6,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"regexp"
 	"strings"
+
+	"github.com/rcfge/rcfge/hook/ident"
 )
 
 // ErrNotFound means the store has no template for the type: the type is not approved.
@@ -32,23 +33,44 @@ type Store interface {
 	Get(ctx context.Context, typeName, accountID string) (Template, error)
 }
 
-// awsTypeRE admits registry types: three alphanumeric parts (AWS::S3::Bucket, third-party
-// Org::Service::Resource) or four (modules, Org::Service::Name::MODULE). No hyphen, so the
-// file name maps back to exactly one type.
-var awsTypeRE = regexp.MustCompile(`^[A-Za-z0-9]{1,64}(::[A-Za-z0-9]{1,64}){2,3}$`)
+var (
+	typePart   = ident.NewSet("A-Za-z0-9")
+	customName = ident.NewSet("A-Za-z0-9_@-")
+)
 
-// customTypeRE admits custom resources: exactly two parts, the name may carry _ @ and -.
-// Nothing in either grammar can climb out of a folder or an S3 prefix.
-var customTypeRE = regexp.MustCompile(`^Custom::[A-Za-z0-9_@-]{1,60}$`)
+// validRegistryType admits registry types: three alphanumeric parts (AWS::S3::Bucket, third-party
+// Org::Service::Resource) or four (modules, Org::Service::Name::MODULE). No hyphen, so the
+// file name maps back to exactly one type. It is ^[A-Za-z0-9]{1,64}(::[A-Za-z0-9]{1,64}){2,3}$:
+// a part holds no ':', so splitting at "::" finds the parts the regexp would.
+func validRegistryType(s string) bool {
+	parts := strings.Count(s, "::") + 1
+	if parts < 3 || parts > 4 {
+		return false
+	}
+	for part := range strings.SplitSeq(s, "::") {
+		if !ident.Run(part, typePart, 1, 64) {
+			return false
+		}
+	}
+	return true
+}
+
+// validCustomType admits custom resources: exactly two parts, the name may carry _ @ and -:
+// ^Custom::[A-Za-z0-9_@-]{1,60}$. Nothing in either grammar can climb out of a folder or an S3
+// prefix.
+func validCustomType(s string) bool {
+	name, ok := strings.CutPrefix(s, "Custom::")
+	return ok && ident.Run(name, customName, 1, 60)
+}
 
 // ValidTypeName reports whether s is a resource type name a template can exist for. The Custom
 // namespace follows only the custom-resource grammar, so Custom::A::B cannot share a file with
 // Custom::A-B.
 func ValidTypeName(s string) bool {
 	if strings.HasPrefix(s, "Custom::") {
-		return customTypeRE.MatchString(s)
+		return validCustomType(s)
 	}
-	return awsTypeRE.MatchString(s)
+	return validRegistryType(s)
 }
 
 // FileName maps a type name to its template file name: AWS::S3::Bucket -> AWS-S3-Bucket.json,

@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -29,6 +30,9 @@ type LambdaFigures struct {
 	// from the Runtime API. FirstAnswer is exec until the first answer is posted.
 	Ready       []time.Duration
 	FirstAnswer []time.Duration
+	// ReadyCPU is the CPU time the process used until ready, all threads (Linux schedstat): on a
+	// loaded machine wall time mostly measures the wait for a core, this does not.
+	ReadyCPU []time.Duration
 }
 
 // buildLambda builds ./hook/cmd/bootstrap as the Lambda is built (static, stripped, no RPC mode).
@@ -65,8 +69,12 @@ func zipSize(bin string) (int64, error) {
 	return int64(buf.Len()), nil
 }
 
-// measureLambda builds both architectures and starts the host build runs times.
-func measureLambda(ctx context.Context, dir string, runs int) (LambdaFigures, error) {
+// measureLambda builds both architectures and starts the host build runs times; a non-empty bin
+// is started instead of the host build (to compare two builds), and nothing is built.
+func measureLambda(ctx context.Context, dir, bin string, runs int) (LambdaFigures, error) {
+	if bin != "" {
+		return timeStarts(ctx, LambdaFigures{}, bin, runs)
+	}
 	f := LambdaFigures{Sizes: map[string]int64{}, ZipSizes: map[string]int64{}}
 	tmp, err := os.MkdirTemp("", "perfreport-lambda-")
 	if err != nil {
@@ -90,13 +98,18 @@ func measureLambda(ctx context.Context, dir string, runs int) (LambdaFigures, er
 	if runtime.GOOS != "linux" || (runtime.GOARCH != "amd64" && runtime.GOARCH != "arm64") {
 		return f, fmt.Errorf("start-to-ready needs a linux/amd64 or linux/arm64 host, not %s/%s", runtime.GOOS, runtime.GOARCH)
 	}
-	bin := filepath.Join(tmp, "bootstrap-"+runtime.GOARCH)
+	return timeStarts(ctx, f, filepath.Join(tmp, "bootstrap-"+runtime.GOARCH), runs)
+}
+
+// timeStarts starts bin runs times and adds the start-up figures to f.
+func timeStarts(ctx context.Context, f LambdaFigures, bin string, runs int) (LambdaFigures, error) {
 	for range runs {
-		ready, answer, err := startToReady(ctx, bin, 10*time.Second)
+		ready, answer, cpu, err := startToReady(ctx, bin, 10*time.Second)
 		if err != nil {
 			return f, err
 		}
 		f.Ready = append(f.Ready, ready)
+		f.ReadyCPU = append(f.ReadyCPU, cpu)
 		f.FirstAnswer = append(f.FirstAnswer, answer)
 	}
 	return f, nil
@@ -107,13 +120,16 @@ func measureLambda(ctx context.Context, dir string, runs int) (LambdaFigures, er
 const firstEvent = `{"clientRequestToken":"perf","actionInvocationPoint":"CREATE_POST_PROVISION","requestData":{"targetName":"AWS::S3::Bucket"}}`
 
 // startToReady runs bin against a local fake of the Lambda Runtime API and times its first request
-// for work and its first answer.
-func startToReady(ctx context.Context, bin string, limit time.Duration) (ready, answer time.Duration, err error) {
+// for work and its first answer, and measures the CPU it used until that first request.
+func startToReady(ctx context.Context, bin string, limit time.Duration) (ready, answer, readyCPU time.Duration, err error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		return 0, 0, err
+		return 0, 0, 0, err
 	}
 	readyAt, answerAt := make(chan time.Time, 1), make(chan time.Time, 1)
+	// started hands the process ID to the handler: the process may ask for work before Start
+	// returns.
+	started, cpuAt := make(chan int, 1), make(chan time.Duration, 1)
 	var served atomic.Bool
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /2018-06-01/runtime/invocation/next", func(w http.ResponseWriter, r *http.Request) {
@@ -124,6 +140,17 @@ func startToReady(ctx context.Context, bin string, limit time.Duration) (ready, 
 			return
 		}
 		readyAt <- now
+		// The process waits for this answer, so its CPU time stays put while it is read.
+		select {
+		case pid := <-started:
+			cpu, err := processCPU(pid)
+			if err != nil {
+				fmt.Fprintf(os.Stderr, "perfreport: CPU to ready: %v\n", err)
+			}
+			cpuAt <- cpu
+		case <-r.Context().Done():
+			return
+		}
 		w.Header().Set("Lambda-Runtime-Aws-Request-Id", "perf-1")
 		w.Header().Set("Lambda-Runtime-Deadline-Ms", fmt.Sprint(time.Now().Add(30*time.Second).UnixMilli()))
 		w.Header().Set("Lambda-Runtime-Invoked-Function-Arn", "arn:aws:lambda:us-east-1:111122223333:function:rcfge")
@@ -153,8 +180,9 @@ func startToReady(ctx context.Context, bin string, limit time.Duration) (ready, 
 	cmd.Stdout, cmd.Stderr = &logs, &logs
 	start := time.Now()
 	if err := cmd.Start(); err != nil {
-		return 0, 0, fmt.Errorf("start %s: %w", bin, err)
+		return 0, 0, 0, fmt.Errorf("start %s: %w", bin, err)
 	}
+	started <- cmd.Process.Pid
 	exited := make(chan error, 1)
 	go func() { exited <- cmd.Wait() }()
 	// stop kills the process and waits for it, and for its output to be copied, before the logs
@@ -177,18 +205,54 @@ func startToReady(ctx context.Context, bin string, limit time.Duration) (ready, 
 		select {
 		case t := <-step.ch:
 			if t.IsZero() {
-				return 0, 0, errors.New("bootstrap answered its first event with a function error")
+				return 0, 0, 0, errors.New("bootstrap answered its first event with a function error")
 			}
 			*step.dst = t.Sub(start)
 		case err := <-exited:
 			stopped = true
-			return 0, 0, fmt.Errorf("bootstrap exited before answering: %v: %s", err, strings.TrimSpace(logs.String()))
+			return 0, 0, 0, fmt.Errorf("bootstrap exited before answering: %v: %s", err, strings.TrimSpace(logs.String()))
 		case <-timeout:
 			stop()
-			return 0, 0, fmt.Errorf("bootstrap did not answer within %s: %s", limit, strings.TrimSpace(logs.String()))
+			return 0, 0, 0, fmt.Errorf("bootstrap did not answer within %s: %s", limit, strings.TrimSpace(logs.String()))
 		}
 	}
-	return ready, answer, nil
+	// The handler sent the CPU time before it answered, and the first answer came after that.
+	return ready, answer, <-cpuAt, nil
+}
+
+// processCPU is the CPU time every thread of process pid has used so far: the first field of
+// /proc/PID/task/TID/schedstat, in nanoseconds.
+func processCPU(pid int) (time.Duration, error) {
+	tasks, err := os.ReadDir(fmt.Sprintf("/proc/%d/task", pid))
+	if err != nil {
+		return 0, err
+	}
+	var total time.Duration
+	for _, t := range tasks {
+		b, err := os.ReadFile(fmt.Sprintf("/proc/%d/task/%s/schedstat", pid, t.Name()))
+		if err != nil {
+			continue // a thread that ended meanwhile
+		}
+		ns, err := parseSchedstat(b)
+		if err != nil {
+			return 0, err
+		}
+		total += ns
+	}
+	return total, nil
+}
+
+// parseSchedstat reads the time on CPU (ns) from a schedstat line: "oncpu waiting timeslices".
+func parseSchedstat(b []byte) (time.Duration, error) {
+	f := strings.Fields(string(b))
+	if len(f) != 3 {
+		return 0, fmt.Errorf("schedstat %q: want three fields", b)
+	}
+	ns, err := strconv.ParseInt(f[0], 10, 64)
+	if err != nil {
+		return 0, fmt.Errorf("schedstat %q: %w", b, err)
+	}
+	return time.Duration(ns), nil
 }
 
 // percentile returns the p-th percentile (0..1) of d by nearest rank.

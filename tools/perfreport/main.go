@@ -4,6 +4,10 @@
 // the same schemas and instances. `make bench` runs it; anyone can rerun it.
 //
 //	go run ./tools/perfreport [-out docs/performance.md] [-data ../shared/data] [-python /usr/bin/python3]
+//	go run ./tools/perfreport -only lambda,replay -out /tmp/perf.md   # some measurements only
+//	go run ./tools/perfreport -only lambda -lambda-bin ./bootstrap     # time a given build's start
+//
+// Peak RSS is measured by GNU time (Debian package time), see peakrss.go.
 package main
 
 import (
@@ -16,6 +20,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"time"
 )
@@ -42,6 +47,31 @@ type options struct {
 	replayRuns        int
 	skipBench         bool
 	replaySet         string
+	gnuTime           string
+	lambdaBin         string
+	// only, when not empty, names the measurements to run (see measurements).
+	only map[string]bool
+}
+
+// measurements are the names -only accepts.
+var measurements = []string{"memory", "lambda", "peer", "replay", "bench"}
+
+// want reports whether the measurement name runs.
+func (o options) want(name string) bool { return len(o.only) == 0 || o.only[name] }
+
+// parseOnly reads -only's comma-separated list of measurements.
+func parseOnly(s string) (map[string]bool, error) {
+	if s == "" {
+		return nil, nil
+	}
+	m := map[string]bool{}
+	for name := range strings.SplitSeq(s, ",") {
+		if !slices.Contains(measurements, name) {
+			return nil, fmt.Errorf("-only %q: %q is not one of %s", s, name, strings.Join(measurements, ", "))
+		}
+		m[name] = true
+	}
+	return m, nil
 }
 
 func main() {
@@ -54,7 +84,15 @@ func main() {
 	flag.IntVar(&o.replayRuns, "replay-runs", 5, "paired runs of `rcfge hook replay` and the Python peer on the real templates")
 	flag.BoolVar(&o.skipBench, "skip-bench", false, "skip the Go benchmarks (for a quick look at the other figures)")
 	flag.StringVar(&o.replaySet, "replay-set", "", "only write the replay set (templates/ and requests/) to `DIR`, for profiling `rcfge hook replay` by hand")
+	flag.StringVar(&o.gnuTime, "time", DefaultGNUTime, "GNU time, which measures the replay's peak RSS (Debian package time)")
+	flag.StringVar(&o.lambdaBin, "lambda-bin", "", "time the start of this bootstrap `FILE` instead of building one (sizes are then not measured)")
+	only := flag.String("only", "", "run only these measurements, comma-separated: "+strings.Join(measurements, ", ")+" (the report lists the others as skipped)")
 	flag.Parse()
+	var err error
+	if o.only, err = parseOnly(*only); err != nil {
+		fmt.Fprintln(os.Stderr, "perfreport:", err)
+		os.Exit(2)
+	}
 	if o.replaySet != "" {
 		if err := writeReplaySet(o); err != nil {
 			fmt.Fprintln(os.Stderr, "perfreport:", err)
@@ -81,63 +119,78 @@ func run(ctx context.Context, o options, progress io.Writer) error {
 		r.Problems = append(r.Problems, fmt.Sprintf("%s: %v", what, err))
 		fmt.Fprintf(progress, "perfreport: %s: %v\n", what, err)
 	}
-
 	// Memory first, while this process's heap holds nothing else.
-	fmt.Fprintln(progress, "perfreport: generating and compiling every template")
 	schemasDir := filepath.Join(data, "cfn-schemas", "us-east-1")
-	if _, err := os.Stat(schemasDir); err != nil {
-		problem("memory with all generated templates compiled (real data absent; set RCFGE_DATA)", err)
-	} else if m, err := measureMemory(ctx, schemasDir); err != nil {
-		problem("memory with all generated templates compiled", err)
-	} else {
-		r.Memory = &m
-	}
-
-	fmt.Fprintln(progress, "perfreport: building the Lambda and timing its start")
-	if l, err := measureLambda(ctx, root, o.startRuns); err != nil {
-		problem("Lambda binary", err)
-		if l.Sizes != nil && len(l.Sizes) > 0 {
-			r.Lambda = &l
-		}
-	} else {
-		r.Lambda = &l
-	}
-
-	fmt.Fprintln(progress, "perfreport: Python peer comparison")
-	peerDir := schemasDir
-	if _, err := os.Stat(peerDir); err != nil {
-		peerDir = ""
-	}
-	if p, err := comparePeer(ctx, o.python, peerDir, o.peerTime); err != nil {
-		problem("Python peer", err)
-	} else {
-		r.Peer = &p
-	}
-
-	fmt.Fprintln(progress, "perfreport: replay of the real templates, rcfge vs the Python peer")
 	realDir := filepath.Join(data, "real-templates")
-	if _, err := os.Stat(realDir); err != nil {
-		problem("replay (real data absent; set RCFGE_DATA)", err)
-	} else if rp, err := runReplay(ctx, root, o.python, realDir, schemasDir, max(1, o.replayRuns)); err != nil {
-		problem("replay", err)
-	} else {
-		r.Replay = &rp
-		if len(rp.Disagree) > 0 {
-			problem("replay", fmt.Errorf("%d request(s) with different verdicts", len(rp.Disagree)))
-		}
-	}
-
-	if o.skipBench {
-		problem("Go benchmarks", errors.New("skipped (-skip-bench)"))
-	} else {
-		for _, s := range benches {
-			fmt.Fprintf(progress, "perfreport: go test -bench %s %s\n", s.Pattern, s.Pkg)
-			bs, err := runBench(ctx, root, s)
-			r.Benches = append(r.Benches, bs...)
-			if err != nil {
-				problem("benchmarks of "+s.Pkg, err)
+	steps := []struct {
+		name, progress string
+		run            func()
+	}{
+		{"memory", "generating and compiling every template", func() {
+			if _, err := os.Stat(schemasDir); err != nil {
+				problem("memory with all generated templates compiled (real data absent; set RCFGE_DATA)", err)
+			} else if m, err := measureMemory(ctx, schemasDir); err != nil {
+				problem("memory with all generated templates compiled", err)
+			} else {
+				r.Memory = &m
 			}
+		}},
+		{"lambda", "building the Lambda and timing its start", func() {
+			l, err := measureLambda(ctx, root, o.lambdaBin, o.startRuns)
+			if err != nil {
+				problem("Lambda binary", err)
+			}
+			if err == nil || len(l.Sizes) > 0 {
+				r.Lambda = &l
+			}
+		}},
+		{"peer", "Python peer comparison", func() {
+			peerDir := schemasDir
+			if _, err := os.Stat(peerDir); err != nil {
+				peerDir = ""
+			}
+			if p, err := comparePeer(ctx, o.python, peerDir, o.peerTime); err != nil {
+				problem("Python peer", err)
+			} else {
+				r.Peer = &p
+			}
+		}},
+		{"replay", "replay of the real templates, rcfge vs the Python peer", func() {
+			if _, err := os.Stat(realDir); err != nil {
+				problem("replay (real data absent; set RCFGE_DATA)", err)
+			} else if rp, err := runReplay(ctx, root, o.python, o.gnuTime, realDir, schemasDir, max(1, o.replayRuns)); err != nil {
+				problem("replay", err)
+			} else {
+				r.Replay = &rp
+				if len(rp.Disagree) > 0 {
+					problem("replay", fmt.Errorf("%d request(s) with different verdicts", len(rp.Disagree)))
+				}
+			}
+		}},
+		{"bench", "", func() {
+			if o.skipBench {
+				problem("Go benchmarks", errors.New("skipped (-skip-bench)"))
+				return
+			}
+			for _, s := range benches {
+				fmt.Fprintf(progress, "perfreport: go test -bench %s %s\n", s.Pattern, s.Pkg)
+				bs, err := runBench(ctx, root, s)
+				r.Benches = append(r.Benches, bs...)
+				if err != nil {
+					problem("benchmarks of "+s.Pkg, err)
+				}
+			}
+		}},
+	}
+	for _, st := range steps {
+		if !o.want(st.name) {
+			problem(st.name, errors.New("skipped (-only)"))
+			continue
 		}
+		if st.progress != "" {
+			fmt.Fprintln(progress, "perfreport: "+st.progress)
+		}
+		st.run()
 	}
 
 	out := o.out

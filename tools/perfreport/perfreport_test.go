@@ -128,11 +128,12 @@ func TestMarkdown(t *testing.T) {
 		Date: time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC), Go: "go1.26.8", CPU: "Test CPU", Cores: 2,
 		Benches: fixtureBenches(t),
 		Lambda: &LambdaFigures{Sizes: map[string]int64{"arm64": 8 << 20, "amd64": 9 << 20}, ZipSizes: map[string]int64{"arm64": 3 << 20, "amd64": 3 << 20},
-			Ready: []time.Duration{20 * time.Millisecond, 30 * time.Millisecond}, FirstAnswer: []time.Duration{22 * time.Millisecond, 33 * time.Millisecond}},
+			Ready: []time.Duration{20 * time.Millisecond, 30 * time.Millisecond}, FirstAnswer: []time.Duration{22 * time.Millisecond, 33 * time.Millisecond},
+			ReadyCPU: []time.Duration{5 * time.Millisecond, 7 * time.Millisecond}},
 		Memory: &MemoryFigures{Templates: 1655, Compiled: 1654, Failed: []string{"AWS::X::Y: bad"}, Compile: 5 * time.Second, HeapBytes: 100 << 20},
 		Peer: &PeerFigures{Python: "3.11.2", JSONSchema: "4.10.3", Schemas: 14, Instances: 280, GoRate: 4000, PyRate: 1000, Agree: 279,
 			Disagree: []string{"AWS-S3-Bucket.json #3 (rcfge approved=false)"}, Skipped: map[string]string{"AWS-Logs-LogGroup.json": "error: bad escape"}},
-		Replay: &ReplayFigures{Templates: 71, Types: 71, Requests: 1322, GoCPU: []float64{0.36, 0.34}, PyCPU: []float64{0.51, 0.5}, Ratio: 0.69, GoRSS: 31,
+		Replay: &ReplayFigures{Templates: 71, Types: 71, Requests: 1322, GoCPU: []float64{0.36, 0.34}, PyCPU: []float64{0.51, 0.5}, Ratio: 0.69, GoRSS: 31, PyRSS: 28.5,
 			Agree: 1291, Disagree: []string{"0001-1.json: rcfge FAILED, python SUCCESS"}, Skipped: []string{"0034-0.json: SKIPPED error: bad escape"}},
 		Problems: []string{"benchmarks of ./tools/scpgen: exit status 1:\nFAIL"},
 	}
@@ -165,7 +166,7 @@ func TestStartToReadyErrors(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			_, _, err := startToReady(context.Background(), bin, 300*time.Millisecond)
+			_, _, _, err := startToReady(context.Background(), bin, 300*time.Millisecond)
 			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 				t.Fatalf("err = %v, want %q", err, tt.wantErr)
 			}

@@ -13,10 +13,8 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/rcfge/rcfge/hook/jsonptr"
-	"github.com/rcfge/rcfge/hook/schema"
 	"github.com/rcfge/rcfge/hook/store"
 	"github.com/rcfge/rcfge/tools/cfntemplate"
 	"github.com/rcfge/rcfge/tools/schemadiff"
@@ -34,8 +32,9 @@ type ReplayFigures struct {
 	GoCPU, PyCPU []float64
 	// Ratio is the median of rcfge's CPU over the peer's, run by run.
 	Ratio float64
-	// GoRSS is rcfge's peak resident memory, in MB, over the runs.
-	GoRSS float64
+	// GoRSS and PyRSS are each side's peak resident memory, in MB, over the runs (GNU time's
+	// %M: the program's own peak, see peakrss.go).
+	GoRSS, PyRSS float64
 	// Agree counts requests both judged alike; Disagree names the others; Skipped the requests
 	// the peer could not judge (a Go RE2 pattern Python's re refuses), with why.
 	Agree    int
@@ -182,7 +181,10 @@ func writeReplaySet(o options) error {
 
 // runReplay times `rcfge hook replay` (built once) and the Python peer on the same requests,
 // alternating runs, and compares their verdicts.
-func runReplay(ctx context.Context, root, python, realDir, schemasDir string, runs int) (ReplayFigures, error) {
+func runReplay(ctx context.Context, root, python, gnuTime, realDir, schemasDir string, runs int) (ReplayFigures, error) {
+	if err := checkGNUTime(gnuTime); err != nil {
+		return ReplayFigures{}, err
+	}
 	tmp, err := os.MkdirTemp("", "perfreport-replay-")
 	if err != nil {
 		return ReplayFigures{}, err
@@ -196,10 +198,12 @@ func runReplay(ctx context.Context, root, python, realDir, schemasDir string, ru
 		return f, errors.New("replay set is empty")
 	}
 	bin := filepath.Join(tmp, "rcfge")
-	build := exec.CommandContext(ctx, "go", "build", "-o", bin, "./tools/rcfge")
+	// Built as `make build` builds the CLI users run: static, so no C library is mapped in.
+	build := exec.CommandContext(ctx, "go", "build", "-trimpath", "-o", bin, "./tools/rcfge")
 	build.Dir = root
+	build.Env = append(os.Environ(), "CGO_ENABLED=0")
 	if b, err := build.CombinedOutput(); err != nil {
-		return f, fmt.Errorf("go build ./tools/rcfge: %w: %s", err, b)
+		return f, fmt.Errorf("CGO_ENABLED=0 go build ./tools/rcfge: %w: %s", err, b)
 	}
 	script := filepath.Join(tmp, "replay_peer.py")
 	if err := os.WriteFile(script, replayPeerScript, 0o644); err != nil {
@@ -210,8 +214,9 @@ func runReplay(ctx context.Context, root, python, realDir, schemasDir string, ru
 	for range runs {
 		cmd := exec.CommandContext(ctx, bin, append([]string{"hook", "replay", "--templates", tplDir, "--format", "json"}, requests...)...)
 		cmd.Env = append(os.Environ(), "RCFGE_LOG_LEVEL=ERROR")
-		out, cpu, rss, err := timed(cmd)
-		if err != nil && cmd.ProcessState.ExitCode() != 1 {
+		out, cpu, rss, err := runPeakRSS(ctx, gnuTime, cmd)
+		// Exit status 1 is findings, the expected outcome; a run without its peak RSS is an error.
+		if err != nil && (cmd.ProcessState.ExitCode() != 1 || rss == 0) {
 			return f, fmt.Errorf("rcfge hook replay: %w", err)
 		}
 		if goVerdicts, err = replayVerdicts(out); err != nil {
@@ -221,12 +226,13 @@ func runReplay(ctx context.Context, root, python, realDir, schemasDir string, ru
 		f.GoRSS = max(f.GoRSS, rss)
 
 		cmd = exec.CommandContext(ctx, python, append([]string{script, tplDir}, requests...)...)
-		out, cpu, _, err = timed(cmd)
+		out, cpu, rss, err = runPeakRSS(ctx, gnuTime, cmd)
 		if err != nil {
 			return f, fmt.Errorf("python replay peer: %w: %s", err, out)
 		}
 		pyVerdicts = peerVerdicts(out)
 		f.PyCPU = append(f.PyCPU, cpu)
+		f.PyRSS = max(f.PyRSS, rss)
 	}
 	var ratios []float64
 	for i := range f.GoCPU {
@@ -246,27 +252,6 @@ func runReplay(ctx context.Context, root, python, realDir, schemasDir string, ru
 		}
 	}
 	return f, nil
-}
-
-// timed runs a command and returns its output, whole-process CPU seconds and peak RSS in MB.
-func timed(cmd *exec.Cmd) ([]byte, float64, float64, error) {
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	start := time.Now()
-	err := cmd.Run()
-	_ = start
-	if cmd.ProcessState == nil {
-		return nil, 0, 0, err
-	}
-	cpu := (cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()).Seconds()
-	rss := 0.0
-	if u, ok := rusage(cmd.ProcessState); ok {
-		rss = u
-	}
-	if err != nil && stderr.Len() > 0 {
-		err = fmt.Errorf("%w: %s", err, strings.TrimSpace(stderr.String()))
-	}
-	return stdout.Bytes(), cpu, rss, err
 }
 
 func replayVerdicts(out []byte) (map[string]string, error) {
@@ -296,5 +281,3 @@ func peerVerdicts(out []byte) map[string]string {
 	}
 	return m
 }
-
-var _ = schema.Decode

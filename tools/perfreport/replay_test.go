@@ -28,16 +28,19 @@ func TestReplay(t *testing.T) {
 	if err := exec.Command("/usr/bin/python3", "-c", "import jsonschema").Run(); err != nil {
 		t.Skipf("python3-jsonschema missing: %v", err)
 	}
+	if err := checkGNUTime(DefaultGNUTime); err != nil {
+		t.Skip(err)
+	}
 	root, err := filepath.Abs(filepath.Join("..", ".."))
 	if err != nil {
 		t.Fatal(err)
 	}
-	f, err := runReplay(context.Background(), root, "/usr/bin/python3", realDir, schemasDir, 1)
+	f, err := runReplay(context.Background(), root, "/usr/bin/python3", DefaultGNUTime, realDir, schemasDir, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("%d templates, %d types, %d requests; rcfge CPU %.2fs, python %.2fs (ratio %.2f), rcfge peak RSS %.0f MB",
-		f.Templates, f.Types, f.Requests, f.GoCPU[0], f.PyCPU[0], f.Ratio, f.GoRSS)
+	t.Logf("%d templates, %d types, %d requests; rcfge CPU %.2fs, python %.2fs (ratio %.2f), rcfge peak RSS %.1f MB, python %.1f MB",
+		f.Templates, f.Types, f.Requests, f.GoCPU[0], f.PyCPU[0], f.Ratio, f.GoRSS, f.PyRSS)
 	for _, d := range f.Disagree {
 		t.Error(d)
 	}

@@ -65,7 +65,10 @@ func markdown(r *Report) string {
 		row("Lambda binary (linux/arm64, stripped) / zip", mib(l.Sizes["arm64"])+" / "+mib(l.ZipSizes["arm64"]), "`go build -trimpath -ldflags='-s -w' -tags lambda.norpc ./hook/cmd/bootstrap`")
 		row("Lambda binary (linux/amd64, stripped) / zip", mib(l.Sizes["amd64"])+" / "+mib(l.ZipSizes["amd64"]), "same, amd64")
 		if len(l.Ready) > 0 {
-			row("Start to ready p50 / p90", ms(percentile(l.Ready, 0.5))+" / "+ms(percentile(l.Ready, 0.9)), fmt.Sprintf("%d starts of the host build against a local Runtime API: exec until the first `/invocation/next`", len(l.Ready)))
+			row("Start to ready p50 / p90 (min)", ms(percentile(l.Ready, 0.5))+" / "+ms(percentile(l.Ready, 0.9))+" ("+ms(slices.Min(l.Ready))+")", fmt.Sprintf("%d starts of the host build against a local Runtime API: exec until the first `/invocation/next`", len(l.Ready)))
+			if len(l.ReadyCPU) > 0 {
+				row("CPU until ready p50 / p90", ms(percentile(l.ReadyCPU, 0.5))+" / "+ms(percentile(l.ReadyCPU, 0.9)), "same starts: CPU time of all the process's threads until the first `/invocation/next` (schedstat), which a loaded machine does not inflate")
+			}
 			row("Start to first answer p50 / p90", ms(percentile(l.FirstAnswer, 0.5))+" / "+ms(percentile(l.FirstAnswer, 0.9)), "exec until the first answer is posted (a request answered without S3)")
 		}
 	} else {
@@ -113,12 +116,13 @@ func markdown(r *Report) string {
 		w("(intrinsics resolved, unknown values given as a string), as a Lambda hook request, typed and with its\n")
 		w("scalars stringified: %d requests over %d types, templates generated from the real provider schemas without\n", rp.Requests, rp.Types)
 		w("overlays. Each side runs as a fresh process over all of them: `rcfge hook replay --templates DIR` (built\n")
-		w("with `go build ./tools/rcfge`) and `replay_peer.py` (python3-jsonschema `Draft7Validator` with\n")
+		w("as `make build` builds it: `CGO_ENABLED=0 go build -trimpath ./tools/rcfge`) and `replay_peer.py` (python3-jsonschema `Draft7Validator` with\n")
 		w("CloudFormation's coercion as a type checker, placeholders by text replacement). CPU is user + system\n")
 		w("time of the whole process, %d paired runs.\n\n", len(rp.GoCPU))
 		w("| | CPU per run, s | ratio (median of pairs) |\n|---|---|---|\n")
 		w("| rcfge hook replay | %s | **%.2f×** |\n| Python peer | %s | 1.0× |\n\n", floats(rp.GoCPU), rp.Ratio, floats(rp.PyCPU))
-		w("rcfge's peak RSS: %.0f MB. Verdicts agree on %d requests", rp.GoRSS, rp.Agree)
+		w("Peak RSS (GNU time's %%M, the process's own high-water mark): rcfge %.1f MB, Python peer %.1f MB.\n", rp.GoRSS, rp.PyRSS)
+		w("Verdicts agree on %d requests", rp.Agree)
 		if len(rp.Disagree) > 0 {
 			w("; they differ on %d: %s", len(rp.Disagree), strings.Join(rp.Disagree[:min(10, len(rp.Disagree))], "; "))
 		}

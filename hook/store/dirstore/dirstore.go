@@ -11,10 +11,10 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
-	"regexp"
 	"sync"
 	"time"
 
+	"github.com/rcfge/rcfge/hook/ident"
 	"github.com/rcfge/rcfge/hook/store"
 )
 
@@ -48,10 +48,13 @@ func New(fsys fs.FS) *Store {
 }
 
 var (
-	accountRE = regexp.MustCompile(`^[0-9]{12}$`)
-	// fileRE admits plain file names only: nothing that climbs out of the folder or hides.
-	fileRE = regexp.MustCompile(`^[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}$`)
+	fileFirst = ident.NewSet("A-Za-z0-9_-")
+	fileRest  = ident.NewSet("A-Za-z0-9._-")
 )
+
+// validFile admits plain file names only, nothing that climbs out of the folder or hides:
+// ^[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}$.
+func validFile(name string) bool { return ident.Word(name, fileFirst, fileRest, 1, 128) }
 
 // GetFile returns a file beside the templates (exceptions.json), preferring the account's copy at
 // accounts/<accountId>/<name>. A missing file is store.ErrNotFound. Files are read like templates:
@@ -60,10 +63,10 @@ func (s *Store) GetFile(ctx context.Context, name, accountID string) (store.Temp
 	if err := ctx.Err(); err != nil {
 		return store.Template{}, err
 	}
-	if !fileRE.MatchString(name) {
+	if !validFile(name) {
 		return store.Template{}, fmt.Errorf("file name %q: want a plain file name", name)
 	}
-	if accountRE.MatchString(accountID) {
+	if ident.AccountID(accountID) {
 		f, err := s.read(path.Join("accounts", accountID, name))
 		if !errors.Is(err, store.ErrNotFound) {
 			return f, err
@@ -102,7 +105,7 @@ func (s *Store) lookup(typeName, accountID string) (store.Template, error) {
 	if err != nil {
 		return store.Template{}, err
 	}
-	if accountRE.MatchString(accountID) {
+	if ident.AccountID(accountID) {
 		tpl, err := s.read(path.Join("accounts", accountID, name))
 		if !errors.Is(err, store.ErrNotFound) {
 			return tpl, err

@@ -14,7 +14,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"regexp"
 	"strings"
 	"time"
 
@@ -25,6 +24,7 @@ import (
 	"golang.org/x/sync/singleflight"
 
 	"github.com/rcfge/rcfge/hook/cache"
+	"github.com/rcfge/rcfge/hook/ident"
 	"github.com/rcfge/rcfge/hook/store"
 )
 
@@ -130,7 +130,7 @@ func New(api API, bucket string, opts ...Option) (*Store, error) {
 	for _, o := range opts {
 		o(s)
 	}
-	if s.owner != "" && !accountRE.MatchString(s.owner) {
+	if s.owner != "" && !ident.AccountID(s.owner) {
 		return nil, fmt.Errorf("s3store: expected bucket owner %q: %w", s.owner, ErrInvalidAccount)
 	}
 	s.entries = cache.NewSized(s.maxEntries, int64(s.maxBytes), func(e entry) int64 { return int64(len(e.body)) })
@@ -156,8 +156,6 @@ func WithCredentials(ctx context.Context, p aws.CredentialsProvider) context.Con
 	return context.WithValue(ctx, credsKey{}, p)
 }
 
-var accountRE = regexp.MustCompile(`^[0-9]{12}$`)
-
 // Keys returns the S3 keys tried for a type and account, override first.
 func (s *Store) Keys(typeName, accountID string) ([]string, error) {
 	file, err := store.FileName(typeName)
@@ -170,7 +168,7 @@ func (s *Store) Keys(typeName, accountID string) ([]string, error) {
 func (s *Store) keys(file, accountID string) ([]string, error) {
 	var keys []string
 	if accountID != "" {
-		if !accountRE.MatchString(accountID) {
+		if !ident.AccountID(accountID) {
 			return nil, fmt.Errorf("%w: %q", ErrInvalidAccount, accountID)
 		}
 		keys = append(keys, s.join("accounts", accountID, file))
@@ -195,15 +193,21 @@ func (s *Store) Get(ctx context.Context, typeName, accountID string) (store.Temp
 	return s.first(ctx, keys)
 }
 
-// fileRE admits plain file names only: nothing that climbs out of the prefix or into accounts/.
-var fileRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$`)
+var (
+	fileFirst = ident.NewSet("A-Za-z0-9")
+	fileRest  = ident.NewSet("A-Za-z0-9._-")
+)
+
+// validFile admits plain file names only, nothing that climbs out of the prefix or into
+// accounts/: ^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$ (GetFile also refuses "..").
+func validFile(name string) bool { return ident.Word(name, fileFirst, fileRest, 1, 128) }
 
 // GetFile returns a named file beside the templates (exceptions.json), with the same rules as
 // Get: the account's override (<prefix>/accounts/<accountId>/<name>) if it exists, else the
 // shared file; cached, revalidated once per TTL, and the last known good copy served only when S3
 // fails. A file in neither place is store.ErrNotFound.
 func (s *Store) GetFile(ctx context.Context, name, accountID string) (store.Template, error) {
-	if !fileRE.MatchString(name) || strings.Contains(name, "..") {
+	if !validFile(name) || strings.Contains(name, "..") {
 		return store.Template{}, fmt.Errorf("s3store: %w: %q", ErrInvalidFile, name)
 	}
 	keys, err := s.keys(name, accountID)

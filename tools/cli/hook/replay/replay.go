@@ -3,6 +3,8 @@
 package replay
 
 import (
+	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -56,6 +58,8 @@ type configuration and the RCFGE_* environment variables, as in the Lambda. Cred
 in a request have expired: the default AWS credential chain is used instead. STACK and CHANGE_SET
 requests download their presigned payload URL, which expires too.
 
+Answers are printed as they come; a request file that is not JSON stops the replay there.
+
 Exit status: 0 every answer SUCCESS, 1 some answer FAILED, 2 usage or input error.`,
 		Example: `  rcfge hook replay --templates ./schemas examples/hook-requests/*.json
   rcfge hook replay --templates s3://rcfge-templates-staging/templates request.json
@@ -87,55 +91,117 @@ Exit status: 0 every answer SUCCESS, 1 some answer FAILED, 2 usage or input erro
 // ErrNotJSON is a request file that is not JSON, hence no hook request at all.
 var ErrNotJSON = errors.New("a hook request is a JSON document")
 
-// Report is the answers, one per request file.
-type Report []Replay
-
-// Replay is one request file and the hook's answer to it.
+// Replay is one request file and the hook's answer to it: one element of the JSON output.
 type Replay struct {
 	Request  string        `json:"request"`
 	Response wire.Response `json:"response"`
 }
 
-// WriteText prints each answer as the Lambda's response JSON, under the request's file name.
-func (r Report) WriteText(w io.Writer) error {
-	for _, x := range r {
-		b, err := json.MarshalIndent(x.Response, "", "  ")
-		if err != nil {
-			return err
-		}
-		if _, err := fmt.Fprintf(w, "== %s\n%s\n", x.Request, b); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
 func replayRun(ctx context.Context, opts *ReplayOptions) error {
+	if opts.Format != render.Text && opts.Format != render.JSON && opts.Format != "" {
+		return fmt.Errorf("output format %q is not supported here", opts.Format)
+	}
 	h, err := newHandler(ctx, opts)
 	if err != nil {
 		return err
 	}
-	report := make(Report, 0, len(opts.Payloads))
+	// A missing file is found before any answer is printed.
+	for _, p := range opts.Payloads {
+		if _, err := os.Stat(p); err != nil {
+			return fmt.Errorf("request %w", err)
+		}
+	}
+	out := newAnswers(opts.IO.Out, opts.Format)
 	failed := false
 	for _, p := range opts.Payloads {
 		raw, err := os.ReadFile(p)
 		if err != nil {
-			return fmt.Errorf("request %w", err)
+			return errors.Join(fmt.Errorf("request %w", err), out.close())
 		}
 		if !json.Valid(raw) {
 			// The hook would answer InvalidRequest; for a file given here that is an input
 			// error (exit 2), not the hook's verdict on a request (exit 1).
-			return fmt.Errorf("request %s: not JSON: %w", p, ErrNotJSON)
+			return errors.Join(fmt.Errorf("request %s: not JSON: %w", p, ErrNotJSON), out.close())
 		}
 		resp := h.Handle(ctx, raw)
 		failed = failed || resp.HookStatus != wire.StatusSuccess
-		report = append(report, Replay{Request: p, Response: resp})
+		if err := out.add(Replay{Request: p, Response: resp}); err != nil {
+			return err
+		}
 	}
-	if err := render.Write(opts.IO.Out, opts.Format, report); err != nil {
+	if err := out.close(); err != nil {
 		return err
 	}
 	if failed {
 		return cli.ErrFindings
+	}
+	return nil
+}
+
+// answers prints each answer as soon as it is known. Holding them all for one rendering at the end
+// held the whole report and its encoding at once: the replay's peak memory.
+type answers struct {
+	w      *bufio.Writer
+	json   bool
+	n      int
+	buf    bytes.Buffer
+	enc    *json.Encoder
+	closed bool
+}
+
+func newAnswers(w io.Writer, f render.Format) *answers {
+	a := &answers{w: bufio.NewWriter(w), json: f == render.JSON}
+	a.enc = json.NewEncoder(&a.buf)
+	a.enc.SetEscapeHTML(false)
+	if a.json {
+		// As an indented array element, so the whole output is what encoding the array at once
+		// printed.
+		a.enc.SetIndent("  ", "  ")
+	} else {
+		a.enc.SetIndent("", "  ")
+	}
+	return a
+}
+
+// add prints one answer: in JSON, an element of one array; in text, the response JSON under the
+// request's file name.
+func (a *answers) add(x Replay) error {
+	a.buf.Reset()
+	var v any = x.Response
+	if a.json {
+		v = x
+	}
+	if err := a.enc.Encode(v); err != nil {
+		return fmt.Errorf("encode the answer to %s: %w", x.Request, err)
+	}
+	body := bytes.TrimSuffix(a.buf.Bytes(), []byte("\n"))
+	switch {
+	case !a.json:
+		fmt.Fprintf(a.w, "== %s\n%s\n", x.Request, body)
+	case a.n == 0:
+		fmt.Fprintf(a.w, "[\n  %s", body)
+	default:
+		fmt.Fprintf(a.w, ",\n  %s", body)
+	}
+	a.n++
+	return nil
+}
+
+// close ends the output (the JSON array is closed even when the replay stopped early, so what was
+// printed stays valid JSON) and flushes it.
+func (a *answers) close() error {
+	if a.closed {
+		return nil
+	}
+	a.closed = true
+	switch {
+	case a.json && a.n == 0:
+		a.w.WriteString("[]\n")
+	case a.json:
+		a.w.WriteString("\n]\n")
+	}
+	if err := a.w.Flush(); err != nil {
+		return fmt.Errorf("write the answers: %w", err)
 	}
 	return nil
 }
