@@ -41,6 +41,10 @@ func TestFormats(t *testing.T) {
 		{"time", "00:00:0aZ", false},
 		{"time", "10:00:00.123Z", true},
 		{"time", "10:00:00.Z", false},
+		{"time", "10:00:00.5", false},
+		{"time", "10:00:00.05Z", true},
+		{"time", "10:00:00.9Z", true},
+		{"time", "0::00:00Z", false}, // ':' after a digit is not "10"
 		{"time", "10:00:00.5+02:00", true},
 		{"time", "10:00:00+02:00", true},
 		{"time", "10:00:00-23:59", true},
