@@ -85,7 +85,7 @@ mutate-ci: $(GREMLINS)
 # and the SCP compiler's input. Every target's seed corpus runs in the Go tests anyway;
 # `make fuzz` fuzzes all of them.
 CI_FUZZTIME ?= 4s
-CI_FUZZ_PKGS ?= hook/wire hook/placeholder hook/schema tools/schemadiff tools/cfntemplate tools/svcref tools/scpgen
+CI_FUZZ_PKGS ?= hook/wire hook/jsontree hook/placeholder hook/schema tools/schemadiff tools/cfntemplate tools/svcref tools/scpgen
 test: tools build
 	RCFGE_REQUIRE_S3=1 ./scripts/test.sh
 	./bin/rcfge schemas lint schemas/

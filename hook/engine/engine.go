@@ -157,16 +157,20 @@ func New(st store.Store, opts ...Option) *Engine {
 // prepared is a parsed template with the placeholder names it uses, kept per store version so the
 // warm path neither parses nor hashes.
 type prepared struct {
-	doc    any
+	tpl    *placeholder.Template
 	names  []string
 	digest string
 	weight int64
 }
 
-// compiled is a compiled schema with its estimated heap weight.
+// compiled is a compiled schema with its estimated heap weight and what its x-rcfge says, read
+// once per template rather than per request.
 type compiled struct {
-	schema *schema.Schema
-	weight int64
+	schema     *schema.Schema
+	weight     int64
+	shadow     bool
+	modeErr    error // x-rcfge.mode is neither "enforce" nor "shadow": every request answers it
+	denyDelete bool
 }
 
 // Evaluate validates one resource. A violation is data in the verdict; an error means no complete
@@ -188,20 +192,18 @@ func (e *Engine) Evaluate(ctx context.Context, in Input) (Result, error) {
 		return res, storeError(in.TypeName, err)
 	}
 	res.TemplateKey, res.TemplateVersion = tpl.Key, tpl.Version
-	sch, hit, err := e.schemaFor(tpl, in)
+	cs, hit, err := e.schemaFor(tpl, in)
 	if err != nil {
 		return res, err
 	}
+	sch := cs.schema
 	res.CacheHit = hit
-	invalid := func(err error) error {
-		return &Error{Kind: KindInvalidTemplate, TypeName: in.TypeName, Template: tpl.Key, Err: err}
-	}
-	if res.Shadow, err = shadow(sch); err != nil {
-		return res, invalid(err)
+	if res.Shadow, err = cs.shadow, cs.modeErr; err != nil {
+		return res, &Error{Kind: KindInvalidTemplate, TypeName: in.TypeName, Template: tpl.Key, Err: err}
 	}
 
 	if in.Operation == Delete {
-		if onDelete(sch) == "deny" {
+		if cs.denyDelete {
 			res.Verdict.Violations = []verdict.Violation{{
 				Keyword:        "x-rcfge/onDelete",
 				SchemaLocation: "#/x-rcfge/onDelete",
@@ -215,9 +217,24 @@ func (e *Engine) Evaluate(ctx context.Context, in Input) (Result, error) {
 	if props == nil {
 		props = map[string]any{}
 	}
-	opts, unverified := options(in.TypeName, props, in.Unknown, in.References)
-	opts.MaxViolations = e.collectLimit()
-	vs, err := sch.Validate(ctx, props, opts)
+	var (
+		opts       schema.Options
+		unverified []verdict.Unverified
+		vs         []verdict.Violation
+		clean      bool
+	)
+	if len(in.Unknown) == 0 && len(in.References) == 0 {
+		// The usual request: the validator confirms as it walks that no value is a dynamic
+		// reference, sparing a walk of the properties; if one might be, the answer is discarded
+		// and the request takes the general path.
+		opts = schema.Options{TypeName: in.TypeName, MaxViolations: e.collectLimit()}
+		vs, clean, err = sch.ValidateUnreferenced(ctx, props, opts)
+	}
+	if !clean {
+		opts, unverified = options(in.TypeName, props, in.Unknown, in.References)
+		opts.MaxViolations = e.collectLimit()
+		vs, err = sch.Validate(ctx, props, opts)
+	}
 	res.Verdict.Unverified = unverified
 	// The validator stopped collecting: there may be violations it never reported.
 	capped := opts.MaxViolations > 0 && len(vs) >= opts.MaxViolations
@@ -345,7 +362,7 @@ func storeError(typeName string, err error) error {
 }
 
 // schemaFor returns the compiled schema for a template and the values its placeholders take here.
-func (e *Engine) schemaFor(tpl store.Template, in Input) (*schema.Schema, bool, error) {
+func (e *Engine) schemaFor(tpl store.Template, in Input) (compiled, bool, error) {
 	invalid := func(err error) error {
 		return &Error{Kind: KindInvalidTemplate, TypeName: in.TypeName, Template: tpl.Key, Err: err}
 	}
@@ -356,16 +373,16 @@ func (e *Engine) schemaFor(tpl store.Template, in Input) (*schema.Schema, bool, 
 		if err != nil {
 			return nil, err
 		}
-		names, err := placeholder.Names(doc)
+		t, err := placeholder.Prepare(doc)
 		if err != nil {
 			return nil, err
 		}
 		sum := sha256.Sum256(tpl.Body)
 		w := int64(len(tpl.Body))*preparedFactor + preparedOverhead
-		return &prepared{doc: doc, names: names, digest: hex.EncodeToString(sum[:]), weight: w}, nil
+		return &prepared{tpl: t, names: t.Names(), digest: hex.EncodeToString(sum[:]), weight: w}, nil
 	})
 	if err != nil {
-		return nil, false, invalid(err)
+		return compiled{}, false, invalid(err)
 	}
 	// The key is the content digest plus only the values actually substituted: a template without
 	// $<accountID> is shared by every account, one with it never is.
@@ -373,7 +390,7 @@ func (e *Engine) schemaFor(tpl store.Template, in Input) (*schema.Schema, bool, 
 	for _, n := range p.names {
 		v, err := e.value(n, in)
 		if err != nil {
-			return nil, false, invalid(err)
+			return compiled{}, false, invalid(err)
 		}
 		key = append(key, 0)
 		key = append(key, n...)
@@ -385,17 +402,22 @@ func (e *Engine) schemaFor(tpl store.Template, in Input) (*schema.Schema, bool, 
 		for _, n := range p.names {
 			vars[n], _ = e.value(n, in)
 		}
-		filled, err := placeholder.Fill(p.doc, vars)
+		filled, err := p.tpl.Fill(vars)
 		if err != nil {
 			return compiled{}, err
 		}
 		s, err := schema.Compile(tpl.Key, filled)
-		return compiled{schema: s, weight: compiledWeight(len(tpl.Body))}, err
+		if err != nil {
+			return compiled{}, err
+		}
+		c := compiled{schema: s, weight: compiledWeight(len(tpl.Body)), denyDelete: onDelete(s) == "deny"}
+		c.shadow, c.modeErr = shadow(s)
+		return c, nil
 	})
 	if err != nil {
-		return nil, false, invalid(err)
+		return compiled{}, false, invalid(err)
 	}
-	return c.schema, hit, nil
+	return c, hit, nil
 }
 
 // compiledWeight estimates a compiled schema's heap bytes from its template's size.
@@ -530,7 +552,8 @@ func walkRefs(v any, path string, found func(path, svc string)) {
 // DynamicReference reports whether s, as a whole, is a Secrets Manager or SSM SecureString
 // dynamic reference, and which. A string that merely contains one is a literal.
 func DynamicReference(s string) (service string, ok bool) {
-	if !strings.HasPrefix(s, "{{resolve:") {
+	// The prefix is the one ValidateUnreferenced scans for: a string without it is no reference.
+	if !strings.HasPrefix(s, schema.ReferencePrefix) {
 		return "", false
 	}
 	switch {

@@ -16,6 +16,7 @@ import (
 	"runtime/debug"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -59,6 +60,25 @@ type Handler struct {
 	awsOnce sync.Once
 	awsCfg  aws.Config
 	awsErr  error
+
+	// lastCreds is the provider for the last caller credentials: a warm Lambda is sent the same
+	// session request after request.
+	lastCreds atomic.Pointer[credsProvider]
+}
+
+type credsProvider struct {
+	creds wire.Credentials
+	p     aws.CredentialsProvider
+}
+
+// provider returns a static provider of creds, the last one built when creds did not change.
+func (h *Handler) provider(creds wire.Credentials) aws.CredentialsProvider {
+	if last := h.lastCreds.Load(); last != nil && last.creds == creds {
+		return last.p
+	}
+	p := credentials.NewStaticCredentialsProvider(creds.AccessKeyID, creds.SecretAccessKey, creds.SessionToken)
+	h.lastCreds.Store(&credsProvider{creds: creds, p: p})
+	return p
 }
 
 // Option configures a Handler.
@@ -190,7 +210,7 @@ func (h *Handler) evaluate(ctx context.Context, r *request, raw []byte) {
 		r.out = outcome{code: wire.CodeInvalidRequest, err: err}
 		return
 	case ok && !h.noCallerCreds:
-		ctx = s3store.WithCredentials(ctx, credentials.NewStaticCredentialsProvider(creds.AccessKeyID, creds.SecretAccessKey, creds.SessionToken))
+		ctx = s3store.WithCredentials(ctx, h.provider(creds))
 	}
 	eng, err := h.engine(ctx, r.cfg)
 	if err != nil {
@@ -332,10 +352,16 @@ func plain(o wire.Object) any {
 func (h *Handler) context(req *wire.Request) engine.Context {
 	c := engine.Context{AccountID: req.AWSAccountID, StackID: req.StackID, LogicalResourceID: req.RequestData.TargetLogicalID}
 	// arn:<partition>:cloudformation:<region>:<acct>:stack/<name>/<uuid>
-	if parts := strings.SplitN(req.StackID, ":", 6); len(parts) == 6 && parts[0] == "arn" {
-		c.Partition, c.Region = parts[1], parts[3]
-		if res := strings.Split(parts[5], "/"); len(res) >= 2 && res[0] == "stack" {
-			c.StackName = res[1]
+	if rest, ok := strings.CutPrefix(req.StackID, "arn:"); ok {
+		part, rest, _ := strings.Cut(rest, ":")
+		_, rest, _ = strings.Cut(rest, ":") // service
+		region, rest, _ := strings.Cut(rest, ":")
+		_, resource, ok := strings.Cut(rest, ":") // account
+		if ok {
+			c.Partition, c.Region = part, region
+			if name, ok := strings.CutPrefix(resource, "stack/"); ok {
+				c.StackName, _, _ = strings.Cut(name, "/")
+			}
 		}
 	}
 	if c.Region == "" {
@@ -408,14 +434,16 @@ var tokenRE = regexp.MustCompile(`(?i)"clientRequestToken"\s*:\s*("(?:[^"\\]|\\.
 
 // log writes the one decision line. Never credentials, never property values.
 func (h *Handler) log(ctx context.Context, r *request, resp wire.Response, took time.Duration) {
-	attrs := []slog.Attr{
+	// Room for every attribute of an ordinary decision, so building the line allocates nothing.
+	var room [24]slog.Attr
+	attrs := append(room[:0],
 		slog.String("clientRequestToken", resp.ClientRequestToken),
 		slog.String("hookStatus", string(resp.HookStatus)),
 		slog.String("errorCode", string(resp.ErrorCode)),
 		slog.String("target", r.target),
 		slog.Int("violations", len(r.out.result.Verdict.Violations)),
 		slog.Float64("latencyMs", float64(took.Microseconds())/1000),
-	}
+	)
 	if c := r.decided; c != 0 {
 		attrs = append(attrs, slog.String("class", c.String()), slog.String("mode", string(r.cfg.Policy.Mode(c))))
 	}

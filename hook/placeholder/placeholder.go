@@ -6,6 +6,7 @@ package placeholder
 
 import (
 	"fmt"
+	"maps"
 	"regexp"
 	"sort"
 	"strconv"
@@ -188,6 +189,69 @@ type walker struct {
 	literals *[]Literal          // Literals collects here
 	fill     bool
 	path     []string
+	// sites, when set, records where placeholders stand (Prepare); only, when set, limits a fill
+	// to the sites recorded (Template.Fill).
+	sites *site
+	only  bool
+}
+
+// site is a node of the tree of places holding a placeholder or an escape: an object member or an
+// array item (by its index in decimal) whose value, or whose key, holds one somewhere.
+type site struct {
+	kids map[string]*site
+}
+
+func (s *site) add(path []string) {
+	for _, tok := range path {
+		if s.kids == nil {
+			s.kids = map[string]*site{}
+		}
+		next := s.kids[tok]
+		if next == nil {
+			next = &site{}
+			s.kids[tok] = next
+		}
+		s = next
+	}
+}
+
+// Template is a parsed template whose placeholders have been found once: its names, and the places
+// they stand, so that each fill (per account, per region) rewrites only those places and shares
+// the rest of the document.
+type Template struct {
+	doc   any
+	names []string
+	sites *site
+}
+
+// Prepare finds the placeholders of doc, as Names does (malformed ones are errors). doc must not
+// be modified afterwards.
+func Prepare(doc any) (*Template, error) {
+	w := &walker{names: map[string]struct{}{}, sites: &site{}}
+	if _, _, err := w.value(doc, plain, false, "", nil); err != nil {
+		return nil, err
+	}
+	return &Template{doc: doc, names: sortedNames(w.names), sites: w.sites}, nil
+}
+
+// Names returns the distinct placeholder names the template uses, sorted. The slice is shared.
+func (t *Template) Names() []string { return t.names }
+
+// Fill is Fill(doc, vars) for the prepared document: the same result, walking only the places
+// that hold placeholders.
+func (t *Template) Fill(vars Vars) (any, error) {
+	if t.sites.kids == nil && !isSiteString(t.doc) {
+		return t.doc, nil
+	}
+	w := &walker{vars: vars, fill: true, only: true}
+	out, _, err := w.value(t.doc, plain, false, "", t.sites)
+	return out, err
+}
+
+// isSiteString reports whether a top-level string holds a placeholder (the one site with an empty path).
+func isSiteString(v any) bool {
+	s, ok := v.(string)
+	return ok && strings.Contains(s, "$<")
 }
 
 func (w *walker) pointer() string { return jsonptr.Format(w.path...) }
@@ -198,15 +262,19 @@ var dataKeywords = map[string]bool{"enum": true, "const": true, "default": true,
 // Names returns the distinct placeholder names used in doc, sorted. Malformed placeholders are errors.
 func Names(doc any) ([]string, error) {
 	w := &walker{names: map[string]struct{}{}}
-	if _, _, err := w.value(doc, plain, false, ""); err != nil {
+	if _, _, err := w.value(doc, plain, false, "", nil); err != nil {
 		return nil, err
 	}
-	out := make([]string, 0, len(w.names))
-	for n := range w.names {
+	return sortedNames(w.names), nil
+}
+
+func sortedNames(set map[string]struct{}) []string {
+	out := make([]string, 0, len(set))
+	for n := range set {
 		out = append(out, n)
 	}
 	sort.Strings(out)
-	return out, nil
+	return out
 }
 
 // Literal is a template string holding the escape $$<, which writes a literal "$<" instead of
@@ -224,7 +292,7 @@ type Literal struct {
 func Literals(doc any) ([]Literal, error) {
 	var out []Literal
 	w := &walker{names: map[string]struct{}{}, literals: &out}
-	if _, _, err := w.value(doc, plain, false, ""); err != nil {
+	if _, _, err := w.value(doc, plain, false, "", nil); err != nil {
 		return nil, err
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Path < out[j].Path })
@@ -235,72 +303,99 @@ func Literals(doc any) ([]Literal, error) {
 // parts without placeholders are shared with it.
 func Fill(doc any, vars Vars) (any, error) {
 	w := &walker{vars: vars, fill: true}
-	out, _, err := w.value(doc, plain, false, "")
+	out, _, err := w.value(doc, plain, false, "", nil)
 	return out, err
 }
 
 // value walks one JSON value. m is the mode for strings found directly here; data is true inside
 // enum/const/default/examples; key is the object key this value sits under.
-// It returns the (possibly new) value and whether it changed.
-func (w *walker) value(v any, m mode, data bool, key string) (any, bool, error) {
+// It returns the (possibly new) value and whether it changed. at is v's node in the recorded
+// sites when the walk is limited to them (w.only): nil there means nothing to fill below.
+func (w *walker) value(v any, m mode, data bool, key string, at *site) (any, bool, error) {
+	if w.only && at == nil {
+		return v, false, nil
+	}
 	switch t := v.(type) {
 	case string:
-		return w.str(t, m, false)
+		nv, changed, err := w.str(t, m, false)
+		if !changed {
+			return v, false, err // v, not nv: returning the string boxed anew would allocate
+		}
+		return nv, true, err
 	case map[string]any:
-		return w.object(t, data, key)
+		return w.object(t, data, key, at)
 	case []any:
-		return w.array(t, m, data)
+		return w.array(t, m, data, at)
 	default:
 		return v, false, nil
 	}
 }
 
-func (w *walker) object(o map[string]any, data bool, parentKey string) (any, bool, error) {
+func (w *walker) object(o map[string]any, data bool, parentKey string, at *site) (any, bool, error) {
 	var out map[string]any
 	// Keys of patternProperties are regexes; keys of other objects are plain text.
 	keyMode := plain
 	if parentKey == "patternProperties" && !data {
 		keyMode = regex
 	}
-	for k, v := range o {
-		w.path = append(w.path, k)
-		childMode := plain
-		if k == "pattern" && !data {
-			childMode = regex
-		}
-		var nv any
-		var changed bool
-		var err error
-		if str, isStr := v.(string); isStr && k == "enum" && !data {
-			nv, changed, err = w.str(str, plain, true)
-		} else {
-			nv, changed, err = w.value(v, childMode, data || dataKeywords[k] && parentKey != "properties", k)
-		}
-		if err != nil {
-			return nil, false, err
-		}
-		nk, kchanged, err := w.key(k, keyMode)
-		if err != nil {
-			return nil, false, err
-		}
-		w.path = w.path[:len(w.path)-1]
-		if (changed || kchanged) && out == nil && w.fill {
-			out = make(map[string]any, len(o))
-			for k2, v2 := range o {
-				out[k2] = v2
+	if w.only {
+		// Only the members holding a placeholder: the others are shared unchanged.
+		for k, below := range at.kids {
+			if v, ok := o[k]; ok {
+				if err := w.member(o, &out, k, v, data, parentKey, keyMode, below); err != nil {
+					return nil, false, err
+				}
 			}
 		}
-		if out != nil {
-			if kchanged {
-				delete(out, k)
+	} else {
+		for k, v := range o {
+			if err := w.member(o, &out, k, v, data, parentKey, keyMode, nil); err != nil {
+				return nil, false, err
 			}
-			out[nk] = nv
 		}
 	}
 	if out == nil {
 		return o, false, nil
 	}
 	return out, true, nil
+}
+
+// member walks one member of o, its value then its key; *out becomes o's copy on the first change.
+func (w *walker) member(o map[string]any, out *map[string]any, k string, v any, data bool, parentKey string, keyMode mode, below *site) error {
+	w.path = append(w.path, k)
+	childMode := plain
+	if k == "pattern" && !data {
+		childMode = regex
+	}
+	var nv any
+	var changed bool
+	var err error
+	if str, isStr := v.(string); isStr && k == "enum" && !data {
+		nv, changed, err = w.str(str, plain, true)
+		if !changed {
+			nv = v
+		}
+	} else {
+		nv, changed, err = w.value(v, childMode, data || dataKeywords[k] && parentKey != "properties", k, below)
+	}
+	if err != nil {
+		return err
+	}
+	nk, kchanged, err := w.key(k, keyMode)
+	if err != nil {
+		return err
+	}
+	w.path = w.path[:len(w.path)-1]
+	if (changed || kchanged) && *out == nil && w.fill {
+		*out = maps.Clone(o)
+	}
+	if *out != nil {
+		if kchanged {
+			delete(*out, k)
+		}
+		(*out)[nk] = nv
+	}
+	return nil
 }
 
 func (w *walker) key(k string, m mode) (string, bool, error) {
@@ -315,11 +410,20 @@ func (w *walker) key(k string, m mode) (string, bool, error) {
 	return s, true, nil
 }
 
-func (w *walker) array(a []any, m mode, data bool) (any, bool, error) {
+func (w *walker) array(a []any, m mode, data bool, at *site) (any, bool, error) {
 	var out []any
 	for i, v := range a {
+		var below *site
+		if w.only {
+			if below = at.kids[strconv.Itoa(i)]; below == nil {
+				if out != nil {
+					out = append(out, v)
+				}
+				continue
+			}
+		}
 		w.path = append(w.path, strconv.Itoa(i))
-		nv, changed, err := w.value(v, m, data, "")
+		nv, changed, err := w.value(v, m, data, "", below)
 		w.path = w.path[:len(w.path)-1]
 		if err != nil {
 			return nil, false, err
@@ -348,14 +452,18 @@ func (w *walker) array(a []any, m mode, data bool) (any, bool, error) {
 }
 
 // str substitutes in one string. asArray is set for the value of an enum keyword: a single
-// placeholder there always yields an array, since enum must be one.
+// placeholder there always yields an array, since enum must be one. An unchanged string returns
+// (nil, false): the caller keeps the original.
 func (w *walker) str(s string, m mode, asArray bool) (any, bool, error) {
 	segs, ok, reason := parse(s)
 	if !ok {
-		return s, false, nil
+		return nil, false, nil // unchanged: the caller keeps its own s (boxing it here would allocate)
 	}
 	if reason != "" {
 		return nil, false, &SyntaxError{Path: w.pointer(), Text: s, Reason: reason}
+	}
+	if w.sites != nil {
+		w.sites.add(w.path)
 	}
 	if w.literals != nil && strings.Contains(s, "$$<") {
 		*w.literals = append(*w.literals, Literal{Path: w.pointer(), Text: s})
@@ -366,7 +474,7 @@ func (w *walker) str(s string, m mode, asArray bool) (any, bool, error) {
 				w.names[sg.name] = struct{}{}
 			}
 		}
-		return s, false, nil
+		return nil, false, nil
 	}
 	single := len(segs) == 1 && segs[0].name != ""
 	// A string that is exactly one placeholder takes the value's own shape.

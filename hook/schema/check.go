@@ -2,9 +2,11 @@ package schema
 
 import (
 	"fmt"
+	"iter"
 	"maps"
 	"regexp/syntax"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -73,107 +75,60 @@ func (c *checker) schema(raw any, loc string, root bool) {
 		}
 		return
 	}
-	for _, k := range c.keys(m) {
-		v := m[k]
-		switch {
-		case constraints[k]:
-			c.keyword(k, v, loc)
-		case annotations[k], strings.HasPrefix(k, "x-"):
-			// x-rcfge-own is read leniently (entries that are not keyword names are ignored):
-			// lint reports a malformed marker, and a marker only ever adds checks.
-		case k == "$id" && root:
-			// The root's own identifier: references stay local ("#/...") whatever it says.
-		default:
-			c.fail(loc+"/"+jsonptr.Escape(k), "keyword %q is not supported by rcfge's validator (draft-07 subset); remove it or ask for support", k)
+	if c.sorted {
+		for _, k := range slices.Sorted(maps.Keys(m)) {
+			if c.member(k, m[k], loc, root); c.err != nil {
+				return
+			}
 		}
-		if c.err != nil {
+		return
+	}
+	for k, v := range m {
+		if c.member(k, v, loc, root); c.err != nil {
 			return
 		}
 	}
 }
 
+// member checks one keyword of the schema at loc.
+func (c *checker) member(k string, v any, loc string, root bool) {
+	switch {
+	case constraints[k]:
+		c.keyword(k, v, loc)
+	case annotations[k], strings.HasPrefix(k, "x-"):
+		// x-rcfge-own is read leniently (entries that are not keyword names are ignored):
+		// lint reports a malformed marker, and a marker only ever adds checks.
+	case k == "$id" && root:
+		// The root's own identifier: references stay local ("#/...") whatever it says.
+	default:
+		c.fail(loc+"/"+jsonptr.Escape(k), "keyword %q is not supported by rcfge's validator (draft-07 subset); remove it or ask for support", k)
+	}
+}
+
 func (c *checker) keyword(k string, v any, loc string) {
+	switch k {
+	case "type", "enum", "const", "format", "pattern", "minLength", "maxLength", "minItems", "maxItems",
+		"minProperties", "maxProperties", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum",
+		"multipleOf", "uniqueItems", "required", "$ref":
+		// Leaf keywords: their location is spelt out only in an error (most templates have none).
+		c.leaf(k, v, loc)
+		return
+	}
 	kl := loc + "/" + k // keyword names need no escaping
 	switch k {
-	case "type":
-		switch t := v.(type) {
-		case string:
-			if typeBit(t) == 0 {
-				c.fail(kl, "unknown type %q", t)
-			}
-		case []any:
-			if len(t) == 0 {
-				c.fail(kl, "type must not be empty")
-			}
-			for _, e := range t {
-				if s, ok := e.(string); !ok || typeBit(s) == 0 {
-					c.fail(kl, "unknown type %v", e)
-				}
-			}
-		default:
-			c.fail(kl, "type must be a string or an array of strings")
-		}
-	case "enum":
-		if l, ok := v.([]any); !ok || len(l) == 0 {
-			c.fail(kl, "enum must be a non-empty array")
-		}
-	case "const", "definitions":
-		if k == "definitions" {
-			m, ok := v.(map[string]any)
-			if !ok {
-				c.fail(kl, "definitions must be an object")
-				return
-			}
-			for _, name := range c.keys(m) {
-				c.schema(m[name], kl+"/"+jsonptr.Escape(name), false)
-			}
-		}
-	case "format":
-		f, ok := v.(string)
+	case "definitions":
+		m, ok := v.(map[string]any)
 		if !ok {
-			c.fail(kl, "format must be a string")
-		} else if refusedFormats[f] {
-			c.fail(kl, "format %q is not supported by rcfge's validator (supported: date-time, date, time, ipv4, ipv6, uri)", f)
-		}
-	case "pattern":
-		p, ok := v.(string)
-		if !ok {
-			c.fail(kl, "pattern must be a string")
+			c.fail(kl, "definitions must be an object")
 			return
 		}
-		if err := checkRegexp(p); err != nil {
-			c.fail(kl, "invalid regular expression (Go RE2 syntax): %v", err)
-		}
-	case "minLength", "maxLength", "minItems", "maxItems", "minProperties", "maxProperties":
-		if _, ok := count(v); !ok {
-			c.fail(kl, "%s must be a non-negative integer", k)
-		}
-	case "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf":
-		d, ok := numberOf(v)
-		if !ok {
-			c.fail(kl, "%s must be a number of at most %d characters", k, maxNumberLen)
-		} else if k == "multipleOf" && (d.zero() || d.neg) {
-			c.fail(kl, "multipleOf must be greater than 0")
-		}
-	case "uniqueItems":
-		if _, ok := v.(bool); !ok {
-			c.fail(kl, "uniqueItems must be a boolean")
-		}
-	case "required":
-		l, ok := v.([]any)
-		if !ok {
-			c.fail(kl, "required must be an array of strings")
-			return
-		}
-		for _, e := range l {
-			if _, ok := e.(string); !ok {
-				c.fail(kl, "required must be an array of strings")
-			}
+		for name, sub := range c.members(m) {
+			c.schema(sub, kl+"/"+jsonptr.Escape(name), false)
 		}
 	case "items":
 		if l, ok := v.([]any); ok {
 			for i, e := range l {
-				c.schema(e, fmt.Sprintf("%s/%d", kl, i), false)
+				c.schema(e, kl+"/"+strconv.Itoa(i), false)
 			}
 			return
 		}
@@ -189,14 +144,14 @@ func (c *checker) keyword(k string, v any, loc string) {
 			c.fail(kl, "%s must be an object", k)
 			return
 		}
-		for _, name := range c.keys(m) {
+		for name, sub := range c.members(m) {
 			if k == "patternProperties" {
 				if err := checkRegexp(name); err != nil {
 					c.fail(kl, "invalid regular expression %q (Go RE2 syntax): %v", name, err)
 					return
 				}
 			}
-			c.schema(m[name], kl+"/"+jsonptr.Escape(name), false)
+			c.schema(sub, kl+"/"+jsonptr.Escape(name), false)
 		}
 	case "dependencies":
 		m, ok := v.(map[string]any)
@@ -204,9 +159,9 @@ func (c *checker) keyword(k string, v any, loc string) {
 			c.fail(kl, "dependencies must be an object")
 			return
 		}
-		for _, name := range c.keys(m) {
+		for name, sub := range c.members(m) {
 			dl := kl + "/" + jsonptr.Escape(name)
-			if l, ok := m[name].([]any); ok {
+			if l, ok := sub.([]any); ok {
 				for _, e := range l {
 					if _, ok := e.(string); !ok {
 						c.fail(dl, "a property dependency must list property names")
@@ -214,7 +169,7 @@ func (c *checker) keyword(k string, v any, loc string) {
 				}
 				continue
 			}
-			c.schema(m[name], dl, false)
+			c.schema(sub, dl, false)
 			c.edges[loc] = append(c.edges[loc], dl)
 		}
 	case "allOf", "anyOf", "oneOf":
@@ -224,21 +179,100 @@ func (c *checker) keyword(k string, v any, loc string) {
 			return
 		}
 		for i, e := range l {
-			el := fmt.Sprintf("%s/%d", kl, i)
+			el := kl + "/" + strconv.Itoa(i)
 			c.schema(e, el, false)
 			c.edges[loc] = append(c.edges[loc], el)
+		}
+	}
+}
+
+// leaf checks a keyword that holds no subschema. Its location is built only for an error.
+func (c *checker) leaf(k string, v any, loc string) {
+	switch k {
+	case "type":
+		switch t := v.(type) {
+		case string:
+			if typeBit(t) == 0 {
+				c.failKey(loc, k, "unknown type %q", t)
+			}
+		case []any:
+			if len(t) == 0 {
+				c.failKey(loc, k, "type must not be empty")
+			}
+			for _, e := range t {
+				if s, ok := e.(string); !ok || typeBit(s) == 0 {
+					c.failKey(loc, k, "unknown type %v", e)
+				}
+			}
+		default:
+			c.failKey(loc, k, "type must be a string or an array of strings")
+		}
+	case "enum":
+		if l, ok := v.([]any); !ok || len(l) == 0 {
+			c.failKey(loc, k, "enum must be a non-empty array")
+		}
+	case "const":
+		// Any value.
+	case "format":
+		f, ok := v.(string)
+		if !ok {
+			c.failKey(loc, k, "format must be a string")
+		} else if refusedFormats[f] {
+			c.failKey(loc, k, "format %q is not supported by rcfge's validator (supported: date-time, date, time, ipv4, ipv6, uri)", f)
+		}
+	case "pattern":
+		p, ok := v.(string)
+		if !ok {
+			c.failKey(loc, k, "pattern must be a string")
+			return
+		}
+		if err := checkRegexp(p); err != nil {
+			c.failKey(loc, k, "invalid regular expression (Go RE2 syntax): %v", err)
+		}
+	case "minLength", "maxLength", "minItems", "maxItems", "minProperties", "maxProperties":
+		if _, ok := count(v); !ok {
+			c.failKey(loc, k, "%s must be a non-negative integer", k)
+		}
+	case "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf":
+		d, ok := numberOf(v)
+		if !ok {
+			c.failKey(loc, k, "%s must be a number of at most %d characters", k, maxNumberLen)
+		} else if k == "multipleOf" && (d.zero() || d.neg) {
+			c.failKey(loc, k, "multipleOf must be greater than 0")
+		}
+	case "uniqueItems":
+		if _, ok := v.(bool); !ok {
+			c.failKey(loc, k, "uniqueItems must be a boolean")
+		}
+	case "required":
+		l, ok := v.([]any)
+		if !ok {
+			c.failKey(loc, k, "required must be an array of strings")
+			return
+		}
+		for _, e := range l {
+			if _, ok := e.(string); !ok {
+				c.failKey(loc, k, "required must be an array of strings")
+			}
 		}
 	case "$ref":
 		r, ok := v.(string)
 		if !ok {
-			c.fail(kl, "$ref must be a string")
+			c.failKey(loc, k, "$ref must be a string")
 			return
 		}
 		if _, target, err := c.s.resolve(r); err != nil {
-			c.fail(kl, "%v", err)
+			c.failKey(loc, k, "%v", err)
 		} else {
 			c.edges[loc] = append(c.edges[loc], target)
 		}
+	}
+}
+
+// failKey records the first error, at keyword k of the schema at loc.
+func (c *checker) failKey(loc, k, format string, a ...any) {
+	if c.err == nil {
+		c.fail(loc+"/"+k, format, a...)
 	}
 }
 
@@ -250,10 +284,11 @@ func (c *checker) loops() {
 		visiting = 1
 		done     = 2
 	)
-	state := map[string]int{}
+	state := make(map[string]int, len(c.edges))
 	var cycles [][]string
-	var visit func(loc string, path []string)
-	visit = func(loc string, path []string) {
+	var path []string // the locations being visited, outermost first (one stack for the whole search)
+	var visit func(loc string)
+	visit = func(loc string) {
 		if state[loc] == done {
 			return
 		}
@@ -263,13 +298,15 @@ func (c *checker) loops() {
 			return
 		}
 		state[loc] = visiting
+		path = append(path, loc)
 		for _, next := range c.edges[loc] {
-			visit(next, append(path, loc))
+			visit(next)
 		}
+		path = path[:len(path)-1]
 		state[loc] = done
 	}
 	for _, loc := range slices.Sorted(maps.Keys(c.edges)) {
-		visit(loc, nil)
+		visit(loc)
 	}
 	if len(cycles) == 0 {
 		return
@@ -306,7 +343,7 @@ func (c *checker) reach(raw any, loc string, seen map[string]bool) {
 		case "items", "allOf", "anyOf", "oneOf":
 			if l, ok := v.([]any); ok {
 				for i, e := range l {
-					c.reach(e, fmt.Sprintf("%s/%d", kl, i), seen)
+					c.reach(e, kl+"/"+strconv.Itoa(i), seen)
 				}
 			} else {
 				c.reach(v, kl, seen)
@@ -323,16 +360,19 @@ func (c *checker) reach(raw any, loc string, seen map[string]bool) {
 	}
 }
 
-// keys lists an object's keys: in map order normally, sorted on the re-run after an error.
-func (c *checker) keys(m map[string]any) []string {
-	if c.sorted {
-		return slices.Sorted(maps.Keys(m))
+// members lists an object's members: in map order normally, in key order on the re-run after an
+// error (so the error named is the same on every run).
+func (c *checker) members(m map[string]any) iter.Seq2[string, any] {
+	if !c.sorted {
+		return maps.All(m)
 	}
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
+	return func(yield func(string, any) bool) {
+		for _, k := range slices.Sorted(maps.Keys(m)) {
+			if !yield(k, m[k]) {
+				return
+			}
+		}
 	}
-	return out
 }
 
 // checkRegexp parses a pattern as Go's regexp does. Patterns recur across templates (AWS uses the

@@ -5,6 +5,7 @@ import (
 	"maps"
 	"regexp"
 	"slices"
+	"strconv"
 	"sync"
 	"sync/atomic"
 
@@ -64,6 +65,11 @@ type patternProp struct {
 	node *node
 }
 
+type namedNode struct {
+	name string
+	node *node
+}
+
 type dependency struct {
 	name     string
 	required []string // a property dependency...
@@ -103,6 +109,7 @@ type compiled struct {
 	minProps, maxProps int
 	required           []string
 	props              map[string]*node
+	propList           []namedNode // props again, sorted by name: looked up one by one in small objects
 	patternProps       []patternProp
 	additional         *node
 	propertyNames      *node
@@ -201,7 +208,7 @@ func (n *node) compile() *compiled {
 		case "items":
 			if l, ok := v.([]any); ok {
 				for i, e := range l {
-					c.tuple = append(c.tuple, n.child(e, fmt.Sprintf("%s/%d", at(k), i)))
+					c.tuple = append(c.tuple, n.child(e, at(k)+"/"+strconv.Itoa(i)))
 				}
 			} else {
 				c.items = n.child(v, at(k))
@@ -217,8 +224,11 @@ func (n *node) compile() *compiled {
 		case "properties":
 			pm := v.(map[string]any)
 			c.props = make(map[string]*node, len(pm))
-			for name, sub := range pm {
-				c.props[name] = n.child(sub, at(k)+"/"+jsonptr.Escape(name))
+			c.propList = make([]namedNode, 0, len(pm))
+			for _, name := range slices.Sorted(maps.Keys(pm)) {
+				ch := n.child(pm[name], at(k)+"/"+jsonptr.Escape(name))
+				c.props[name] = ch
+				c.propList = append(c.propList, namedNode{name: name, node: ch})
 			}
 		case "patternProperties":
 			for _, p := range slices.Sorted(maps.Keys(v.(map[string]any))) {
@@ -249,7 +259,7 @@ func (n *node) compile() *compiled {
 		case "allOf", "anyOf", "oneOf":
 			var l []*node
 			for i, e := range v.([]any) {
-				l = append(l, n.child(e, fmt.Sprintf("%s/%d", at(k), i)))
+				l = append(l, n.child(e, at(k)+"/"+strconv.Itoa(i)))
 			}
 			switch k {
 			case "allOf":

@@ -134,7 +134,9 @@ func (s *Schema) resolve(ref string) (any, string, error) {
 		return nil, "", fmt.Errorf("$ref %q: only JSON Pointer fragments are supported", ref)
 	}
 	var cur any = s.doc
-	for _, tok := range strings.Split(frag[1:], "/") {
+	for rest, more := frag[1:], true; more; {
+		var tok string
+		tok, rest, more = strings.Cut(rest, "/")
 		tok = unescapeFragment(tok)
 		switch t := cur.(type) {
 		case map[string]any:

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/rcfge/rcfge/hook/jsonptr"
@@ -50,7 +51,30 @@ const (
 // A context already done does not skip the work: validation runs at most checkEvery steps before
 // it looks (microseconds), so a violation at the top, the usual case, is still found and decides.
 func (s *Schema) Validate(ctx context.Context, v any, opts Options) ([]verdict.Violation, error) {
-	w := &walker{s: s, ctx: ctx, opts: opts}
+	vs, _, err := s.validate(ctx, v, opts, false)
+	return vs, err
+}
+
+// ReferencePrefix starts every CloudFormation dynamic reference ({{resolve:...}}).
+const ReferencePrefix = "{{resolve:"
+
+// ValidateUnreferenced is Validate for a caller that has not yet looked for dynamic references in
+// v: it validates v as holding none, and confirms that along the way. Every string of v is either
+// reached by the walk or scanned where the walk skips a value (an unapproved property, a value no
+// subschema constrains), so the caller needs no walk of its own. clean is true when no string of
+// v starts with ReferencePrefix and the walk finished: the answer is then exactly Validate's with
+// no References. Otherwise the answer must be discarded and the references looked for.
+// opts.Unknown and opts.References must be empty.
+func (s *Schema) ValidateUnreferenced(ctx context.Context, v any, opts Options) (vs []verdict.Violation, clean bool, err error) {
+	if len(opts.Unknown) != 0 || len(opts.References) != 0 {
+		return nil, false, nil
+	}
+	return s.validate(ctx, v, opts, true)
+}
+
+func (s *Schema) validate(ctx context.Context, v any, opts Options, scan bool) ([]verdict.Violation, bool, error) {
+	w := walkers.Get().(*walker)
+	*w = walker{s: s, ctx: ctx, opts: opts, scan: scan}
 	w.path = w.pathBuf[:0]
 	w.marks = buildMarks(opts.Unknown, opts.References)
 	st := known
@@ -58,12 +82,17 @@ func (s *Schema) Validate(ctx context.Context, v any, opts Options) ([]verdict.V
 		st = w.marks.state
 	}
 	w.node(s.root, v, w.marks, st)
-	out := w.finish()
-	if w.err != nil {
-		return out, w.err
-	}
-	return out, nil
+	out, err := w.finish(), w.err
+	clean := scan && !w.maybeRef && !w.stop && w.err == nil
+	// The violations go to the caller: the pooled walker keeps nothing of this validation.
+	*w = walker{}
+	walkers.Put(w)
+	return out, clean, err
 }
+
+// walkers recycles the walker (its path buffer makes it the one allocation of a validation, and a
+// warm hook validates thousands of times a second).
+var walkers = sync.Pool{New: func() any { return new(walker) }}
 
 // state says what validation knows of the value at hand.
 type state uint8
@@ -144,6 +173,40 @@ type walker struct {
 	steps   int
 	err     error
 	stop    bool
+	// scan: ValidateUnreferenced. maybeRef is set when a string reached or scanned starts with
+	// ReferencePrefix.
+	scan     bool
+	maybeRef bool
+}
+
+// skipped is called where the walk, outside any probe, leaves a value it will not descend into:
+// its strings are scanned for references instead. Outside probes the walk reaches every value its
+// schemas describe, so reached and skipped values together cover the whole instance.
+func (w *walker) skipped(v any) {
+	if w.scan && w.probe == 0 && !w.maybeRef && holdsReference(v) {
+		w.maybeRef = true
+	}
+}
+
+// holdsReference reports whether a string in v starts with ReferencePrefix (allocation-free).
+func holdsReference(v any) bool {
+	switch t := v.(type) {
+	case string:
+		return strings.HasPrefix(t, ReferencePrefix)
+	case map[string]any:
+		for _, c := range t {
+			if holdsReference(c) {
+				return true
+			}
+		}
+	case []any:
+		for _, c := range t {
+			if holdsReference(c) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func (w *walker) pointer() string {
@@ -275,6 +338,7 @@ func (w *walker) node(n *node, v any, m *marks, st state) flags {
 		return w.fail(c.err)
 	}
 	if c.always != nil {
+		w.skipped(v)
 		if *c.always {
 			return 0
 		}
@@ -291,7 +355,13 @@ func (w *walker) node(n *node, v any, m *marks, st state) flags {
 	case reference:
 		return w.referenced(n, c)
 	}
+	if w.scan {
+		if str, ok := v.(string); ok && strings.HasPrefix(str, ReferencePrefix) {
+			w.maybeRef = true
+		}
+	}
 	if len(w.path) > maxDepth {
+		w.skipped(v)
 		return w.report("depth", n.loc, "", fmt.Sprintf("value is nested more than %d levels deep, beyond what rcfge checks", maxDepth))
 	}
 	if c.conj != 0 && !w.exact {
@@ -306,6 +376,7 @@ func (w *walker) node(n *node, v any, m *marks, st state) flags {
 		num = d
 	}
 	if c.types != 0 && !typeMatches(c.types, v, num) {
+		w.skipped(v)
 		return w.report("type", n.loc+"/type", "", fmt.Sprintf("expected %s, but got %s", strings.Join(c.typeNames, " or "), jsonType(v)))
 	}
 	var f flags
@@ -574,42 +645,84 @@ func (w *walker) object(n *node, c *compiled, obj map[string]any, m *marks) flag
 		return f
 	}
 	if c.props == nil && c.patternProps == nil && c.additional == nil && c.propertyNames == nil {
+		w.skipped(obj)
 		return f
 	}
-	// The property-name gate first, in name order, so the unapproved names are reported even when
-	// the walk stops early.
-	for k, val := range obj {
-		if !w.tick() {
+	// Few declared properties (the usual nested object): look each one up instead of iterating the
+	// instance, which costs more than a lookup per key in Go maps. Every instance key is still
+	// gated: when the declared ones found do not account for all of them, the rest are walked.
+	if c.patternProps == nil && c.propertyNames == nil && len(c.propList) <= 2*len(obj) {
+		found := 0
+		for _, p := range c.propList {
+			val, ok := obj[p.name]
+			if !ok {
+				continue
+			}
+			found++
+			if f |= w.member(n, c, p.name, val, m, p.node, true); w.stop || (w.probe > 0 && f&failed != 0) {
+				return f
+			}
+		}
+		if found == len(obj) {
 			return f
 		}
-		cm, cst := descend(m, known, k)
-		w.path = append(w.path, seg{key: k, idx: -1})
-		matched := false
-		if p, ok := c.props[k]; ok {
-			matched = true
-			f |= w.node(p, val, cm, cst)
-		}
-		for _, pp := range c.patternProps {
-			if pp.re.MatchString(k) {
-				matched = true
-				f |= w.node(pp.node, val, cm, cst)
+		for k, val := range obj {
+			if _, declared := c.props[k]; declared {
+				continue
+			}
+			if f |= w.member(n, c, k, val, m, nil, true); w.stop || (w.probe > 0 && f&failed != 0) {
+				return f
 			}
 		}
-		if !matched && c.additional != nil {
-			if ac := c.additional.get(); ac.always != nil && !*ac.always {
-				f |= w.unapproved(n)
-			} else {
-				f |= w.node(c.additional, val, cm, cst)
-			}
-		}
-		if c.propertyNames != nil {
-			f |= w.node(c.propertyNames, k, nil, known)
-		}
-		w.path = w.path[:len(w.path)-1]
-		if w.stop || (w.probe > 0 && f&failed != 0) {
+		return f
+	}
+	for k, val := range obj {
+		if f |= w.member(n, c, k, val, m, nil, false); w.stop || (w.probe > 0 && f&failed != 0) {
 			return f
 		}
 	}
+	return f
+}
+
+// member applies to one property of an object what its parent schema says of it: the declared
+// property's schema, every matching patternProperties schema, else additionalProperties (the
+// property-name gate), and propertyNames. When looked is set, decl is the declared property's
+// schema (nil: not declared) and c.props is not searched again.
+func (w *walker) member(n *node, c *compiled, k string, val any, m *marks, decl *node, looked bool) flags {
+	if !w.tick() {
+		return 0
+	}
+	var f flags
+	cm, cst := descend(m, known, k)
+	w.path = append(w.path, seg{key: k, idx: -1})
+	if !looked {
+		decl = c.props[k]
+	}
+	matched := false
+	if decl != nil {
+		matched = true
+		f |= w.node(decl, val, cm, cst)
+	}
+	for _, pp := range c.patternProps {
+		if pp.re.MatchString(k) {
+			matched = true
+			f |= w.node(pp.node, val, cm, cst)
+		}
+	}
+	if !matched && c.additional != nil {
+		if ac := c.additional.get(); ac.always != nil && !*ac.always {
+			w.skipped(val)
+			f |= w.unapproved(n)
+		} else {
+			f |= w.node(c.additional, val, cm, cst)
+		}
+	} else if !matched {
+		w.skipped(val)
+	}
+	if c.propertyNames != nil {
+		f |= w.node(c.propertyNames, k, nil, known)
+	}
+	w.path = w.path[:len(w.path)-1]
 	return f
 }
 
@@ -656,9 +769,11 @@ func (w *walker) array(n *node, c *compiled, arr []any, m *marks) flags {
 			sub = c.additionalItems
 		}
 		if sub == nil {
+			w.skipped(arr[i:])
 			break
 		}
 		if ac := sub.get(); ac.always != nil && !*ac.always && sub == c.additionalItems {
+			w.skipped(arr[i:])
 			break // reported once above
 		}
 		cm, cst := descendIndex(m, known, i)

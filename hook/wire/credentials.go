@@ -1,10 +1,13 @@
 package wire
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
+	"sync/atomic"
+
+	"github.com/rcfge/rcfge/hook/jsontree"
 )
 
 // ErrEncryptedCredentials means the credentials are an AWS Encryption SDK message (the request set
@@ -35,7 +38,7 @@ func (c Credentials) redactedKey() string {
 // documented form), the object itself, or an encrypted blob. It is kept as sent until asked for,
 // and it never prints its content.
 type Secret struct {
-	raw []byte
+	raw string
 	obj Object
 }
 
@@ -45,7 +48,7 @@ func secretOf(v any) (Secret, error) {
 	case nil:
 		return Secret{}, nil
 	case string:
-		return Secret{raw: []byte(x)}, nil
+		return Secret{raw: x}, nil
 	case map[string]any:
 		return Secret{obj: x}, nil
 	}
@@ -54,8 +57,8 @@ func secretOf(v any) (Secret, error) {
 
 // UnmarshalJSON keeps the value: a string's content, or an object.
 func (s *Secret) UnmarshalJSON(b []byte) error {
-	var v any
-	if err := unmarshalObject(b, &v); err != nil {
+	v, err := jsontree.Decode(b, jsontree.Unlimited)
+	if err != nil {
 		return err
 	}
 	sec, err := secretOf(v)
@@ -86,15 +89,40 @@ func (s Secret) String() string {
 func (s Secret) LogValue() slog.Value { return slog.StringValue(s.String()) }
 
 // Present reports whether the field was sent and non-empty.
-func (s Secret) Present() bool { return s.obj != nil || len(bytes.TrimSpace(s.raw)) > 0 }
+func (s Secret) Present() bool { return s.obj != nil || strings.TrimSpace(s.raw) != "" }
 
 // Credentials parses the field. encrypted is whether the request named an encryption key and role;
 // then a value that is not plain JSON is reported as ErrEncryptedCredentials.
 func (s Secret) Credentials(encrypted bool) (Credentials, error) {
+	if s.obj != nil {
+		return s.parse(encrypted)
+	}
+	// A warm Lambda is sent the same session request after request: the last text parsed is kept
+	// with its result, which depends on nothing else.
+	if p := lastParsed.Load(); p != nil && p.raw == s.raw && p.encrypted == encrypted {
+		return p.c, p.err
+	}
+	c, err := s.parse(encrypted)
+	lastParsed.Store(&parsed{raw: s.raw, encrypted: encrypted, c: c, err: err})
+	return c, err
+}
+
+// parsed is one Credentials call on a string field and its result.
+type parsed struct {
+	raw       string
+	encrypted bool
+	c         Credentials
+	err       error
+}
+
+var lastParsed atomic.Pointer[parsed]
+
+func (s Secret) parse(encrypted bool) (Credentials, error) {
 	obj := s.obj
 	if obj == nil {
-		if err := unmarshalObject(s.raw, &obj); err != nil {
-			obj = nil
+		// The credentials' own text: at most a few kilobytes, so no limits but depth.
+		if v, err := jsontree.DecodeString(s.raw, jsontree.Unlimited); err == nil {
+			obj, _ = v.(map[string]any)
 		}
 	}
 	if obj == nil {
@@ -123,10 +151,10 @@ func (s Secret) Credentials(encrypted bool) (Credentials, error) {
 	if err := errors.Join(errs...); err != nil {
 		return Credentials{}, err
 	}
-	switch {
-	case c.AccessKeyID == "":
+	if c.AccessKeyID == "" {
 		return Credentials{}, errors.New("credentials: accessKeyId is missing")
-	case c.SecretAccessKey == "":
+	}
+	if c.SecretAccessKey == "" {
 		return Credentials{}, errors.New("credentials: secretAccessKey is missing")
 	}
 	return c, nil

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+
+	"github.com/rcfge/rcfge/hook/jsontree"
 )
 
 // Payload is the document behind requestData.payload for STACK and CHANGE_SET targets. The
@@ -32,30 +34,32 @@ type ChangedResource struct {
 // TemplateText is a template as a string; the payload may also embed it as an object.
 type TemplateText string
 
-// UnmarshalJSON accepts a string, null, or an inline object or array (kept as JSON text).
+// UnmarshalJSON accepts a string, null, or an inline object (kept as JSON text).
 func (t *TemplateText) UnmarshalJSON(b []byte) error {
 	s := strings.TrimSpace(string(b))
-	switch {
-	case s == "null":
+	if s == "null" {
 		*t = ""
-	case strings.HasPrefix(s, `"`):
-		var str string
-		if err := json.Unmarshal(b, &str); err != nil {
-			return err
-		}
-		*t = TemplateText(str)
-	case strings.HasPrefix(s, "{"):
-		*t = TemplateText(s)
-	default:
-		return fmt.Errorf("template: want a string or an object, got %s", describe([]byte(s)))
+		return nil
 	}
+	if strings.HasPrefix(s, "{") {
+		*t = TemplateText(s)
+		return nil
+	}
+	if !strings.HasPrefix(s, `"`) {
+		return fmt.Errorf("template: want a string or an object, got %s", describe(s))
+	}
+	v, err := jsontree.DecodeString(s, jsontree.Unlimited)
+	if err != nil {
+		return err
+	}
+	*t = TemplateText(v.(string))
 	return nil
 }
 
 // DecodePayload parses a STACK or CHANGE_SET payload document.
 func DecodePayload(b []byte) (*Payload, error) {
 	var p Payload
-	if err := unmarshalObject(b, &p); err != nil {
+	if err := json.Unmarshal(b, &p); err != nil {
 		return nil, fmt.Errorf("hook payload: %w", err)
 	}
 	return &p, nil

@@ -2,7 +2,7 @@
 // (HookInvocationRequest / HookProgressEvent) and the Lambda hook (AWS::CloudFormation::LambdaHook),
 // which share one envelope. Decoding is tolerant because the service and its documentation
 // disagree on spelling and types: keys match case-insensitively, objects may arrive as JSON strings,
-// scalars may arrive stringified, and unknown fields are ignored. Only the standard library is used.
+// scalars may arrive stringified, and unknown fields are ignored. Request text is decoded once, by hook/jsontree.
 package wire
 
 import (
@@ -10,9 +10,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"strconv"
 	"strings"
+
+	"github.com/rcfge/rcfge/hook/jsontree"
 )
 
 // ErrInvalidRequest means the bytes are not a hook request this package can act on.
@@ -97,9 +98,9 @@ const MaxToken = 1024
 // json.Number.
 func Decode(b []byte) (*Request, error) { return DefaultLimits.Decode(b) }
 
-// Decode parses a request of either protocol. The bytes are checked against the limits first, then
-// decoded once; the request is read from that one tree (objects sent as JSON strings are the only
-// text decoded again, because they are text inside the text).
+// Decode parses a request of either protocol. The bytes are read once, by jsontree, which enforces
+// the limits as it builds the tree; the request is read from that tree (objects sent as JSON
+// strings are decoded from their string, because they are text inside the text).
 func (l Limits) Decode(b []byte) (*Request, error) {
 	r, err := l.decode(b)
 	if err != nil {
@@ -112,11 +113,8 @@ func (l Limits) decode(b []byte) (*Request, error) {
 	if len(bytes.TrimSpace(b)) == 0 {
 		return nil, errors.New("empty body")
 	}
-	if err := l.check(b); err != nil {
-		return nil, err
-	}
-	var v any
-	if err := unmarshalObject(b, &v); err != nil {
+	v, err := l.tree(b)
+	if err != nil {
 		return nil, err
 	}
 	root, ok := v.(map[string]any)
@@ -144,17 +142,70 @@ type decoder struct {
 
 func (d *decoder) fail(err error) { d.errs = append(d.errs, err) }
 
+// fields are an object's values for a fixed list of names, found as Object.Get finds them (the
+// exact name first, then case-insensitively), walking the object at most once for all the names
+// an exact lookup missed.
+type fields struct {
+	names []string
+	vals  [maxFields]any
+	found [maxFields]bool
+}
+
+const maxFields = 12
+
+// The names read at each level of the envelope.
+var (
+	rootNames = []string{"clientRequestToken", "awsAccountId", "stackId", "changeSetId", "hookTypeName", "hookTypeVersion",
+		"actionInvocationPoint", "region", "hookModel", "requestData", "requestContext"}
+	dataNames = []string{"targetName", "targetType", "targetLogicalId", "payload", "providerLogGroupName", "hookEncryptionKeyArn",
+		"hookEncryptionKeyRole", "callerCredentials", "providerCredentials", "targetModel"}
+	modelNames   = []string{"resourceProperties", "previousResourceProperties"}
+	contextNames = []string{"callbackContext", "invocation"}
+)
+
+// lookup fills f (the caller's, so it stays on the stack) with o's values for names.
+func (f *fields) lookup(o Object, names []string) *fields {
+	f.names = names
+	missing := false
+	for i, n := range names {
+		f.vals[i], f.found[i] = o[n]
+		missing = missing || !f.found[i]
+	}
+	if !missing {
+		return f
+	}
+	for k, v := range o {
+		for i, n := range names {
+			// No two names fold to the same text, so a key matches at most one.
+			if !f.found[i] && strings.EqualFold(k, n) {
+				f.vals[i], f.found[i] = v, true
+			}
+		}
+	}
+	return f
+}
+
+func (f *fields) get(name string) (any, bool) {
+	for i, n := range f.names {
+		if n == name {
+			return f.vals[i], f.found[i]
+		}
+	}
+	panic("wire: a field was read that was not looked up")
+}
+
 // text reads a scalar field as text: strings as is, numbers and booleans in their JSON form.
-func (d *decoder) text(o Object, key, where string) string {
-	s, _, err := o.String(key)
+func (d *decoder) text(f *fields, key, where string) string {
+	v, _ := f.get(key)
+	s, _, err := stringOf(key, v)
 	if err != nil {
 		d.fail(fmt.Errorf("%s%w", where, err))
 	}
 	return s
 }
 
-func (d *decoder) object(o Object, key, where string) (Object, bool) {
-	v, found := o.Get(key)
+func (d *decoder) object(f *fields, key, where string) (Object, bool) {
+	v, found := f.get(key)
 	if !found {
 		return nil, false
 	}
@@ -165,8 +216,8 @@ func (d *decoder) object(o Object, key, where string) (Object, bool) {
 	return obj, obj != nil
 }
 
-func (d *decoder) secret(o Object, key, where string) Secret {
-	v, _ := o.Get(key)
+func (d *decoder) secret(f *fields, key, where string) Secret {
+	v, _ := f.get(key)
 	s, err := secretOf(v)
 	if err != nil {
 		d.fail(fmt.Errorf("%s%s: %w", where, key, err))
@@ -174,7 +225,9 @@ func (d *decoder) secret(o Object, key, where string) Secret {
 	return s
 }
 
-func (d *decoder) request(root Object) *Request {
+func (d *decoder) request(o Object) *Request {
+	var rootF, dataF, modelF, contextF fields
+	root := rootF.lookup(o, rootNames)
 	r := &Request{
 		ClientRequestToken:    d.text(root, "clientRequestToken", ""),
 		AWSAccountID:          d.text(root, "awsAccountId", ""),
@@ -186,8 +239,9 @@ func (d *decoder) request(root Object) *Request {
 		Region:                d.text(root, "region", ""),
 	}
 	r.HookModel, _ = d.object(root, "hookModel", "")
-	if data, _ := d.object(root, "requestData", ""); data != nil {
+	if obj, _ := d.object(root, "requestData", ""); obj != nil {
 		const in = "requestData."
+		data := dataF.lookup(obj, dataNames)
 		rd := &r.RequestData
 		rd.TargetName = d.text(data, "targetName", in)
 		rd.TargetType = d.text(data, "targetType", in)
@@ -198,15 +252,17 @@ func (d *decoder) request(root Object) *Request {
 		rd.HookEncryptionKeyRole = d.text(data, "hookEncryptionKeyRole", in)
 		rd.CallerCredentials = d.secret(data, "callerCredentials", in)
 		rd.ProviderCredentials = d.secret(data, "providerCredentials", in)
-		if tm, ok := d.object(data, "targetModel", in); ok {
+		if obj, ok := d.object(data, "targetModel", in); ok {
 			d.hasTargetModel = true
 			const in = "targetModel."
+			tm := modelF.lookup(obj, modelNames)
 			rd.TargetModel.ResourceProperties, _ = d.object(tm, "resourceProperties", in)
-			_, d.hasProperties = tm.Get("resourceProperties")
+			_, d.hasProperties = tm.get("resourceProperties")
 			rd.TargetModel.PreviousResourceProperties, _ = d.object(tm, "previousResourceProperties", in)
 		}
 	}
-	if rc, _ := d.object(root, "requestContext", ""); rc != nil {
+	if obj, _ := d.object(root, "requestContext", ""); obj != nil {
+		rc := contextF.lookup(obj, contextNames)
 		r.RequestContext.CallbackContext, _ = d.object(rc, "callbackContext", "requestContext.")
 		if s := strings.TrimSpace(d.text(rc, "invocation", "requestContext.")); s != "" {
 			n, err := strconv.Atoi(s)
@@ -228,21 +284,18 @@ func (l Limits) asObject(v any) (Object, error) {
 	case map[string]any:
 		return x, nil
 	case string:
-		b := bytes.TrimSpace([]byte(x))
-		if len(b) == 0 || bytes.Equal(b, []byte("null")) {
+		t := strings.TrimSpace(x)
+		if t == "" || t == "null" {
 			return nil, nil
 		}
-		if b[0] != '{' {
+		if t[0] != '{' {
 			return nil, fmt.Errorf("want a JSON object, got a string")
 		}
-		if err := l.check(b); err != nil {
+		m, err := l.treeString(t)
+		if err != nil {
 			return nil, err
 		}
-		var m map[string]any
-		if err := unmarshalObject(b, &m); err != nil {
-			return nil, err
-		}
-		return m, nil
+		return m.(map[string]any), nil
 	}
 	return nil, fmt.Errorf("want a JSON object, got %s", typeName(v))
 }
@@ -307,32 +360,33 @@ func (r *Request) Protocol() Protocol {
 // an empty string (both mean absent). Values are decoded with json.Number for numbers.
 type Object map[string]any
 
-// UnmarshalJSON implements the tolerant decoding described on Object.
+// UnmarshalJSON implements the tolerant decoding described on Object, for callers that decode
+// with encoding/json (a payload, a recorded request).
 func (o *Object) UnmarshalJSON(b []byte) error {
-	b = bytes.TrimSpace(b)
-	if len(b) > 0 && b[0] == '"' {
-		var s string
-		if err := json.Unmarshal(b, &s); err != nil {
+	text := strings.TrimSpace(string(b))
+	if strings.HasPrefix(text, `"`) {
+		v, err := jsontree.DecodeString(text, jsontree.Unlimited)
+		if err != nil {
 			return err
 		}
-		b = bytes.TrimSpace([]byte(s))
-		if len(b) == 0 {
+		text = strings.TrimSpace(v.(string))
+		if text == "" {
 			*o = nil
 			return nil
 		}
 	}
-	if bytes.Equal(b, []byte("null")) {
+	if text == "null" {
 		*o = nil
 		return nil
 	}
-	if len(b) == 0 || b[0] != '{' {
-		return fmt.Errorf("want a JSON object, got %s", describe(b))
+	if !strings.HasPrefix(text, "{") {
+		return fmt.Errorf("want a JSON object, got %s", describe(text))
 	}
-	var m map[string]any
-	if err := unmarshalObject(b, &m); err != nil {
+	v, err := jsontree.DecodeString(text, jsontree.Unlimited)
+	if err != nil {
 		return err
 	}
-	*o = m
+	*o = v.(map[string]any)
 	return nil
 }
 
@@ -352,39 +406,50 @@ func (o Object) Get(key string) (any, bool) {
 // String returns a key's value as a string: strings as is, numbers and booleans in their JSON form
 // (stringified and typed configurations read the same). ok is false when absent or null.
 func (o Object) String(key string) (s string, ok bool, err error) {
-	v, found := o.Get(key)
-	if !found || v == nil {
-		return "", false, nil
-	}
+	v, _ := o.Get(key)
+	return stringOf(key, v)
+}
+
+func stringOf(key string, v any) (s string, ok bool, err error) {
 	switch x := v.(type) {
+	case nil:
+		return "", false, nil
 	case string:
 		return x, true, nil
 	case json.Number:
 		return x.String(), true, nil
 	case bool:
-		return fmt.Sprint(x), true, nil
+		return strconv.FormatBool(x), true, nil
 	}
 	return "", false, fmt.Errorf("%s: want a string, got %s", key, typeName(v))
 }
 
-// unmarshalObject decodes one JSON value with UseNumber and rejects trailing data.
-func unmarshalObject(b []byte, v any) error {
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.UseNumber()
-	if err := dec.Decode(v); err != nil {
-		return err
-	}
-	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return errors.New("trailing data after the JSON value")
-	}
-	return nil
+// tree decodes request text within the limits, in one pass.
+func (l Limits) tree(b []byte) (any, error) {
+	v, err := jsontree.Decode(b, jsontree.Limits(l))
+	return v, limitError(err)
 }
 
-func describe(b []byte) string {
-	if len(b) == 0 {
+// treeString decodes an object sent as a JSON string, within the same limits.
+func (l Limits) treeString(s string) (any, error) {
+	v, err := jsontree.DecodeString(s, jsontree.Limits(l))
+	return v, limitError(err)
+}
+
+// limitError gives a broken limit as this package's LimitError, which answers print.
+func limitError(err error) error {
+	var le *jsontree.LimitError
+	if errors.As(err, &le) {
+		return &LimitError{Limit: le.Limit, Max: le.Max, Got: le.Got, Unit: le.Unit}
+	}
+	return err
+}
+
+func describe(s string) string {
+	if s == "" {
 		return "nothing"
 	}
-	switch b[0] {
+	switch s[0] {
 	case '[':
 		return "an array"
 	case '"':

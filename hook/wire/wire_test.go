@@ -113,7 +113,12 @@ func TestDecodeErrors(t *testing.T) {
 		{"misspelt properties", `{"actionInvocationPoint":"CREATE_PRE_PROVISION","requestData":{"targetName":"A::B::C","targetModel":{"resourcePropertes":{"A":1}}}}`, "resourceProperties is missing"},
 		{"update without properties", `{"actionInvocationPoint":"UPDATE_PRE_PROVISION","requestData":{"targetName":"A::B::C","targetModel":{"previousResourceProperties":{}}}}`, "resourceProperties is missing"},
 		{"long token", `{"clientRequestToken":"` + strings.Repeat("t", wire.MaxToken+1) + `","actionInvocationPoint":"CREATE_PRE_PROVISION","requestData":{"targetName":"A::B::C","targetModel":{"resourceProperties":{}}}}`, "longer than 1024 bytes"},
-		{"target name object", `{"actionInvocationPoint":"CREATE_PRE_PROVISION","requestData":{"targetName":"A::B::C","targetName":{}}}`, "requestData.targetName: want a string, got an object"},
+		{"target name object", `{"actionInvocationPoint":"CREATE_PRE_PROVISION","requestData":{"targetName":{}}}`, "requestData.targetName: want a string, got an object"},
+		// CloudFormation sends its parsed model, in which a name appears once; a repeated name could
+		// show one reader a property another does not see, so it is refused wherever it is.
+		{"duplicate envelope member", `{"actionInvocationPoint":"CREATE_PRE_PROVISION","requestData":{"targetName":"A::B::C","targetName":"STACK"}}`, `duplicate object member "targetName"`},
+		{"duplicate property", `{"actionInvocationPoint":"CREATE_PRE_PROVISION","requestData":{"targetName":"A::B::C","targetModel":{"resourceProperties":{"A":1,"B":{"C":1,"C":2}}}}}`, `duplicate object member "C"`},
+		{"duplicate in stringified properties", `{"actionInvocationPoint":"CREATE_PRE_PROVISION","requestData":{"targetName":"A::B::C","targetModel":{"resourceProperties":"{\"A\":1,\"A\":2}"}}}`, `targetModel.resourceProperties: duplicate object member "A"`},
 		{"trailing", `{"actionInvocationPoint":"CREATE_PRE_PROVISION","requestData":{"targetName":"A::B::C"}} {}`, "trailing data"},
 		{"no point", `{"requestData":{"targetName":"A::B::C"}}`, "actionInvocationPoint is missing"},
 		{"bad point", `{"actionInvocationPoint":"POST_PROVISION","requestData":{"targetName":"A::B::C"}}`, `"POST_PROVISION"`},

@@ -44,6 +44,15 @@ var (
 // New returns a Store over fsys. An embed.FS never changes, so its lookups are remembered.
 func New(fsys fs.FS) *Store {
 	_, immutable := fsys.(embed.FS)
+	return newStore(fsys, immutable)
+}
+
+// NewSnapshot returns a Store that resolves each account and type once, for a one-shot command
+// (replay, validate) whose folder does not change while it runs: without it every request stats
+// the template file, which on a replay of thousands of requests is an eighth of the CPU.
+func NewSnapshot(fsys fs.FS) *Store { return newStore(fsys, true) }
+
+func newStore(fsys fs.FS, immutable bool) *Store {
 	return &Store{fsys: fsys, seen: map[string]entry{}, immutable: immutable, resolved: map[string]map[string]store.Template{}}
 }
 

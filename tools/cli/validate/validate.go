@@ -364,7 +364,7 @@ func templateStore(ctx context.Context, opts *ValidateOptions) (store.Store, err
 	if !fi.IsDir() {
 		return nil, cli.FlagErrorf("--templates %s: not a folder", opts.Templates)
 	}
-	return dirstore.New(os.DirFS(opts.Templates)), nil
+	return dirstore.NewSnapshot(os.DirFS(opts.Templates)), nil
 }
 
 // builtinFlags names the flag that gives each built-in placeholder a value outside a stack.

@@ -252,5 +252,5 @@ func templateStore(ctx context.Context, opts *ReplayOptions, env handler.Env) (s
 	case !fi.IsDir():
 		return nil, &cli.FlagError{Err: errors.New("--templates " + opts.Templates + ": not a folder")}
 	}
-	return dirstore.New(os.DirFS(opts.Templates)), nil
+	return dirstore.NewSnapshot(os.DirFS(opts.Templates)), nil
 }
