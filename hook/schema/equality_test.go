@@ -78,6 +78,7 @@ func TestCoerceExact(t *testing.T) {
 		{"\"1.5\" is no integer", `{"type":"integer"}`, `"1.5"`, []string{" type"}},
 		{"\"1.5\" is a number for [integer,number]", `{"type":["integer","number"],"const":1.5}`, `"1.5"`, nil},
 		{"\"010\" becomes ten", `{"type":"integer","const":10}`, `"010"`, nil},
+		{"\"09\" becomes nine", `{"type":"integer","const":9}`, `"09"`, nil},
 		{"\"-010\" becomes minus ten", `{"type":"integer","const":-10}`, `"-010"`, nil},
 		{"\"0.5\" keeps its zero", `{"type":"number","const":0.5}`, `"0.5"`, nil},
 		{"\"-00.5\" becomes -0.5", `{"type":"number","const":-0.5}`, `"-00.5"`, nil},
