@@ -288,3 +288,37 @@ func TestShadowMode(t *testing.T) {
 		}
 	}
 }
+
+// TestDeadlineInsideValidationIsADeadline: when the validator itself stops at the deadline (a large
+// resource, the time running out between two of its looks at the context), the engine reports a
+// deadline, never an invalid template, and keeps what was found.
+func TestDeadlineInsideValidationIsADeadline(t *testing.T) {
+	t.Parallel()
+	const tpl = `{"type":"object","additionalProperties":false,"properties":{"L":{"type":"array","items":{"type":"string"}}}}`
+	e := engine.New(newMemStore(map[string]string{"Test::Mem::Thing": tpl}))
+	small := engine.Input{TypeName: "Test::Mem::Thing", Properties: props(t, `{"L":["a"]}`)}
+	probe := &countingCtx{Context: context.Background()}
+	if _, err := e.Evaluate(probe, small); err != nil {
+		t.Fatal(err)
+	}
+	// A small resource is validated without a look at the context, so the probe counted the
+	// engine's own looks: those before validation and the one after it. With a large resource, the
+	// call after the ones before validation is the validator's first look.
+	// The one violation is the first item, seen before the validator's first look.
+	items := make([]any, 5000)
+	for i := range items {
+		items[i] = "x"
+	}
+	items[0] = map[string]any{}
+	large := engine.Input{TypeName: "Test::Mem::Thing", Properties: map[string]any{"L": items}}
+	res, err := e.Evaluate(&countingCtx{Context: context.Background(), expire: probe.calls.Load()}, large)
+	if engine.KindOf(err) != engine.KindDeadline || !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("err %v (kind %v), want a deadline error wrapping the validator's", err, engine.KindOf(err))
+	}
+	if !strings.Contains(err.Error(), "stopped after") {
+		t.Errorf("err %q does not come from the validator", err)
+	}
+	if got := paths(res.Verdict.Violations); got != "/L/0" {
+		t.Errorf("violations beside the deadline error at %q, want /L/0", got)
+	}
+}
