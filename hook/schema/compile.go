@@ -285,27 +285,38 @@ func (n *node) compile() *compiled {
 			}
 		}
 	}
-	c.conj = conjTypes(n.s, m, 0)
+	var deep bool
+	if c.conj, deep = conjTypes(n.s, m, 0); deep {
+		// Coercion for this place cannot be decided, so neither can the keywords that depend on
+		// it: an error (the engine fails closed), never a scalar left uncoerced and unmeasured.
+		c.err = fmt.Errorf("allOf and $ref applied more than %d levels deep at one place", maxConjDepth)
+	}
 	return c
 }
+
+// maxConjDepth bounds the allOf/$ref chains conjTypes follows; reference loops are refused by
+// Compile, so this only stops a pathological template.
+const maxConjDepth = 32
 
 // conjTypes is the union of the types declared by a schema and the schemas it applies in full at
 // the same place ($ref, allOf): what a scalar is coerced to before those schemas check it. anyOf and
 // oneOf branches coerce for themselves. It reads the raw document so that building one node never
 // waits on another's sync.Once.
-func conjTypes(s *Schema, m map[string]any, depth int) typeMask {
-	if m == nil || depth > 32 {
-		return 0
+func conjTypes(s *Schema, m map[string]any, depth int) (mask typeMask, deep bool) {
+	if m == nil {
+		return 0, false
+	}
+	if depth > maxConjDepth {
+		return 0, true
 	}
 	if r, ok := m["$ref"].(string); ok {
 		raw, _, err := s.resolve(r)
 		if err != nil {
-			return 0
+			return 0, false
 		}
 		t, _ := raw.(map[string]any)
 		return conjTypes(s, t, depth+1)
 	}
-	var mask typeMask
 	switch t := m["type"].(type) {
 	case string:
 		mask = typeBit(t)
@@ -318,10 +329,14 @@ func conjTypes(s *Schema, m map[string]any, depth int) typeMask {
 	if l, ok := m["allOf"].([]any); ok {
 		for _, e := range l {
 			sub, _ := e.(map[string]any)
-			mask |= conjTypes(s, sub, depth+1)
+			sm, d := conjTypes(s, sub, depth+1)
+			if d {
+				return 0, true
+			}
+			mask |= sm
 		}
 	}
-	return mask
+	return mask, false
 }
 
 // regexps is shared by every template in the process: the same AWS patterns recur across types,
