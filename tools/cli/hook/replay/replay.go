@@ -118,12 +118,13 @@ func replayRun(ctx context.Context, opts *ReplayOptions) error {
 		if err != nil {
 			return errors.Join(fmt.Errorf("request %w", err), out.close())
 		}
-		if !json.Valid(raw) {
-			// The hook would answer InvalidRequest; for a file given here that is an input
-			// error (exit 2), not the hook's verdict on a request (exit 1).
+		resp := h.Handle(ctx, raw)
+		// The hook answers a file that is not JSON InvalidRequest; given here, that is an input
+		// error (exit 2), not the hook's verdict on a request (exit 1). Only such answers are
+		// checked, so a replay of thousands of requests does not scan each one twice.
+		if resp.ErrorCode == wire.CodeInvalidRequest && !json.Valid(raw) {
 			return errors.Join(fmt.Errorf("request %s: not JSON: %w", p, ErrNotJSON), out.close())
 		}
-		resp := h.Handle(ctx, raw)
 		failed = failed || resp.HookStatus != wire.StatusSuccess
 		if err := out.add(Replay{Request: p, Response: resp}); err != nil {
 			return err
