@@ -33,6 +33,9 @@ type LambdaFigures struct {
 	// ReadyCPU is the CPU time the process used until ready, all threads (Linux schedstat): on a
 	// loaded machine wall time mostly measures the wait for a core, this does not.
 	ReadyCPU []time.Duration
+	// Floor are exec-to-exit times of an empty Go program built the same way: what any Go
+	// binary costs to start on this machine, below which start-to-ready cannot go.
+	Floor []time.Duration
 }
 
 // buildLambda builds ./hook/cmd/bootstrap as the Lambda is built (static, stripped, no RPC mode).
@@ -98,7 +101,44 @@ func measureLambda(ctx context.Context, dir, bin string, runs int) (LambdaFigure
 	if runtime.GOOS != "linux" || (runtime.GOARCH != "amd64" && runtime.GOARCH != "arm64") {
 		return f, fmt.Errorf("start-to-ready needs a linux/amd64 or linux/arm64 host, not %s/%s", runtime.GOOS, runtime.GOARCH)
 	}
-	return timeStarts(ctx, f, filepath.Join(tmp, "bootstrap-"+runtime.GOARCH), runs)
+	f, err = timeStarts(ctx, f, filepath.Join(tmp, "bootstrap-"+runtime.GOARCH), runs)
+	if err != nil {
+		return f, err
+	}
+	if f.Floor, err = timeFloor(ctx, tmp, runs); err != nil {
+		return f, fmt.Errorf("empty Go program: %w", err)
+	}
+	return f, nil
+}
+
+// timeFloor builds an empty Go program as the bootstrap is built (static, stripped) and times
+// runs starts of it, exec to exit.
+func timeFloor(ctx context.Context, tmp string, runs int) ([]time.Duration, error) {
+	dir := filepath.Join(tmp, "empty")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	for name, text := range map[string]string{"go.mod": "module empty\n", "main.go": "package main\n\nfunc main() {}\n"} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			return nil, err
+		}
+	}
+	bin := filepath.Join(dir, "empty")
+	build := exec.CommandContext(ctx, "go", "build", "-trimpath", "-ldflags=-s -w", "-o", bin, ".")
+	build.Dir = dir
+	build.Env = append(os.Environ(), "CGO_ENABLED=0", "GOFLAGS=")
+	if b, err := build.CombinedOutput(); err != nil {
+		return nil, fmt.Errorf("build: %w: %s", err, b)
+	}
+	var d []time.Duration
+	for range runs {
+		start := time.Now()
+		if err := exec.CommandContext(ctx, bin).Run(); err != nil {
+			return nil, err
+		}
+		d = append(d, time.Since(start))
+	}
+	return d, nil
 }
 
 // timeStarts starts bin runs times and adds the start-up figures to f.

@@ -129,7 +129,7 @@ func TestMarkdown(t *testing.T) {
 		Benches: fixtureBenches(t),
 		Lambda: &LambdaFigures{Sizes: map[string]int64{"arm64": 8 << 20, "amd64": 9 << 20}, ZipSizes: map[string]int64{"arm64": 3 << 20, "amd64": 3 << 20},
 			Ready: []time.Duration{20 * time.Millisecond, 30 * time.Millisecond}, FirstAnswer: []time.Duration{22 * time.Millisecond, 33 * time.Millisecond},
-			ReadyCPU: []time.Duration{5 * time.Millisecond, 7 * time.Millisecond}},
+			ReadyCPU: []time.Duration{5 * time.Millisecond, 7 * time.Millisecond}, Floor: []time.Duration{1 * time.Millisecond, 2 * time.Millisecond}},
 		Memory: &MemoryFigures{Templates: 1655, Compiled: 1654, Failed: []string{"AWS::X::Y: bad"}, Compile: 5 * time.Second, HeapBytes: 100 << 20},
 		Peer: &PeerFigures{Python: "3.11.2", JSONSchema: "4.10.3", Schemas: 14, Instances: 280, GoRate: 4000, PyRate: 1000, Agree: 279,
 			Disagree: []string{"AWS-S3-Bucket.json #3 (rcfge approved=false)"}, Skipped: map[string]string{"AWS-Logs-LogGroup.json": "error: bad escape"}},
