@@ -32,6 +32,8 @@ func TestBudget(t *testing.T) {
 		{"a far Lambda deadline: the timeout", 5 * time.Second, time.Minute, time.Minute - 5*time.Second},
 		{"a near Lambda deadline keeps the margin", 20 * time.Second, 10 * time.Second, deadlineMargin},
 		{"the margin is 500 ms", 20 * time.Second, 3 * time.Second, 500 * time.Millisecond},
+		// The timeout ends within the margin of the Lambda's deadline: the margin still wins.
+		{"a timeout inside the margin keeps the margin", 10 * time.Second, 10*time.Second + 200*time.Millisecond, 500 * time.Millisecond},
 		{"too little time for the margin: half of it", 20 * time.Second, 600 * time.Millisecond, 300 * time.Millisecond},
 	}
 	for _, tt := range tests {
