@@ -65,15 +65,7 @@ func BenchmarkCompileColdS3(b *testing.B) {
 
 // BenchmarkSubstituteS3 is placeholder substitution alone over the S3 template.
 func BenchmarkSubstituteS3(b *testing.B) {
-	body, err := fs.ReadFile(schemas.FS(), "AWS-S3-Bucket.json")
-	if err != nil {
-		b.Fatal(err)
-	}
-	doc, err := schema.Decode(body)
-	if err != nil {
-		b.Fatal(err)
-	}
-	vars := placeholder.Vars{"accountID": placeholder.String("111122223333"), "region": placeholder.String("eu-west-1"), "partition": placeholder.String("aws")}
+	doc, vars := shippedS3(b)
 	b.ReportAllocs()
 	for b.Loop() {
 		if _, err := placeholder.Fill(doc, vars); err != nil {
