@@ -66,6 +66,10 @@ func main() {
 	flag.IntVar(&o.timeoutCoefficient, "timeout-coefficient", defaultTimeoutCoefficient, "a mutant's test run may take this many times the package's uncached test run before it counts as timed out")
 	flag.Parse()
 	o.stdout = os.Stdout
+	// gremlins runs inside each package's folder: a relative path (the default) must not follow it.
+	if abs, err := filepath.Abs(o.gremlins); err == nil && strings.ContainsRune(o.gremlins, filepath.Separator) {
+		o.gremlins = abs
+	}
 	pkgs := flag.Args()
 	if len(pkgs) == 0 {
 		pkgs = defaultPackages
