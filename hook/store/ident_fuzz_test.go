@@ -9,24 +9,21 @@ import (
 )
 
 // The checks replace these regexps and must agree with them on every input.
-var identChecks = []struct {
-	re string
-	f  func(string) bool
-}{
-	{`^[A-Za-z0-9]{1,64}(::[A-Za-z0-9]{1,64}){2,3}$`, validRegistryType},
-	{`^Custom::[A-Za-z0-9_@-]{1,60}$`, validCustomType},
+var identChecks = []identtest.Check{
+	{Re: `^[A-Za-z0-9]{1,64}(::[A-Za-z0-9]{1,64}){2,3}$`, F: validRegistryType},
+	{Re: `^Custom::[A-Za-z0-9_@-]{1,60}$`, F: validCustomType},
 }
 
 func TestIdentChecksMatchRegexps(t *testing.T) {
 	t.Parallel()
 	pieces := append([]string{"::", "AWS::S3::Bucket", "Custom::"}, identtest.Pieces...)
 	for _, c := range identChecks {
-		identtest.Exhaustive(t, c.re, c.f, pieces, 4, 300)
+		identtest.Exhaustive(t, c.Re, c.F, pieces, 4, 300)
 	}
 	// Parts at their length bounds, in every position.
 	for _, s := range []string{"A::B::" + rep(64), "A::B::" + rep(65), rep(64) + "::B::C::D", rep(65) + "::B::C::D", "A::" + rep(64) + "::C::D::E", "Custom::" + rep(60), "Custom::" + rep(61)} {
 		for _, c := range identChecks {
-			identtest.Equal(t, regexp.MustCompile(c.re), c.f, s)
+			identtest.Equal(t, regexp.MustCompile(c.Re), c.F, s)
 		}
 	}
 }
@@ -34,16 +31,5 @@ func TestIdentChecksMatchRegexps(t *testing.T) {
 func rep(n int) string { return strings.Repeat("x", n) }
 
 func FuzzIdentChecks(f *testing.F) {
-	f.Add("AWS::S3::Bucket")
-	f.Add("Custom::My-Thing")
-	f.Add("Org::Svc::Name::MODULE")
-	res := make([]*regexp.Regexp, len(identChecks))
-	for i, c := range identChecks {
-		res[i] = regexp.MustCompile(c.re)
-	}
-	f.Fuzz(func(t *testing.T, s string) {
-		for i, c := range identChecks {
-			identtest.Equal(t, res[i], c.f, s)
-		}
-	})
+	identtest.Fuzz(f, identChecks, "AWS::S3::Bucket", "Custom::My-Thing", "Org::Svc::Name::MODULE")
 }

@@ -48,3 +48,25 @@ func Equal(t *testing.T, re *regexp.Regexp, f func(string) bool, s string) {
 		t.Fatalf("check(%q) = %v, %s says %v", s, got, re, want)
 	}
 }
+
+// Check pairs a hand-written check with the regexp it replaces.
+type Check struct {
+	Re string
+	F  func(string) bool
+}
+
+// Fuzz runs every check against its regexp on each fuzzed string, from the given seeds.
+func Fuzz(f *testing.F, checks []Check, seeds ...string) {
+	for _, s := range seeds {
+		f.Add(s)
+	}
+	res := make([]*regexp.Regexp, len(checks))
+	for i, c := range checks {
+		res[i] = regexp.MustCompile(c.Re)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		for i, c := range checks {
+			Equal(t, res[i], c.F, s)
+		}
+	})
+}
