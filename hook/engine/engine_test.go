@@ -164,6 +164,30 @@ func TestUnverifiedReported(t *testing.T) {
 	}
 }
 
+// TestReferencesOnlyTakeTheGeneralPath: a reference the caller names (a parameter whose default is
+// one) while Properties holds something else must still be reported and skip its value's own
+// checks; the fast path that assumes no references would check the stand-in value instead.
+func TestReferencesOnlyTakeTheGeneralPath(t *testing.T) {
+	t.Parallel()
+	if !refsHonoured(t) {
+		t.Skip("hook/schema does not implement the reference semantics")
+	}
+	ref := verdict.Unverified{Path: "/Name", Reason: "dynamic reference to ssm-secure is resolved only at deployment"}
+	res, err := newEngine().Evaluate(context.Background(), engine.Input{TypeName: widget, Context: ctx111,
+		Properties: props(t, `{"Name":"appX-x"}`), References: []verdict.Unverified{ref}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(res.Verdict.Unverified, []verdict.Unverified{ref}) {
+		t.Errorf("unverified %+v, want %+v", res.Verdict.Unverified, ref)
+	}
+	for _, v := range res.Verdict.Violations {
+		if v.Path != "/Name" || !v.Unverifiable {
+			t.Errorf("violation %+v, want only unverifiable ones at /Name (the stand-in value is not checked)", v)
+		}
+	}
+}
+
 func TestDeleteAllowedWithoutGuard(t *testing.T) {
 	t.Parallel()
 	res, err := newEngine().Evaluate(context.Background(), engine.Input{TypeName: "Test::Open::Thing", Operation: engine.Delete, Context: ctx111, Properties: props(t, `{"A":1,"B":2}`)})
