@@ -25,9 +25,9 @@ type Store struct {
 	fsys fs.FS
 	mu   sync.Mutex
 	seen map[string]entry
-	// immutable folders (the embedded templates) are resolved once per account and type.
+	// immutable folders (the embedded templates, a snapshot) are resolved once per account and name.
 	immutable bool
-	resolved  map[string]map[string]store.Template
+	resolved  map[string]map[string]resolved
 }
 
 type entry struct {
@@ -47,13 +47,14 @@ func New(fsys fs.FS) *Store {
 	return newStore(fsys, immutable)
 }
 
-// NewSnapshot returns a Store that resolves each account and type once, for a one-shot command
-// (replay, validate) whose folder does not change while it runs: without it every request stats
-// the template file, which on a replay of thousands of requests is an eighth of the CPU.
+// NewSnapshot returns a Store that resolves each account and name once, a miss included, for a
+// one-shot command (replay, validate) whose folder does not change while it runs: without it every
+// request stats the template file (and exceptions.json), which on a replay of thousands of requests
+// is an eighth of the CPU.
 func NewSnapshot(fsys fs.FS) *Store { return newStore(fsys, true) }
 
 func newStore(fsys fs.FS, immutable bool) *Store {
-	return &Store{fsys: fsys, seen: map[string]entry{}, immutable: immutable, resolved: map[string]map[string]store.Template{}}
+	return &Store{fsys: fsys, seen: map[string]entry{}, immutable: immutable, resolved: map[string]map[string]resolved{}}
 }
 
 var (
@@ -75,13 +76,7 @@ func (s *Store) GetFile(ctx context.Context, name, accountID string) (store.Temp
 	if !validFile(name) {
 		return store.Template{}, fmt.Errorf("file name %q: want a plain file name", name)
 	}
-	if ident.AccountID(accountID) {
-		f, err := s.read(path.Join("accounts", accountID, name))
-		if !errors.Is(err, store.ErrNotFound) {
-			return f, err
-		}
-	}
-	return s.read(name)
+	return s.resolve(accountID, "file:"+name, func() (store.Template, error) { return s.find(name, accountID) })
 }
 
 // Get returns the template for typeName, preferring the account's override.
@@ -89,31 +84,48 @@ func (s *Store) Get(ctx context.Context, typeName, accountID string) (store.Temp
 	if err := ctx.Err(); err != nil {
 		return store.Template{}, err
 	}
-	if s.immutable {
-		s.mu.Lock()
-		tpl, ok := s.resolved[accountID][typeName]
-		s.mu.Unlock()
-		if ok {
-			return tpl, nil
+	return s.resolve(accountID, typeName, func() (store.Template, error) {
+		name, err := store.FileName(typeName)
+		if err != nil {
+			return store.Template{}, err
 		}
+		return s.find(name, accountID)
+	})
+}
+
+// resolved is one lookup's answer in an immutable folder: the file, or that there is none.
+type resolved struct {
+	tpl store.Template
+	err error
+}
+
+// resolve answers a lookup once per account and key in an immutable folder, a miss included: the
+// replay of a stack whose requests mostly have violations would otherwise stat exceptions.json
+// (and the account's copy) on each of them.
+func (s *Store) resolve(accountID, key string, find func() (store.Template, error)) (store.Template, error) {
+	if !s.immutable {
+		return find()
 	}
-	tpl, err := s.lookup(typeName, accountID)
-	if err == nil && s.immutable {
+	s.mu.Lock()
+	r, ok := s.resolved[accountID][key]
+	s.mu.Unlock()
+	if ok {
+		return r.tpl, r.err
+	}
+	tpl, err := find()
+	if err == nil || errors.Is(err, store.ErrNotFound) {
 		s.mu.Lock()
 		if s.resolved[accountID] == nil {
-			s.resolved[accountID] = map[string]store.Template{}
+			s.resolved[accountID] = map[string]resolved{}
 		}
-		s.resolved[accountID][typeName] = tpl
+		s.resolved[accountID][key] = resolved{tpl, err}
 		s.mu.Unlock()
 	}
 	return tpl, err
 }
 
-func (s *Store) lookup(typeName, accountID string) (store.Template, error) {
-	name, err := store.FileName(typeName)
-	if err != nil {
-		return store.Template{}, err
-	}
+// find reads name, preferring the account's copy at accounts/<accountId>/<name>.
+func (s *Store) find(name, accountID string) (store.Template, error) {
 	if ident.AccountID(accountID) {
 		tpl, err := s.read(path.Join("accounts", accountID, name))
 		if !errors.Is(err, store.ErrNotFound) {

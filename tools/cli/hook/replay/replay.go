@@ -106,15 +106,18 @@ func replayRun(ctx context.Context, opts *ReplayOptions) error {
 		return err
 	}
 	// A missing file is found before any answer is printed.
-	for _, p := range opts.Payloads {
-		if _, err := os.Stat(p); err != nil {
+	sizes := make([]int64, len(opts.Payloads))
+	for i, p := range opts.Payloads {
+		fi, err := os.Stat(p)
+		if err != nil {
 			return fmt.Errorf("request %w", err)
 		}
+		sizes[i] = fi.Size()
 	}
 	out := newAnswers(opts.IO.Out, opts.Format)
 	failed := false
-	for _, p := range opts.Payloads {
-		raw, err := os.ReadFile(p)
+	for i, p := range opts.Payloads {
+		raw, err := readFile(p, sizes[i])
 		if err != nil {
 			return errors.Join(fmt.Errorf("request %w", err), out.close())
 		}

@@ -140,6 +140,7 @@ func TestReplayErrors(t *testing.T) {
 		wantFlag bool
 	}{
 		{name: "missing request", opts: ReplayOptions{Templates: templates, Payloads: []string{"testdata/nope.json"}}, wantErr: "nope.json"},
+		{name: "request a folder", opts: ReplayOptions{Templates: templates, Payloads: []string{"testdata"}}, wantErr: "request read testdata: is a directory"},
 		{name: "request not JSON", opts: ReplayOptions{Templates: templates, Payloads: []string{"replay.go"}}, wantErr: "request replay.go: not JSON"},
 		{name: "templates missing", opts: ReplayOptions{Templates: "testdata/none", Payloads: []string{"x"}}, wantErr: "--templates"},
 		{name: "templates a file", opts: ReplayOptions{Templates: "replay.go", Payloads: []string{"x"}}, wantErr: "not a folder", wantFlag: true},
