@@ -6,7 +6,9 @@
 #   scripts/publish.sh [templates] [artifacts]     (default: templates; `make publish` runs that)
 #
 # templates  The restricted templates of TEMPLATES_DIR (<Type>.json, and accounts/<id>/<Type>.json
-#            overrides) to s3://BUCKET/PREFIX/, after `rcfge schemas lint` passed on them.
+#            overrides) to s3://BUCKET/PREFIX/, after `rcfge schemas lint` passed on them, in
+#            the compact form `rcfge schemas compact` writes (no descriptions or provider
+#            metadata: the hook never reads them).
 #            Templates in S3 that are no longer in TEMPLATES_DIR are deleted: a type whose
 #            template was removed is no longer approved (versioning keeps the old object).
 #            PREFIX/manifest.json lists every key with its SHA-256, size and the git commit.
@@ -120,20 +122,27 @@ publish_templates() {
 	local work
 	work=$(mktemp -d)
 	trap 'rm -rf "$work"' RETURN
+	# What is published is the compact form: the hook never reads descriptions and provider
+	# metadata, and pays for every byte of them on each cold type. The repository keeps them.
+	"$rcfge" schemas compact "$dir" --out "$work/templates" >&2 || die "rcfge schemas compact $dir failed; nothing published"
+	local published=$work/templates
+	for rel in "${files[@]}"; do
+		[[ -f $published/$rel ]] || die "rcfge schemas compact wrote no $rel; nothing published"
+	done
 	{
 		printf '{\n  "publishedAt": "%s",\n  "gitCommit": "%s",\n  "bucket": "%s",\n  "prefix": "%s",\n  "files": [\n' \
 			"$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$(git_commit)" "$bucket" "$prefix"
 		local sep=""
 		for rel in "${files[@]}"; do
 			printf '%s' "$sep"
-			manifest_entry "$dir/$rel" "$prefix/$rel"
+			manifest_entry "$published/$rel" "$prefix/$rel"
 			sep=$',\n'
 		done
 		printf '\n  ]\n}\n'
 	} >"$work/manifest.json"
 
 	for rel in "${files[@]}"; do
-		upload "$dir/$rel" "$bucket" "$prefix/$rel" application/json
+		upload "$published/$rel" "$bucket" "$prefix/$rel" application/json
 	done
 
 	# Withdraw the approvals that are gone locally.

@@ -21,10 +21,12 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 
 	"github.com/rcfge/rcfge/hook/store/s3store/s3test"
+	"github.com/rcfge/rcfge/tools/compact"
 )
 
-// scripts/publish.sh runs here for real: the aws CLI against versitygw, with a stub in place of
-// `rcfge schemas lint` (the linter has its own tests; here only its verdict matters).
+// scripts/publish.sh runs here for real: the aws CLI against versitygw, rcfge built from this tree
+// for `schemas compact`, and a stub in place of `rcfge schemas lint` (the linter has its own
+// tests; here only its verdict matters).
 
 func TestPublishTemplates(t *testing.T) {
 	if testing.Short() {
@@ -55,8 +57,19 @@ func TestPublishTemplates(t *testing.T) {
 		}
 	}
 	client := srv.Client(s3test.RootAccess, s3test.RootSecret)
-	stub := filepath.Join(t.TempDir(), "rcfge")
-	if err := os.WriteFile(stub, []byte("#!/bin/sh\n[ \"$1 $2\" = \"schemas lint\" ] || exit 2\nexit ${STUB_LINT_EXIT:-0}\n"), 0o755); err != nil {
+	bin := t.TempDir()
+	real := filepath.Join(bin, "rcfge-real")
+	if out, err := exec.Command("go", "build", "-o", real, "../tools/rcfge").CombinedOutput(); err != nil {
+		t.Fatalf("build rcfge: %v\n%s", err, out)
+	}
+	stub := filepath.Join(bin, "rcfge")
+	if err := os.WriteFile(stub, []byte(`#!/bin/sh
+case "$1 $2" in
+"schemas lint") exit ${STUB_LINT_EXIT:-0} ;;
+"schemas compact") [ -z "$STUB_COMPACT_EXIT" ] || exit "$STUB_COMPACT_EXIT"; exec "$REAL_RCFGE" "$@" ;;
+*) exit 2 ;;
+esac
+`), 0o755); err != nil {
 		t.Fatal(err)
 	}
 	publish := func(t *testing.T, env ...string) (string, error) {
@@ -66,7 +79,7 @@ func TestPublishTemplates(t *testing.T) {
 			"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir(),
 			"AWS_ACCESS_KEY_ID=" + s3test.RootAccess, "AWS_SECRET_ACCESS_KEY=" + s3test.RootSecret,
 			"AWS_DEFAULT_REGION=" + s3test.Region, "AWS_CONFIG_FILE=/dev/null", "AWS_SHARED_CREDENTIALS_FILE=/dev/null",
-			"ENDPOINT_URL=" + srv.Endpoint, "RCFGE=" + stub,
+			"ENDPOINT_URL=" + srv.Endpoint, "RCFGE=" + stub, "REAL_RCFGE=" + real,
 		}, env...)
 		var out bytes.Buffer
 		cmd.Stdout, cmd.Stderr = &out, &out
@@ -122,10 +135,7 @@ func TestPublishTemplates(t *testing.T) {
 			t.Fatalf("keys = %v, want %v\n%s", got, want, out)
 		}
 		for _, rel := range []string{"AWS-S3-Bucket.json", "AWS-SNS-Topic.json", "accounts/111122223333/AWS-S3-Bucket.json"} {
-			local, err := os.ReadFile(filepath.Join(v1, rel))
-			if err != nil {
-				t.Fatal(err)
-			}
+			local := published(t, filepath.Join(v1, rel))
 			sum := sha256.Sum256(local)
 			head, err := client.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String(bucket), Key: aws.String("templates/" + rel), ChecksumMode: types.ChecksumModeEnabled})
 			if err != nil {
@@ -158,10 +168,7 @@ func TestPublishTemplates(t *testing.T) {
 			t.Fatalf("manifest = %+v", m)
 		}
 		for _, f := range m.Files {
-			local, err := os.ReadFile(filepath.Join(v1, strings.TrimPrefix(f.Key, "templates/")))
-			if err != nil {
-				t.Fatal(err)
-			}
+			local := published(t, filepath.Join(v1, strings.TrimPrefix(f.Key, "templates/")))
 			sum := sha256.Sum256(local)
 			if f.SHA256 != hex.EncodeToString(sum[:]) || f.Size != len(local) {
 				t.Errorf("manifest entry %+v does not match the file", f)
@@ -180,6 +187,7 @@ func TestPublishTemplates(t *testing.T) {
 		want string
 	}{
 		{"lint fails", []string{"TEMPLATES_DIR=" + abs, "STUB_LINT_EXIT=1"}, "rcfge schemas lint " + abs + " failed; nothing published"},
+		{"compact fails", []string{"TEMPLATES_DIR=" + abs, "STUB_COMPACT_EXIT=2"}, "rcfge schemas compact " + abs + " failed; nothing published"},
 		{"badly named file", []string{"TEMPLATES_DIR=" + badname}, "notes.json is not named <Service>-<Provider>-<Type>.json"},
 		{"missing folder", []string{"TEMPLATES_DIR=testdata/publish/nope"}, "templates folder testdata/publish/nope does not exist"},
 		{"empty folder", []string{"TEMPLATES_DIR=" + t.TempDir()}, "no templates in"},
@@ -338,4 +346,21 @@ func goEnv(t *testing.T, key string) string {
 		t.Fatalf("go env %s: %v", key, err)
 	}
 	return strings.TrimSpace(string(out))
+}
+
+// published is the form publish.sh uploads of a template file: its compact form.
+func published(t *testing.T, path string) []byte {
+	t.Helper()
+	body, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := compact.Template(body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Equal(out, body) {
+		t.Fatalf("%s is already compact: the test would not tell the forms apart", path)
+	}
+	return out
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/rcfge/rcfge/hook/jsonptr"
 	"github.com/rcfge/rcfge/hook/store"
 	"github.com/rcfge/rcfge/tools/cfntemplate"
+	"github.com/rcfge/rcfge/tools/compact"
 	"github.com/rcfge/rcfge/tools/schemadiff"
 	"github.com/rcfge/rcfge/tools/schemagen"
 )
@@ -47,7 +48,8 @@ const replayAccount = "111122223333"
 
 // buildReplay turns every resource of the templates listed in QUALIFYING.txt into a Lambda hook
 // request (intrinsics resolved by tools/cfntemplate, unknown values given as a plain string), each
-// with a stringified twin, and writes the templates generated for their types, without overlays.
+// with a stringified twin, and writes the templates generated for their types, without overlays,
+// in the compact form make publish uploads (rcfge schemas compact).
 func buildReplay(realDir, schemasDir, out string) (ReplayFigures, []string, error) {
 	var f ReplayFigures
 	list, err := os.ReadFile(filepath.Join(realDir, "QUALIFYING.txt"))
@@ -138,7 +140,12 @@ func writeTemplate(schemasDir, tplDir, typeName string) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	return true, os.WriteFile(filepath.Join(tplDir, name), g.Body, 0o644)
+	// As make publish uploads it (and the hook reads it): compact.
+	body, err := compact.Template(g.Body)
+	if err != nil {
+		return false, fmt.Errorf("compact %s: %w", typeName, err)
+	}
+	return true, os.WriteFile(filepath.Join(tplDir, name), body, 0o644)
 }
 
 func writeRequest(path string, r cfntemplate.Resource, props any) error {

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"runtime"
 	"slices"
 	"strings"
@@ -177,6 +178,19 @@ func checkTemplate(t *testing.T, file string, seeds int, note func(key, msg stri
 		return
 	}
 	ctx := context.Background()
+	// The compact template `make publish` uploads must answer every instance as this one does.
+	compact, err := schema.Compile(name, schema.Compact(doc))
+	if err != nil {
+		note(name+" compact", "the compact template does not compile: "+err.Error())
+		return
+	}
+	sameCompact := func(kind string, inst any, want []verdict.Violation) {
+		got, err := compact.Validate(ctx, inst, schema.Options{})
+		count("compact")
+		if err != nil || !reflect.DeepEqual(got, want) {
+			note(name+" compact", fmt.Sprintf("%s: compact template %v %v, annotated %v", kind, got, err, want))
+		}
+	}
 	for seed := range uint64(seeds) {
 		v, err := g.Valid(seed)
 		if err != nil {
@@ -189,6 +203,7 @@ func checkTemplate(t *testing.T, file string, seeds int, note func(key, msg stri
 			continue
 		}
 		count("valid")
+		sameCompact("valid", typed, o.Ours)
 		if len(o.Theirs) > 0 && len(o.Ours) > 0 {
 			count("valid-by-neither") // sampleinst missed a rule; both validators agree
 			continue
@@ -198,6 +213,7 @@ func checkTemplate(t *testing.T, file string, seeds int, note func(key, msg stri
 		}
 		vs, err := p.Ours.Validate(ctx, schemadiff.Stringify(typed), schema.Options{})
 		count("stringified")
+		sameCompact("stringified", schemadiff.Stringify(typed), vs)
 		if err != nil || len(vs) > 0 {
 			note(name+" stringified", fmt.Sprintf("seed %d: the stringified twin of a valid instance: %v %v", seed, vs, err))
 		}
@@ -206,6 +222,7 @@ func checkTemplate(t *testing.T, file string, seeds int, note func(key, msg stri
 			inv = roundTrip(t, inv)
 			o, err := p.Validate(ctx, inv)
 			count("unapproved")
+			sameCompact("unapproved", inv, o.Ours)
 			switch {
 			case err != nil:
 				note(name+" unapproved", err.Error())
@@ -223,6 +240,7 @@ func checkTemplate(t *testing.T, file string, seeds int, note func(key, msg stri
 		mut, ptr := schemadiff.Mutate(typed, seed)
 		o, err = p.Validate(ctx, mut)
 		count("mutated")
+		sameCompact("mutated", mut, o.Ours)
 		switch {
 		case err != nil:
 			note(name+" mutated", err.Error())

@@ -6,6 +6,7 @@ import (
 
 	"github.com/rcfge/rcfge/tools/cli"
 	"github.com/rcfge/rcfge/tools/cli/schemas/approve"
+	"github.com/rcfge/rcfge/tools/cli/schemas/compact"
 	"github.com/rcfge/rcfge/tools/cli/schemas/drift"
 	"github.com/rcfge/rcfge/tools/cli/schemas/generate"
 	"github.com/rcfge/rcfge/tools/cli/schemas/lint"
@@ -25,6 +26,6 @@ func NewCmdSchemas(f *cli.Factory) *cobra.Command {
 	cmd.AddCommand(generate.NewCmdGenerate(f, nil))
 	cmd.AddCommand(drift.NewCmdDrift(f, nil), lint.NewCmdLint(f, nil), test.NewCmdTest(f, nil))
 	cmd.AddCommand(pending.NewCmdPending(f, nil), approve.NewCmdApprove(f, nil), revoke.NewCmdRevoke(f, nil))
-	cmd.AddCommand(suggest.NewCmdSuggest(f, nil))
+	cmd.AddCommand(suggest.NewCmdSuggest(f, nil), compact.NewCmdCompact(f, nil))
 	return cmd
 }
