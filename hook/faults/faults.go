@@ -351,6 +351,9 @@ func Rows() []Row {
 		{Name: "unknown invocation point", How: "actionInvocationPoint CREATE_POST_PROVISION",
 			request: func(r *requestSpec) []byte { r.point = "CREATE_POST_PROVISION"; return r.json() },
 			Expect:  Expect{Status: wire.StatusFailed, Code: wire.CodeInvalidRequest, Message: "CREATE_POST_PROVISION"}},
+		{Name: "repeated member", How: `resourceProperties gives BucketName twice, a compliant value then one outside the pattern (JSON parsers disagree on which one wins)`,
+			request: withProps(`{"BucketName":"app-logs","BucketName":"Not A Bucket"}`),
+			Expect:  Expect{Status: wire.StatusFailed, Code: wire.CodeInvalidRequest, Message: `duplicate object member "BucketName"`}},
 	}
 }
 
