@@ -36,10 +36,9 @@ func compactSchema(v any) any {
 // compactKeyword compacts the subschemas a constraint holds, as the checker walks them.
 func compactKeyword(k string, v any) any {
 	switch k {
-	case "definitions", "properties", "patternProperties":
-		return compactMembers(v, false)
-	case "dependencies":
-		return compactMembers(v, true)
+	case "definitions", "properties", "patternProperties", "dependencies":
+		// A property dependency (a list of names) is not a map: compactSchema keeps it as is.
+		return compactMembers(v)
 	case "items", "allOf", "anyOf", "oneOf":
 		if l, ok := v.([]any); ok {
 			out := make([]any, len(l))
@@ -58,19 +57,14 @@ func compactKeyword(k string, v any) any {
 	return v // a keyword whose value is data (enum, const, required, ...)
 }
 
-// compactMembers compacts an object of named subschemas; in dependencies a list of property names
-// is data.
-func compactMembers(v any, dependencies bool) any {
+// compactMembers compacts an object of named subschemas.
+func compactMembers(v any) any {
 	m, ok := v.(map[string]any)
 	if !ok {
 		return v
 	}
 	out := make(map[string]any, len(m))
 	for name, sub := range m {
-		if _, isList := sub.([]any); isList && dependencies {
-			out[name] = sub
-			continue
-		}
 		out[name] = compactSchema(sub)
 	}
 	return out

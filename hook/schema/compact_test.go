@@ -86,12 +86,12 @@ func TestCompact(t *testing.T) {
 // Values that are not schemas where one is expected are left for Compile to refuse.
 func TestCompactLeavesMalformed(t *testing.T) {
 	t.Parallel()
-	for _, doc := range []string{`true`, `"x"`, `{"properties": 1, "allOf": {}, "items": "x", "dependencies": [1], "description": 1}`} {
+	for _, doc := range []string{`true`, `"x"`, `{"properties": 1, "allOf": {"description": "not a list"}, "anyOf": "x", "items": "x", "dependencies": [1], "description": 1}`} {
 		in := mustDecode(t, doc)
 		got := schema.Compact(in)
 		want := in
 		if m, ok := in.(map[string]any); ok {
-			want = map[string]any{"properties": m["properties"], "allOf": m["allOf"], "items": m["items"], "dependencies": m["dependencies"]}
+			want = map[string]any{"properties": m["properties"], "allOf": m["allOf"], "anyOf": m["anyOf"], "items": m["items"], "dependencies": m["dependencies"]}
 		}
 		if !reflect.DeepEqual(got, want) {
 			t.Errorf("%s: got %s", doc, mustJSON(t, got))
