@@ -49,14 +49,26 @@ func coerce(v any, want typeMask) any {
 	return v
 }
 
-// String renders the decimal as a JSON number.
+// String renders the decimal as a template writes a number: plain digits (120, 0.25, -1.5), with
+// an exponent only for zeros past 21 integer digits or 6 leading fractional zeros, where JavaScript and Go's
+// shortest formatting switch too. A Go number coerced to a string (int64 120) then reads as the
+// text CloudFormation sends ("120"), not "12e1". Each value has one rendering (the digits carry no
+// trailing zeros), so canonical forms stay comparable.
 func (d decimal) String() string {
 	if d.zero() {
 		return "0"
 	}
-	s := d.digits + "e" + strconv.FormatInt(d.exp, 10)
-	if d.exp == 0 {
-		s = d.digits
+	n := int64(len(d.digits))
+	var s string
+	switch point := n + d.exp; {
+	case d.exp == 0 || d.exp > 0 && point <= 21:
+		s = d.digits + strings.Repeat("0", int(d.exp))
+	case d.exp < 0 && point > 0:
+		s = d.digits[:point] + "." + d.digits[point:]
+	case d.exp < 0 && point > -6:
+		s = "0." + strings.Repeat("0", int(-point)) + d.digits
+	default:
+		s = d.digits + "e" + strconv.FormatInt(d.exp, 10)
 	}
 	if d.neg {
 		return "-" + s
