@@ -52,9 +52,12 @@ $(GREMLINS):
 ## that loops forever costs a minute or two, not the quarter hour a coefficient of 100 cost
 ## (tools/mutation/cmd/mutationdoc explains the settings).
 .PHONY: mutate mutate-ci
+## MUTATE_FLAGS=-update with MUTATE_PKGS reruns those packages only and keeps the others' rows
+## and listed mutants from docs/mutation.md (a few minutes after a test change, not the hour).
 MUTATE_PKGS ?=
+MUTATE_FLAGS ?=
 mutate: $(GREMLINS)
-	$(GO) run ./tools/mutation/cmd/mutationdoc -gremlins $(GREMLINS) -out docs/mutation.md -check $(MUTATE_PKGS)
+	$(GO) run ./tools/mutation/cmd/mutationdoc -gremlins $(GREMLINS) -out docs/mutation.md -check $(MUTATE_FLAGS) $(MUTATE_PKGS)
 
 ## mutate-ci: the bounded run CI does, in two parts, at most about 4 min on two cores (3 min before
 ## this change for part 1 alone, one mutant at a time).

@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -224,43 +225,74 @@ func Check(scores []Score, thresholds map[string]float64) error {
 	return errors.Join(errs...)
 }
 
-// Markdown writes the report.
-func Markdown(w io.Writer, ms []Mutant, thresholds map[string]float64, stale []Equivalent, header string) error {
+// Markdown writes the report: the mutants of this run, and what kept says of the packages it
+// left alone (the zero Kept for a report of this run only).
+func Markdown(w io.Writer, ms []Mutant, thresholds map[string]float64, stale []Equivalent, header string, kept Kept) error {
 	var b strings.Builder
 	b.WriteString(header)
-	b.WriteString("\n| package | killed | lived | reviewed | not covered | timed out | not viable | score | coverage | target |\n|---|---|---|---|---|---|---|---|---|---|\n")
+	rows := maps.Clone(kept.rows)
+	if rows == nil {
+		rows = map[string]string{}
+	}
 	for _, s := range Scores(ms) {
 		target := "–"
 		if t, ok := thresholds[s.Package]; ok {
 			target = fmt.Sprintf("%.0f%%", t)
 		}
-		fmt.Fprintf(&b, "| %s | %d | %d | %d | %d | %d | %d | %.1f%% | %.1f%% | %s |\n", s.Package, s.Killed, s.Lived, s.Equivalent, s.NotCovered, s.TimedOut, s.NotViable, s.Efficacy(), s.Coverage(), target)
+		rows[s.Package] = fmt.Sprintf("| %s | %d | %d | %d | %d | %d | %d | %.1f%% | %.1f%% | %s |", s.Package, s.Killed, s.Lived, s.Equivalent, s.NotCovered, s.TimedOut, s.NotViable, s.Efficacy(), s.Coverage(), target)
+	}
+	b.WriteString("\n| package | killed | lived | reviewed | not covered | timed out | not viable | score | coverage | target |\n|---|---|---|---|---|---|---|---|---|---|\n")
+	for _, p := range slices.Sorted(maps.Keys(rows)) {
+		b.WriteString(rows[p] + "\n")
 	}
 	b.WriteString("\nScore = (killed + timed out) / (killed + timed out + lived − reviewed equivalents), as gremlins counts efficacy. Coverage = the share of mutants some test runs; the mutants no test covers are listed below with the live ones.\n")
-	b.WriteString("\n## Live mutants (not reviewed as equivalent)\n\n")
-	live := filter(ms, func(m Mutant) bool { return (m.Status == Lived || m.Status == NotCovered) && m.Equivalent == "" })
-	if len(live) == 0 {
-		b.WriteString("None.\n")
+
+	live := byPackage(kept.live)
+	for _, m := range filter(ms, func(m Mutant) bool { return (m.Status == Lived || m.Status == NotCovered) && m.Equivalent == "" }) {
+		live[m.Package] = append(live[m.Package], fmt.Sprintf("- `%s/%s:%d:%d` %s (%s): `%s`", m.Package, m.File, m.Line, m.Column, m.Type, strings.ToLower(m.Status), m.Source))
 	}
-	for _, m := range live {
-		fmt.Fprintf(&b, "- `%s/%s:%d:%d` %s (%s): `%s`\n", m.Package, m.File, m.Line, m.Column, m.Type, strings.ToLower(m.Status), m.Source)
+	writeSection(&b, liveHeading, live, true)
+	eq := byPackage(kept.equivalent)
+	for _, m := range filter(ms, func(m Mutant) bool { return (m.Status == Lived || m.Status == NotCovered) && m.Equivalent != "" }) {
+		eq[m.Package] = append(eq[m.Package], fmt.Sprintf("- `%s/%s:%d` %s: `%s` — %s", m.Package, m.File, m.Line, m.Type, m.Source, m.Equivalent))
 	}
-	b.WriteString("\n## Equivalent survivors (reviewed)\n\n")
-	eq := filter(ms, func(m Mutant) bool { return (m.Status == Lived || m.Status == NotCovered) && m.Equivalent != "" })
-	if len(eq) == 0 {
-		b.WriteString("None.\n")
+	writeSection(&b, equivalentHeading, eq, true)
+	st := byPackage(kept.stale)
+	for _, e := range stale {
+		st[e.Package] = append(st[e.Package], fmt.Sprintf("- `%s/%s` %s: `%s`", e.Package, e.File, e.Type, e.Source))
 	}
-	for _, m := range eq {
-		fmt.Fprintf(&b, "- `%s/%s:%d` %s: `%s` — %s\n", m.Package, m.File, m.Line, m.Type, m.Source, m.Equivalent)
-	}
-	if len(stale) > 0 {
-		b.WriteString("\n## Stale reviews (no live mutant matches them any more: remove them)\n\n")
-		for _, e := range stale {
-			fmt.Fprintf(&b, "- `%s/%s` %s: `%s`\n", e.Package, e.File, e.Type, e.Source)
-		}
-	}
+	writeSection(&b, staleHeading, st, false)
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+func byPackage(kept map[string][]string) map[string][]string {
+	out := map[string][]string{}
+	for p, lines := range kept {
+		out[p] = slices.Clone(lines)
+	}
+	return out
+}
+
+// writeSection writes a list by package order; an empty one says None, or is left out when
+// always is false.
+func writeSection(b *strings.Builder, heading string, lines map[string][]string, always bool) {
+	n := 0
+	for _, l := range lines {
+		n += len(l)
+	}
+	if n == 0 && !always {
+		return
+	}
+	b.WriteString("\n" + heading + "\n\n")
+	if n == 0 {
+		b.WriteString("None.\n")
+	}
+	for _, p := range slices.Sorted(maps.Keys(lines)) {
+		for _, l := range lines[p] {
+			b.WriteString(l + "\n")
+		}
+	}
 }
 
 func filter(ms []Mutant, keep func(Mutant) bool) []Mutant {

@@ -3,6 +3,7 @@ package mutation
 import (
 	"bytes"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -100,7 +101,7 @@ func TestMarkdown(t *testing.T) {
 		{Package: "hook/pkg", File: "old.go", Type: "INVERT_LOGICAL", Source: "a || b", Reason: "gone"},
 	})
 	var b bytes.Buffer
-	if err := Markdown(&b, ms, map[string]float64{"hook/pkg": 85}, stale, "# T\n"); err != nil {
+	if err := Markdown(&b, ms, map[string]float64{"hook/pkg": 85}, stale, "# T\n", Kept{}); err != nil {
 		t.Fatal(err)
 	}
 	out := b.String()
@@ -129,5 +130,76 @@ func TestReviewedNotCovered(t *testing.T) {
 	// A reviewed not-covered mutant does not change the score: (1 + 1) / (2 + 2) = 50%.
 	if s.Equivalent != 1 || s.Efficacy() != 50 {
 		t.Errorf("score %+v efficacy %v, want 1 reviewed and 50", s, s.Efficacy())
+	}
+}
+
+// A report read back keeps the packages a later run leaves alone, row and lines verbatim, and the
+// rerun packages replace theirs.
+func TestUpdateReport(t *testing.T) {
+	ms := parseFixture(t)
+	other := []Mutant{
+		{Package: "hook/other", File: "a.go", Line: 9, Column: 2, Type: "INVERT_LOGICAL", Status: Lived, Source: "a || b"},
+		{Package: "hook/other", File: "a.go", Line: 10, Column: 2, Type: "INVERT_LOGICAL", Status: Killed},
+		{Package: "hook/other", File: "a.go", Line: 11, Column: 2, Type: "INVERT_LOGICAL", Status: Lived, Source: "c && d", Equivalent: "same"},
+	}
+	stale := Apply(ms, []Equivalent{{Package: "hook/pkg", File: "old.go", Type: "INVERT_LOGICAL", Source: "a || b", Reason: "gone"}})
+	var first bytes.Buffer
+	if err := Markdown(&first, append(slices.Clone(ms), other...), map[string]float64{"hook/pkg": 85, "hook/other": 90}, stale, "# T\n", Kept{}); err != nil {
+		t.Fatal(err)
+	}
+	kept, err := ParseReport(strings.NewReader(first.String()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Nothing rerun: the report reads back as itself.
+	var same bytes.Buffer
+	if err := Markdown(&same, nil, nil, nil, "# T\n", kept); err != nil {
+		t.Fatal(err)
+	}
+	if same.String() != first.String() {
+		t.Errorf("round trip changed the report:\n%s\nwant\n%s", same.String(), first.String())
+	}
+	if err := kept.Check(map[string]float64{"hook/other": 90}); err == nil || !strings.Contains(err.Error(), "hook/other: mutation score 50.0% is below 90%") {
+		t.Errorf("kept check: %v", err)
+	}
+	// hook/other rerun: every mutant killed now; hook/pkg stays as it was.
+	kept.Drop([]string{"hook/other"})
+	if got := kept.Packages(); !slices.Equal(got, []string{"hook/pkg"}) {
+		t.Errorf("kept %v", got)
+	}
+	var updated bytes.Buffer
+	rerun := []Mutant{{Package: "hook/other", File: "a.go", Line: 9, Column: 2, Type: "INVERT_LOGICAL", Status: Killed}}
+	if err := Markdown(&updated, rerun, map[string]float64{"hook/other": 90}, nil, "# T\n", kept); err != nil {
+		t.Fatal(err)
+	}
+	out := updated.String()
+	for _, want := range []string{
+		"| hook/other | 1 | 0 | 0 | 0 | 0 | 0 | 100.0% | 100.0% | 90% |",
+		"| hook/pkg | 1 | 2 | 0 | 1 | 1 | 1 | 50.0% | 80.0% | 85% |",
+		"- `hook/pkg/decide.go.txt:4:5` CONDITIONALS_NEGATION (lived): `if a && b {`",
+		"`hook/pkg/old.go` INVERT_LOGICAL: `a || b`",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("updated report lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "hook/other/a.go:9:2") || strings.Contains(out, "hook/other/a.go:11") {
+		t.Errorf("the rerun package's old live mutant is still listed:\n%s", out)
+	}
+	if !(strings.Index(out, "| hook/other |") < strings.Index(out, "| hook/pkg |")) {
+		t.Errorf("rows not in package order:\n%s", out)
+	}
+}
+
+func TestParseReportErrors(t *testing.T) {
+	for _, tt := range []struct{ in, want string }{
+		{"# nothing\n", "no package rows"},
+		{"| hook/x | 1 | 2 |\n", "10 cells"},
+		{"| hook/x | 1 | 0 | 0 | 0 | 0 | 0 | high | 100.0% | – |\n", "score of hook/x"},
+		{"| hook/x | 1 | 0 | 0 | 0 | 0 | 0 | 100.0% | 100.0% | – |\n" + liveHeading + "\n\n- `nofile` X (lived): `y`\n", "names package/file"},
+	} {
+		if _, err := ParseReport(strings.NewReader(tt.in)); err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("ParseReport(%q) = %v, want %q", tt.in, err, tt.want)
+		}
 	}
 }

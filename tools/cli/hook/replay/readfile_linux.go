@@ -1,30 +1,55 @@
-//go:build linux
-
 package replay
 
 import (
 	"io/fs"
-	"slices"
+	"path/filepath"
 	"syscall"
 	"unsafe"
 )
 
-// readFile is os.ReadFile without the runtime's poller and scheduler hand-offs. os.Open registers
-// each file with epoll and switches O_NONBLOCK on and off around it: eleven system calls for a
-// small file. And a system call entered the runtime's way (syscall.Syscall) lets the scheduler
-// take the P away and wake another thread when it lasts over 20 µs, which in a virtual machine a
-// file system call often does: on a replay of two thousand request files both were a fifth of the
-// process's system time. Reading a regular file from the page cache does not block; plain raw
-// system calls read it in three (open, read, close) when the stat before the replay gave its
-// size (sizeHint), four otherwise.
-func readFile(name string, sizeHint int64) ([]byte, error) {
-	p, err := syscall.BytePtrFromString(name)
+// requestReader reads request files with raw system calls, relative to their folder. In a
+// virtual machine where each kernel entry is dear, what os.ReadFile pays per file was most of a
+// replay's system time:
+//   - os.Open registers the file with the runtime's poller and switches O_NONBLOCK on and off
+//     around it: eleven system calls for a small file;
+//   - a system call entered the runtime's way lets the scheduler hand the P to another thread
+//     when it lasts over 20 µs, which a file system call here often does;
+//   - each open walks the whole path.
+//
+// A regular file read from the page cache does not block. This reader opens the folder once and
+// each file relative to it: four system calls (open, read, the read that meets the end, close),
+// a one-name path walk, no hand-off.
+type requestReader struct {
+	dir     string // the folder dirfd is open on ("" for none)
+	dirfd   int
+	scratch []byte
+}
+
+func (r *requestReader) read(name string) ([]byte, error) {
+	dir, base := filepath.Split(name)
+	at := atFDCWD
+	if dir != "" && base != "" {
+		if dir != r.dir {
+			r.close()
+			if fd, err := syscall.Open(dir, syscall.O_RDONLY|syscall.O_DIRECTORY|syscall.O_CLOEXEC, 0); err == nil {
+				r.dir, r.dirfd = dir, fd
+			}
+		}
+		if r.dir == dir {
+			at = r.dirfd
+		}
+	}
+	rel := name
+	if at != atFDCWD {
+		rel = base
+	}
+	p, err := syscall.BytePtrFromString(rel)
 	if err != nil {
 		return nil, &fs.PathError{Op: "open", Path: name, Err: err}
 	}
 	var fd uintptr
 	for {
-		r, _, errno := syscall.RawSyscall6(syscall.SYS_OPENAT, uintptr(atFDCWD), uintptr(unsafe.Pointer(p)), uintptr(syscall.O_RDONLY|syscall.O_CLOEXEC), 0, 0, 0)
+		r, _, errno := syscall.RawSyscall6(syscall.SYS_OPENAT, uintptr(at), uintptr(unsafe.Pointer(p)), uintptr(syscall.O_RDONLY|syscall.O_CLOEXEC), 0, 0, 0)
 		if errno == syscall.EINTR {
 			continue
 		}
@@ -35,31 +60,39 @@ func readFile(name string, sizeHint int64) ([]byte, error) {
 		break
 	}
 	defer syscall.RawSyscall(syscall.SYS_CLOSE, fd, 0, 0)
-	// One byte over the hint: a read that stops exactly at the hinted size has met the end.
-	buf := make([]byte, 0, max(sizeHint, 0)+1)
+	if cap(r.scratch) == 0 {
+		r.scratch = make([]byte, 0, 16<<10)
+	}
+	buf := r.scratch[:0]
 	for {
 		if len(buf) == cap(buf) {
-			buf = slices.Grow(buf, max(cap(buf), 512))
+			buf = append(buf, 0)[:len(buf)]
 		}
-		want := cap(buf) - len(buf)
-		r, _, errno := syscall.RawSyscall(syscall.SYS_READ, fd, uintptr(unsafe.Pointer(unsafe.SliceData(buf[len(buf):cap(buf)]))), uintptr(want))
+		free := buf[len(buf):cap(buf)]
+		n, _, errno := syscall.RawSyscall(syscall.SYS_READ, fd, uintptr(unsafe.Pointer(unsafe.SliceData(free))), uintptr(len(free)))
 		if errno == syscall.EINTR {
 			continue
 		}
 		if errno != 0 {
 			return nil, &fs.PathError{Op: "read", Path: name, Err: errno}
 		}
-		n := int(r)
 		if n == 0 {
-			return buf, nil
+			r.scratch = buf[:0] // keep what grew for the next file
+			// The request is handed on and may be kept: it gets memory of its own, its size.
+			return append(make([]byte, 0, len(buf)), buf...), nil
 		}
-		buf = buf[:len(buf)+n]
-		if n < want && int64(len(buf)) == sizeHint {
-			return buf, nil // the size the stat gave, and the read stopped short of the extra byte
-		}
+		buf = buf[:len(buf)+int(n)]
 	}
 }
 
-// atFDCWD is AT_FDCWD (-100): a relative name is resolved from the working directory. A variable,
-// as a negative constant does not convert to uintptr.
+// close releases the folder descriptor.
+func (r *requestReader) close() {
+	if r.dir != "" {
+		syscall.Close(r.dirfd)
+		r.dir = ""
+	}
+}
+
+// atFDCWD is AT_FDCWD (-100): a name is resolved from the working directory. A variable, as a
+// negative constant does not convert to uintptr.
 var atFDCWD = -0x64

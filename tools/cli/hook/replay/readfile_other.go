@@ -1,8 +1,12 @@
-//go:build !unix
+//go:build !linux
 
 package replay
 
 import "os"
 
-// readFile is os.ReadFile where the unix shortcut does not apply.
-func readFile(name string, _ int64) ([]byte, error) { return os.ReadFile(name) }
+// requestReader reads request files; the Linux build avoids the poller (readfile_linux.go).
+type requestReader struct{}
+
+func (*requestReader) read(name string) ([]byte, error) { return os.ReadFile(name) }
+
+func (*requestReader) close() {}

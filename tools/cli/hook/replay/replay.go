@@ -5,13 +5,16 @@ package replay
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -106,18 +109,15 @@ func replayRun(ctx context.Context, opts *ReplayOptions) error {
 		return err
 	}
 	// A missing file is found before any answer is printed.
-	sizes := make([]int64, len(opts.Payloads))
-	for i, p := range opts.Payloads {
-		fi, err := os.Stat(p)
-		if err != nil {
-			return fmt.Errorf("request %w", err)
-		}
-		sizes[i] = fi.Size()
+	if err := checkExist(opts.Payloads); err != nil {
+		return fmt.Errorf("request %w", err)
 	}
+	var files requestReader
+	defer files.close()
 	out := newAnswers(opts.IO.Out, opts.Format)
 	failed := false
-	for i, p := range opts.Payloads {
-		raw, err := readFile(p, sizes[i])
+	for _, p := range opts.Payloads {
+		raw, err := files.read(p)
 		if err != nil {
 			return errors.Join(fmt.Errorf("request %w", err), out.close())
 		}
@@ -142,6 +142,42 @@ func replayRun(ctx context.Context, opts *ReplayOptions) error {
 	return nil
 }
 
+// checkExist stats each file that its folder's listing does not show as a regular file, which
+// for the usual replay (a glob of files in a few folders) is none: one listing per folder stands
+// in for thousands of stat calls, each a walk of the whole path.
+func checkExist(paths []string) error {
+	listings := map[string]map[string]fs.FileMode{}
+	for _, p := range paths {
+		dir, base := filepath.Split(p)
+		names, ok := listings[dir]
+		if !ok {
+			names = listing(dir)
+			listings[dir] = names
+		}
+		if mode, ok := names[base]; ok && mode.IsRegular() {
+			continue
+		}
+		if _, err := os.Stat(p); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// listing maps the names in dir ("" for the working directory) to their types; nil when it
+// cannot be read (each file is then stat'ed).
+func listing(dir string) map[string]fs.FileMode {
+	entries, err := os.ReadDir(cmp.Or(dir, "."))
+	if err != nil {
+		return nil
+	}
+	names := make(map[string]fs.FileMode, len(entries))
+	for _, e := range entries {
+		names[e.Name()] = e.Type()
+	}
+	return names
+}
+
 // answers prints each answer as soon as it is known. Holding them all for one rendering at the end
 // held the whole report and its encoding at once: the replay's peak memory.
 type answers struct {
@@ -154,7 +190,7 @@ type answers struct {
 }
 
 func newAnswers(w io.Writer, f render.Format) *answers {
-	a := &answers{w: bufio.NewWriter(w), json: f == render.JSON}
+	a := &answers{w: bufio.NewWriterSize(w, 64<<10), json: f == render.JSON}
 	a.enc = json.NewEncoder(&a.buf)
 	a.enc.SetEscapeHTML(false)
 	if a.json {

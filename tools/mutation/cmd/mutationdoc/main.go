@@ -6,7 +6,9 @@
 // lines of the deciding packages changed since the merge base, within a budget of mutants.
 //
 //	go run ./tools/mutation/cmd/mutationdoc [-gremlins .tools/bin/gremlins] [-out docs/mutation.md] [-check]
-//		[-files a.go,b.go] [-since REF [-max-mutants N]] [pkg[:file.go,...]...]
+//		[-files a.go,b.go] [-since REF [-max-mutants N]] [-update] [pkg[:file.go,...]...]
+//
+// -update reruns only the packages named and keeps what the report says of the others.
 package main
 
 import (
@@ -18,12 +20,14 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"os/signal"
 	"path/filepath"
 	"regexp"
 	"runtime"
 	"slices"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/rcfge/rcfge/tools/mutation"
@@ -48,7 +52,7 @@ var defaultPackages = []string{
 
 type options struct {
 	gremlins, out, equivalents, only, since string
-	check                                   bool
+	check, update                           bool
 	workers, timeoutCoefficient, maxMutants int
 	stdout                                  io.Writer
 }
@@ -61,6 +65,7 @@ func main() {
 	flag.StringVar(&o.only, "files", "", "comma-separated file names: mutate only these files of each package (CI's bounded run)")
 	flag.BoolVar(&o.check, "check", false, "exit 1 when a package is below its target")
 	flag.StringVar(&o.since, "since", "", "diff run: mutate only the lines changed since the merge base with this ref (CI's bounded run)")
+	flag.BoolVar(&o.update, "update", false, "rerun only the named packages: the others keep their rows and listed mutants from the -out report")
 	flag.IntVar(&o.maxMutants, "max-mutants", 0, "diff run: packages are taken in order while their mutants fit this budget; the rest are named and skipped (0: no budget)")
 	flag.IntVar(&o.workers, "workers", runtime.NumCPU(), "mutants tested at once (gremlins --workers)")
 	flag.IntVar(&o.timeoutCoefficient, "timeout-coefficient", defaultTimeoutCoefficient, "a mutant's test run may take this many times the package's uncached test run before it counts as timed out")
@@ -74,13 +79,40 @@ func main() {
 	if len(pkgs) == 0 {
 		pkgs = defaultPackages
 	}
-	if err := run(context.Background(), o, pkgs); err != nil {
+	// gremlins runs in a process group of its own (see killGroup), which a terminal's Ctrl-C no
+	// longer reaches: the interrupt cancels the run, and that kills the group.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, o, pkgs); err != nil {
 		fmt.Fprintln(os.Stderr, "mutationdoc:", err)
 		os.Exit(1)
 	}
 }
 
 func run(ctx context.Context, o options, args []string) error {
+	var kept mutation.Kept
+	if o.update {
+		if o.out == "-" || o.only != "" || o.since != "" {
+			return errors.New("-update rewrites the -out report with whole packages: not with -out -, -files or -since")
+		}
+		f, err := os.Open(o.out)
+		if err != nil {
+			return fmt.Errorf("-update: %w", err)
+		}
+		kept, err = mutation.ParseReport(f)
+		f.Close()
+		if err != nil {
+			return fmt.Errorf("-update: %s: %w", o.out, err)
+		}
+		var rerun []string
+		for _, arg := range args {
+			if strings.Contains(arg, ":") {
+				return fmt.Errorf("-update reruns whole packages, not files: %s", arg)
+			}
+			rerun = append(rerun, arg)
+		}
+		kept.Drop(rerun)
+	}
 	var all []mutation.Mutant
 	budget := o.maxMutants
 	var notes []string
@@ -143,8 +175,11 @@ func run(ctx context.Context, o options, args []string) error {
 	for _, n := range notes {
 		header += "\n" + n + ".\n"
 	}
+	if o.update {
+		header += "\nUpdated: only " + strings.Join(args, ", ") + " rerun on this date; " + strings.Join(kept.Packages(), ", ") + " are from the run before.\n"
+	}
 	var buf bytes.Buffer
-	if err := mutation.Markdown(&buf, all, targets, stale, header); err != nil {
+	if err := mutation.Markdown(&buf, all, targets, stale, header, kept); err != nil {
 		return err
 	}
 	if o.out == "-" {
@@ -156,7 +191,7 @@ func run(ctx context.Context, o options, args []string) error {
 		fmt.Fprintf(os.Stderr, "%-22s %5.1f%% (killed %d, lived %d, equivalent %d, not covered %d)\n", s.Package, s.Efficacy(), s.Killed, s.Lived, s.Equivalent, s.NotCovered)
 	}
 	if o.check {
-		return mutation.Check(mutation.Scores(all), targets)
+		return errors.Join(mutation.Check(mutation.Scores(all), targets), kept.Check(targets))
 	}
 	return nil
 }
@@ -298,7 +333,11 @@ func unleash(ctx context.Context, o options, t target, dryRun bool) ([]mutation.
 	cmd.Stderr = os.Stderr
 	cmd.Env = append(testEnv(), "GIT_CONFIG_COUNT=1", "GIT_CONFIG_KEY_0=diff.relative", "GIT_CONFIG_VALUE_0=true")
 	fmt.Fprintf(os.Stderr, "mutationdoc: (in %s) %s %s\n", t.pkg, o.gremlins, strings.Join(args, " "))
-	if out, err := cmd.Output(); err != nil {
+	ownGroup(cmd)
+	cmd.Cancel = func() error { killGroup(cmd); return nil }
+	out, err := cmd.Output()
+	killGroup(cmd)
+	if err != nil {
 		return nil, fmt.Errorf("gremlins on %s: %w\n%s", t.pkg, err, out)
 	}
 	f, err := os.Open(tmp.Name())

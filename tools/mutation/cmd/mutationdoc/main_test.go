@@ -209,3 +209,52 @@ func TestDiffRunBadRef(t *testing.T) {
 		t.Fatalf("err = %v, want the git diff error", err)
 	}
 }
+
+// -update reruns the packages named and keeps the rest of the report.
+func TestRunUpdate(t *testing.T) {
+	result := `{"files":[{"file_name":"main.go","mutations":[{"type":"INVERT_LOGICAL","status":"KILLED","line":1,"column":1}]}]}`
+	report := filepath.Join(t.TempDir(), "mutation.md")
+	old := "# Mutation testing of the runtime\n\n| package | killed | lived | reviewed | not covered | timed out | not viable | score | coverage | target |\n|---|---|---|---|---|---|---|---|---|---|\n" +
+		"| . | 0 | 1 | 0 | 0 | 0 | 0 | 0.0% | 100.0% | – |\n| hook/kept | 5 | 0 | 0 | 0 | 0 | 0 | 100.0% | 100.0% | – |\n\n## Live mutants (not reviewed as equivalent)\n\n- `./main.go:1:2` INVERT_LOGICAL (lived): `x`\n"
+	if err := os.WriteFile(report, []byte(old), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	eq := filepath.Join(t.TempDir(), "eq.tsv")
+	o := options{gremlins: fakeGremlins(t, result, false), out: report, equivalents: eq, update: true, check: true, stdout: &bytes.Buffer{}}
+	if err := run(context.Background(), o, []string{"."}); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(report)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := string(b)
+	for _, want := range []string{"| . | 1 | 0 | 0 | 0 | 0 | 0 | 100.0% | 100.0% | – |", "| hook/kept | 5 | 0 |", "Updated: only . rerun on this date; hook/kept are from the run before."} {
+		if !strings.Contains(got, want) {
+			t.Errorf("report lacks %q:\n%s", want, got)
+		}
+	}
+	if strings.Contains(got, "./main.go:1:2") {
+		t.Errorf("the rerun package's old live mutant is still listed:\n%s", got)
+	}
+	for _, tt := range []struct {
+		name string
+		o    options
+		args []string
+		want string
+	}{
+		{"to stdout", options{out: "-", update: true}, []string{"."}, "not with -out -"},
+		{"files", options{out: report, update: true}, []string{".:main.go"}, "whole packages, not files"},
+		{"no report", options{out: filepath.Join(t.TempDir(), "none.md"), update: true}, []string{"."}, "-update: open"},
+		{"not a report", options{out: eq, update: true}, []string{"."}, "not a mutation report"},
+	} {
+		if tt.name == "not a report" {
+			if err := os.WriteFile(eq, []byte("# x\n"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := run(context.Background(), tt.o, tt.args); err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%s: %v, want %q", tt.name, err, tt.want)
+		}
+	}
+}
