@@ -81,7 +81,7 @@ func main() {
 	flag.StringVar(&o.python, "python", "/usr/bin/python3", "Python with Debian's python3-jsonschema")
 	flag.DurationVar(&o.peerTime, "peer-time", 3*time.Second, "how long each side of the Python comparison validates")
 	flag.IntVar(&o.startRuns, "starts", 20, "Lambda cold starts to time")
-	flag.IntVar(&o.replayRuns, "replay-runs", 5, "paired runs of `rcfge hook replay` and the Python peer on the real templates")
+	flag.IntVar(&o.replayRuns, "replay-runs", 9, "paired runs of `rcfge hook replay` and the Python peer on the real templates")
 	flag.BoolVar(&o.skipBench, "skip-bench", false, "skip the Go benchmarks (for a quick look at the other figures)")
 	flag.StringVar(&o.replaySet, "replay-set", "", "only write the replay set (templates/ and requests/) to `DIR`, for profiling `rcfge hook replay` by hand")
 	flag.StringVar(&o.gnuTime, "time", DefaultGNUTime, "GNU time, which measures the replay's peak RSS (Debian package time)")
