@@ -74,3 +74,22 @@ func TestAlternatives(t *testing.T) {
 		})
 	}
 }
+
+// The summary of failed alternatives names each branch's first violation by path, so a resource
+// with several unapproved members gets the same message every time (the walk meets an object's
+// members in map order).
+func TestAlternativesMessageIsStable(t *testing.T) {
+	t.Parallel()
+	s := compile(t, `{"oneOf":[{"type":"object","properties":{"A":{}},"additionalProperties":false},{"type":"object","properties":{"B":{}},"additionalProperties":false}]}`)
+	inst := mustDecode(t, `{"Zeta":1,"Alpha":2,"Mid":3,"Beta":4,"Omega":5,"Gamma":6}`)
+	const want = "matches none of the allowed alternatives (alternative 1: Alpha is not an approved property of the resource; alternative 2: Alpha is not an approved property of the resource)"
+	for range 50 {
+		vs, err := s.Validate(context.Background(), inst, schema.Options{})
+		if err != nil || len(vs) != 1 {
+			t.Fatalf("%v %v", vs, err)
+		}
+		if vs[0].Message != want {
+			t.Fatalf("message %q, want %q", vs[0].Message, want)
+		}
+	}
+}

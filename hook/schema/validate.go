@@ -1,6 +1,7 @@
 package schema
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -933,7 +934,12 @@ func (w *walker) alternatives(n *node, kw string, branches []*node, v any, m *ma
 	var reasons []string
 	for i, b := range found {
 		if len(b) > 0 {
-			reasons = append(reasons, fmt.Sprintf("alternative %d: %s", i+1, b[0].Message))
+			// The first by path, not by the walk: the walk visits an object's members in map
+			// order, and the same resource must always get the same message.
+			first := slices.MinFunc(b, func(x, y verdict.Violation) int {
+				return cmp.Or(strings.Compare(x.Path, y.Path), strings.Compare(x.Message, y.Message))
+			})
+			reasons = append(reasons, fmt.Sprintf("alternative %d: %s", i+1, first.Message))
 		}
 	}
 	return w.report(kw, n.loc+"/"+kw, "", "matches none of the allowed alternatives ("+strings.Join(reasons, "; ")+")")
