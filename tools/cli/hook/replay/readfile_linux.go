@@ -3,6 +3,7 @@ package replay
 import (
 	"io/fs"
 	"path/filepath"
+	"slices"
 	"syscall"
 	"unsafe"
 )
@@ -49,14 +50,14 @@ func (r *requestReader) read(name string) ([]byte, error) {
 	}
 	var fd uintptr
 	for {
-		r, _, errno := syscall.RawSyscall6(syscall.SYS_OPENAT, uintptr(at), uintptr(unsafe.Pointer(p)), uintptr(syscall.O_RDONLY|syscall.O_CLOEXEC), 0, 0, 0)
+		var errno syscall.Errno
+		fd, _, errno = syscall.RawSyscall6(syscall.SYS_OPENAT, uintptr(at), uintptr(unsafe.Pointer(p)), uintptr(syscall.O_RDONLY|syscall.O_CLOEXEC), 0, 0, 0)
 		if errno == syscall.EINTR {
 			continue
 		}
 		if errno != 0 {
 			return nil, &fs.PathError{Op: "open", Path: name, Err: errno}
 		}
-		fd = r
 		break
 	}
 	defer syscall.RawSyscall(syscall.SYS_CLOSE, fd, 0, 0)
@@ -66,7 +67,7 @@ func (r *requestReader) read(name string) ([]byte, error) {
 	buf := r.scratch[:0]
 	for {
 		if len(buf) == cap(buf) {
-			buf = append(buf, 0)[:len(buf)]
+			buf = slices.Grow(buf, len(buf))
 		}
 		free := buf[len(buf):cap(buf)]
 		n, _, errno := syscall.RawSyscall(syscall.SYS_READ, fd, uintptr(unsafe.Pointer(unsafe.SliceData(free))), uintptr(len(free)))
