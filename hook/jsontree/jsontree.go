@@ -92,14 +92,15 @@ func (e *DuplicateError) Error() string {
 // text is io.ErrUnexpectedEOF; other errors are *SyntaxError, *LimitError, *DuplicateError or
 // ErrTrailingData (wrapped in a *SyntaxError).
 func Decode(b []byte, l Limits) (any, error) {
-	if len(b) > l.MaxBytes {
-		return nil, &LimitError{Limit: LimitSize, Max: l.MaxBytes, Got: len(b), Unit: "bytes"}
+	d, err := start(b, l)
+	if err != nil {
+		return nil, err
 	}
-	d := pool.Get().(*decoder)
-	d.b, d.i, d.lim, d.depth, d.values = b, 0, l, 0, 0
-	v, err := d.document()
-	d.b = nil
-	pool.Put(d)
+	r := Reader{d: d}
+	v, err := r.Value()
+	if cerr := r.Close(); err == nil {
+		err = cerr
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -128,19 +129,6 @@ type decoder struct {
 type member struct {
 	key string
 	val any
-}
-
-func (d *decoder) document() (any, error) {
-	d.space()
-	v, err := d.value()
-	if err != nil {
-		return nil, err
-	}
-	d.space()
-	if d.i < len(d.b) {
-		return nil, &SyntaxError{msg: ErrTrailingData.Error(), Offset: d.i}
-	}
-	return v, nil
 }
 
 func (d *decoder) space() {
@@ -219,41 +207,56 @@ func (d *decoder) count() error {
 }
 
 func (d *decoder) object() (any, error) {
-	if err := d.open(); err != nil {
+	base := len(d.members)
+	err := d.eachMember(func(k string) error {
+		v, err := d.value()
+		if err != nil {
+			return err
+		}
+		d.members = append(d.members, member{k, v})
+		return nil
+	})
+	if err != nil {
 		return nil, err
 	}
-	base := len(d.members)
+	return d.build(base)
+}
+
+// eachMember reads the object at d.i, calling member after each key and its colon; member reads
+// the value. Repeated keys are the caller's to find.
+func (d *decoder) eachMember(member func(key string) error) error {
+	if err := d.open(); err != nil {
+		return err
+	}
 	d.space()
 	if d.i < len(d.b) && d.b[d.i] == '}' {
 		d.i++
 		d.depth--
-		return map[string]any{}, nil
+		return nil
 	}
 	for {
 		if d.i >= len(d.b) || d.b[d.i] != '"' {
-			return nil, d.unexpected("looking for beginning of object key string")
+			return d.unexpected("looking for beginning of object key string")
 		}
 		k, err := d.str("object key")
 		if err != nil {
-			return nil, err
+			return err
 		}
 		d.space()
 		if d.i >= len(d.b) || d.b[d.i] != ':' {
-			return nil, d.unexpected("after object key")
+			return d.unexpected("after object key")
 		}
 		d.i++
 		if err := d.count(); err != nil {
-			return nil, err
+			return err
 		}
 		d.space()
-		v, err := d.value()
-		if err != nil {
-			return nil, err
+		if err := member(k); err != nil {
+			return err
 		}
-		d.members = append(d.members, member{k, v})
 		d.space()
 		if d.i >= len(d.b) {
-			return nil, io.ErrUnexpectedEOF
+			return io.ErrUnexpectedEOF
 		}
 		switch d.b[d.i] {
 		case ',':
@@ -263,9 +266,9 @@ func (d *decoder) object() (any, error) {
 		case '}':
 			d.i++
 			d.depth--
-			return d.build(base)
+			return nil
 		}
-		return nil, d.unexpected("after object key:value pair")
+		return d.unexpected("after object key:value pair")
 	}
 }
 

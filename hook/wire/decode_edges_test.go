@@ -62,6 +62,70 @@ func TestEnvelopeKeys(t *testing.T) {
 	}
 }
 
+// TestEnvelopePrecedence: an envelope member named exactly beats one named in another case
+// wherever each comes in the text, and of two named in another case the first is read; the member
+// that loses is still checked. The envelope objects are read member by member, so these rules are
+// the decoder's own, not a map's.
+func TestEnvelopePrecedence(t *testing.T) {
+	t.Parallel()
+	const (
+		point = `"actionInvocationPoint":"CREATE_PRE_PROVISION",`
+		a     = `{"targetName":"A::A::A","targetModel":{"resourceProperties":{"P":"a"}}}`
+		b     = `{"targetName":"B::B::B","targetModel":{"resourceProperties":{"P":"b"}}}`
+	)
+	tests := []struct {
+		name, in       string
+		target, p      string
+		wantErr        string
+		wantInvocation int
+	}{
+		{name: "exact after folded", in: `{` + point + `"RequestData":` + a + `,"requestData":` + b + `}`, target: "B::B::B", p: "b"},
+		{name: "folded after exact", in: `{` + point + `"requestData":` + b + `,"REQUESTDATA":` + a + `}`, target: "B::B::B", p: "b"},
+		{name: "first of two folded", in: `{` + point + `"RequestData":` + a + `,"REQUESTDATA":` + b + `}`, target: "A::A::A", p: "a"},
+		{name: "exact as a string after folded", in: `{` + point + `"RequestData":` + a + `,"requestData":` + jsonString(b) + `}`, target: "B::B::B", p: "b"},
+		{name: "folded as a string after exact", in: `{` + point + `"requestData":` + b + `,"Requestdata":` + jsonString(a) + `}`, target: "B::B::B", p: "b"},
+		{name: "exact null after folded", in: `{` + point + `"RequestData":` + a + `,"requestData":null}`, wantErr: "requestData.targetName is missing"},
+		{name: "nested exact after folded", in: `{` + point + `"requestData":{"targetName":"C::C::C","TargetModel":{"resourceProperties":{"P":"a"}},"targetModel":{"resourceProperties":{"P":"b"}}}}`, target: "C::C::C", p: "b"},
+		{name: "folded object then exact scalar", in: `{` + point + `"requestData":` + b + `,"RequestContext":{"invocation":3},"requestContext":7}`, wantErr: "requestContext: want a JSON object, got a number"},
+		{name: "context folded", in: `{` + point + `"requestData":` + b + `,"RequestContext":{"Invocation":3}}`, target: "B::B::B", p: "b", wantInvocation: 3},
+		{name: "loser still checked", in: `{` + point + `"requestData":` + b + `,"REQUESTDATA":{"a":1,"a":2}}`, wantErr: `duplicate object member "a"`},
+		{name: "unread member still checked", in: `{` + point + `"requestData":` + b + `,"other":{"x":[1,{"y":1,"y":1}]}}`, wantErr: `duplicate object member "y"`},
+		{name: "exact repeated", in: `{` + point + `"requestData":` + b + `,"requestData":` + a + `}`, wantErr: `duplicate object member "requestData"`},
+		{name: "not an object, trailing data", in: `[1] x`, wantErr: "trailing data"},
+		{name: "not an object, broken", in: `[1,`, wantErr: "unexpected EOF"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			r, err := wire.Decode([]byte(tt.in))
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("err = %v, want %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := r.RequestData.TargetName; got != tt.target {
+				t.Errorf("target = %q, want %q", got, tt.target)
+			}
+			if got := r.RequestData.TargetModel.ResourceProperties["P"]; got != tt.p {
+				t.Errorf("P = %v, want %q", got, tt.p)
+			}
+			if r.RequestContext.Invocation != tt.wantInvocation {
+				t.Errorf("invocation = %d, want %d", r.RequestContext.Invocation, tt.wantInvocation)
+			}
+		})
+	}
+}
+
+// jsonString is s as a JSON string literal.
+func jsonString(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b)
+}
+
 // TestObjectUnmarshalJSON: Object's own decoding, for callers that use encoding/json.
 func TestObjectUnmarshalJSON(t *testing.T) {
 	t.Parallel()

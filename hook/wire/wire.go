@@ -113,15 +113,31 @@ func (l Limits) decode(b []byte) (*Request, error) {
 	if len(bytes.TrimSpace(b)) == 0 {
 		return nil, errors.New("empty body")
 	}
-	v, err := l.tree(b)
+	rd, err := jsontree.NewReader(b, jsontree.Limits(l))
 	if err != nil {
-		return nil, err
+		return nil, limitError(err)
 	}
-	root, ok := v.(map[string]any)
-	if !ok {
-		return nil, fmt.Errorf("the request is %s, want a JSON object", typeName(v))
-	}
+	defer rd.Close()
 	d := decoder{lim: l}
+	root := d.root.start(rootNames)
+	if rd.Peek() == '{' {
+		// The envelope is read member by member: only what it carries (the model, the
+		// configuration) becomes a tree.
+		err = rd.Members(func(key string) error { return d.member(rd, root, key) })
+	} else {
+		var v any
+		if v, err = rd.Value(); err == nil {
+			if err = rd.Close(); err == nil {
+				return nil, fmt.Errorf("the request is %s, want a JSON object", typeName(v))
+			}
+		}
+	}
+	if err == nil {
+		err = rd.Close()
+	}
+	if err != nil {
+		return nil, limitError(err)
+	}
 	r := d.request(root)
 	if err := errors.Join(d.errs...); err != nil {
 		return nil, err
@@ -132,23 +148,26 @@ func (l Limits) decode(b []byte) (*Request, error) {
 	return r, nil
 }
 
-// decoder reads a Request out of a decoded tree, collecting every field error.
+// decoder reads a Request out of the request text, collecting every field error.
 type decoder struct {
 	lim  Limits
 	errs []error
 	// hasTargetModel and hasProperties record whether the request sent them, for normalise.
 	hasTargetModel, hasProperties bool
+	// The envelope's levels, filled as the text is read (or from an object sent as a string).
+	root, data, model, context fields
 }
 
 func (d *decoder) fail(err error) { d.errs = append(d.errs, err) }
 
-// fields are an object's values for a fixed list of names, found as Object.Get finds them (the
-// exact name first, then case-insensitively), walking the object at most once for all the names
-// an exact lookup missed.
+// fields are an object's values for a fixed list of names, found as Object.Get finds them: the
+// exact name first, then case-insensitively. An envelope object below (requestData, targetModel,
+// requestContext) is held as the *fields it was read into.
 type fields struct {
 	names []string
 	vals  [maxFields]any
 	found [maxFields]bool
+	exact [maxFields]bool
 }
 
 const maxFields = 12
@@ -163,9 +182,15 @@ var (
 	contextNames = []string{"callbackContext", "invocation"}
 )
 
-// lookup fills f (the caller's, so it stays on the stack) with o's values for names.
+// start empties f for names.
+func (f *fields) start(names []string) *fields {
+	*f = fields{names: names}
+	return f
+}
+
+// lookup fills f with o's values for names: an object already decoded (sent as a JSON string).
 func (f *fields) lookup(o Object, names []string) *fields {
-	f.names = names
+	f.start(names)
 	missing := false
 	for i, n := range names {
 		f.vals[i], f.found[i] = o[n]
@@ -183,6 +208,55 @@ func (f *fields) lookup(o Object, names []string) *fields {
 		}
 	}
 	return f
+}
+
+// slot is the index of the name key matches in f, exactly or case-insensitively; -1 for none.
+func (f *fields) slot(key string) (i int, exact bool) {
+	i = -1
+	for j, n := range f.names {
+		if n == key {
+			return j, true
+		}
+		if i < 0 && strings.EqualFold(key, n) {
+			i = j
+		}
+	}
+	return i, false
+}
+
+// member reads the value of key, a member of the envelope object f is read into: an envelope
+// object below it member by member, anything else as a tree. A member rcfge does not read, or one
+// that a member read before outranks (the exact name beats a case-insensitive match, and the first
+// match the later ones), is read all the same (the text is checked whole) and dropped.
+func (d *decoder) member(rd *jsontree.Reader, f *fields, key string) error {
+	i, exact := f.slot(key)
+	if i < 0 || f.found[i] && (f.exact[i] || !exact) {
+		_, err := rd.Value()
+		return err
+	}
+	f.found[i], f.exact[i] = true, exact
+	if sub, names := d.below(f.names[i]); sub != nil && rd.Peek() == '{' {
+		sub.start(names)
+		f.vals[i] = sub
+		return rd.Members(func(key string) error { return d.member(rd, sub, key) })
+	}
+	v, err := rd.Value()
+	f.vals[i] = v
+	return err
+}
+
+// below returns where the envelope object named name is read into, and the names read there; nil
+// for a member that is not an envelope object. No name is used at two levels.
+func (d *decoder) below(name string) (*fields, []string) {
+	switch name {
+	case "requestData":
+		return &d.data, dataNames
+	case "targetModel":
+		return &d.model, modelNames
+	case "requestContext":
+		return &d.context, contextNames
+	}
+	return nil, nil
 }
 
 func (f *fields) get(name string) (any, bool) {
@@ -225,9 +299,28 @@ func (d *decoder) secret(f *fields, key, where string) Secret {
 	return s
 }
 
-func (d *decoder) request(o Object) *Request {
-	var rootF, dataF, modelF, contextF fields
-	root := rootF.lookup(o, rootNames)
+// envelope returns the fields of the envelope object key of f: as read, or looked up in an object
+// sent as a JSON string. It is nil when absent or null.
+func (d *decoder) envelope(f *fields, key, where string) *fields {
+	v, found := f.get(key)
+	if !found {
+		return nil
+	}
+	if sub, ok := v.(*fields); ok {
+		return sub
+	}
+	obj, err := d.lim.asObject(v)
+	if err != nil {
+		d.fail(fmt.Errorf("%s%s: %w", where, key, err))
+	}
+	if obj == nil {
+		return nil
+	}
+	sub, names := d.below(key)
+	return sub.lookup(obj, names)
+}
+
+func (d *decoder) request(root *fields) *Request {
 	r := &Request{
 		ClientRequestToken:    d.text(root, "clientRequestToken", ""),
 		AWSAccountID:          d.text(root, "awsAccountId", ""),
@@ -239,9 +332,8 @@ func (d *decoder) request(o Object) *Request {
 		Region:                d.text(root, "region", ""),
 	}
 	r.HookModel, _ = d.object(root, "hookModel", "")
-	if obj, _ := d.object(root, "requestData", ""); obj != nil {
+	if data := d.envelope(root, "requestData", ""); data != nil {
 		const in = "requestData."
-		data := dataF.lookup(obj, dataNames)
 		rd := &r.RequestData
 		rd.TargetName = d.text(data, "targetName", in)
 		rd.TargetType = d.text(data, "targetType", in)
@@ -252,17 +344,15 @@ func (d *decoder) request(o Object) *Request {
 		rd.HookEncryptionKeyRole = d.text(data, "hookEncryptionKeyRole", in)
 		rd.CallerCredentials = d.secret(data, "callerCredentials", in)
 		rd.ProviderCredentials = d.secret(data, "providerCredentials", in)
-		if obj, ok := d.object(data, "targetModel", in); ok {
+		if tm := d.envelope(data, "targetModel", in); tm != nil {
 			d.hasTargetModel = true
 			const in = "targetModel."
-			tm := modelF.lookup(obj, modelNames)
 			rd.TargetModel.ResourceProperties, _ = d.object(tm, "resourceProperties", in)
 			_, d.hasProperties = tm.get("resourceProperties")
 			rd.TargetModel.PreviousResourceProperties, _ = d.object(tm, "previousResourceProperties", in)
 		}
 	}
-	if obj, _ := d.object(root, "requestContext", ""); obj != nil {
-		rc := contextF.lookup(obj, contextNames)
+	if rc := d.envelope(root, "requestContext", ""); rc != nil {
 		r.RequestContext.CallbackContext, _ = d.object(rc, "callbackContext", "requestContext.")
 		if s := strings.TrimSpace(d.text(rc, "invocation", "requestContext.")); s != "" {
 			n, err := strconv.Atoi(s)

@@ -1,0 +1,179 @@
+package jsontree_test
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/rcfge/rcfge/hook/jsontree"
+)
+
+// readAll reads the next value with r, every object member by member, and builds the tree Decode
+// builds from it.
+func readAll(r *jsontree.Reader) (any, error) {
+	if r.Peek() != '{' {
+		return r.Value()
+	}
+	m := map[string]any{}
+	err := r.Members(func(k string) error {
+		v, err := readAll(r)
+		m[k] = v
+		return err
+	})
+	return m, err
+}
+
+// read is Decode done with a Reader.
+func read(b []byte, l jsontree.Limits) (any, error) {
+	r, err := jsontree.NewReader(b, l)
+	if err != nil {
+		return nil, err
+	}
+	v, err := readAll(r)
+	if cerr := r.Close(); err == nil {
+		err = cerr
+	}
+	return v, err
+}
+
+var small = jsontree.Limits{MaxBytes: 64, MaxValues: 6, MaxDepth: 3}
+
+func TestReaderAgreesWithDecode(t *testing.T) {
+	t.Parallel()
+	many := func(n int, repeat bool) string {
+		var b strings.Builder
+		b.WriteString("{")
+		for i := range n {
+			if i > 0 {
+				b.WriteString(",")
+			}
+			fmt.Fprintf(&b, `"k%d":%d`, i, i)
+		}
+		if repeat {
+			b.WriteString(`,"k3":0`)
+		}
+		b.WriteString("}")
+		return b.String()
+	}
+	tests := []struct {
+		name, in string
+		l        jsontree.Limits
+		wantErr  string
+	}{
+		{name: "object", in: ` {"a":{"b":[1,{"c":"d"}]},"e":null} `, l: jsontree.Unlimited},
+		{name: "empty object", in: `{}`, l: jsontree.Unlimited},
+		{name: "scalar", in: `"x"`, l: jsontree.Unlimited},
+		{name: "repeated member", in: `{"a":1,"b":2,"a":3}`, l: jsontree.Unlimited, wantErr: `duplicate object member "a"`},
+		{name: "repeated member below", in: `{"a":{"b":1,"b":2}}`, l: jsontree.Unlimited, wantErr: `duplicate object member "b"`},
+		{name: "repeated among many members", in: many(40, true), l: jsontree.Unlimited, wantErr: `duplicate object member "k3"`},
+		{name: "many members", in: many(40, false), l: jsontree.Unlimited},
+		{name: "syntax error after a repeat", in: `{"a":1,"a":2,"b":}`, l: jsontree.Unlimited, wantErr: "invalid character '}' looking for beginning of value"},
+		{name: "trailing data", in: `{"a":1} x`, l: jsontree.Unlimited, wantErr: "trailing data"},
+		{name: "truncated", in: `{"a":1`, l: jsontree.Unlimited, wantErr: io.ErrUnexpectedEOF.Error()},
+		{name: "missing colon", in: `{"a" 1}`, l: jsontree.Unlimited, wantErr: "after object key"},
+		{name: "bad key", in: `{1:2}`, l: jsontree.Unlimited, wantErr: "beginning of object key string"},
+		{name: "bad separator", in: `{"a":1;}`, l: jsontree.Unlimited, wantErr: "after object key:value pair"},
+		{name: "too big", in: strings.Repeat(" ", 65) + "{}", l: small, wantErr: "request size"},
+		{name: "too many values", in: `{"a":1,"b":2,"c":3,"d":4,"e":5,"f":6,"g":7}`, l: small, wantErr: "property count"},
+		{name: "too deep", in: `{"a":{"b":{"c":{}}}}`, l: small, wantErr: "nesting depth"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			want, wantErr := jsontree.Decode([]byte(tt.in), tt.l)
+			got, err := read([]byte(tt.in), tt.l)
+			switch {
+			case tt.wantErr == "" && (err != nil || wantErr != nil):
+				t.Fatalf("read: %v, Decode: %v", err, wantErr)
+			case tt.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tt.wantErr)):
+				t.Fatalf("read err = %v, want %q", err, tt.wantErr)
+			case tt.wantErr != "" && (wantErr == nil || err.Error() != wantErr.Error()):
+				t.Fatalf("read err = %v, Decode err = %v", err, wantErr)
+			case tt.wantErr == "" && !reflect.DeepEqual(got, want):
+				t.Fatalf("read %#v, Decode %#v", got, want)
+			}
+		})
+	}
+}
+
+func TestReaderEdges(t *testing.T) {
+	t.Parallel()
+	t.Run("members of a list", func(t *testing.T) {
+		r, err := jsontree.NewReader([]byte(` [1]`), jsontree.Unlimited)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer r.Close()
+		err = r.Members(func(string) error { t.Fatal("called for a list"); return nil })
+		if err == nil || !strings.Contains(err.Error(), "looking for beginning of object") {
+			t.Fatalf("err = %v", err)
+		}
+	})
+	t.Run("peek at the end", func(t *testing.T) {
+		r, err := jsontree.NewReader([]byte(`1 `), jsontree.Unlimited)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c := r.Peek(); c != '1' {
+			t.Fatalf("Peek = %q", c)
+		}
+		if _, err := r.Value(); err != nil {
+			t.Fatal(err)
+		}
+		if c := r.Peek(); c != 0 {
+			t.Fatalf("Peek at the end = %q", c)
+		}
+		if err := r.Close(); err != nil {
+			t.Fatal(err)
+		}
+		if err := r.Close(); err != nil {
+			t.Fatalf("second Close: %v", err)
+		}
+	})
+	t.Run("member error stops the read", func(t *testing.T) {
+		stop := errors.New("stop")
+		r, err := jsontree.NewReader([]byte(`{"a":1,"b":2}`), jsontree.Unlimited)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer r.Close()
+		var keys []string
+		err = r.Members(func(k string) error { keys = append(keys, k); return stop })
+		if !errors.Is(err, stop) || !reflect.DeepEqual(keys, []string{"a"}) {
+			t.Fatalf("err = %v, keys = %q", err, keys)
+		}
+	})
+}
+
+// FuzzReader: reading every object member by member accepts, refuses and builds exactly what
+// Decode does, with the same error, under tight limits and none.
+func FuzzReader(f *testing.F) {
+	for _, dir := range []string{"../wire/testdata/*/*.json", "testdata/*.json"} {
+		files, _ := filepath.Glob(dir)
+		for _, p := range files {
+			if b, err := os.ReadFile(p); err == nil {
+				f.Add(b)
+			}
+		}
+	}
+	for _, s := range []string{`{"a":1,"a":2}`, `{"a":{"b":1,"b":1}}`, `{"a":[{"b":{}}]}`, `{} {}`, `{"a":1,}`, `{"a"`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		for _, l := range []jsontree.Limits{jsontree.Unlimited, small} {
+			want, wantErr := jsontree.Decode(b, l)
+			got, err := read(b, l)
+			if (err == nil) != (wantErr == nil) || err != nil && err.Error() != wantErr.Error() {
+				t.Fatalf("%q: read err %v, Decode err %v", b, err, wantErr)
+			}
+			if err == nil && !reflect.DeepEqual(got, want) {
+				t.Fatalf("%q: read %#v, Decode %#v", b, got, want)
+			}
+		}
+	})
+}
