@@ -410,8 +410,6 @@ func TestFromEnv(t *testing.T) {
 	}
 }
 
-func jsonMarshal(v any) ([]byte, error) { return json.Marshal(v) }
-
 func TestStartupError(t *testing.T) {
 	t.Parallel()
 	_, err := handler.FromEnv(func(k string) string { return map[string]string{handler.EnvOnViolation: "SOMETIMES"}[k] })

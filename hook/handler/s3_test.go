@@ -141,8 +141,8 @@ func BenchmarkHandleWarm(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		resp := h.Handle(context.Background(), raw)
-		if _, err := jsonMarshal(resp); err != nil {
-			b.Fatal(err)
+		if len(resp.AppendJSON(nil, "", "")) == 0 { // as the Lambda encodes it
+			b.Fatal("empty answer")
 		}
 	}
 }

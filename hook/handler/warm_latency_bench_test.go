@@ -30,8 +30,8 @@ func BenchmarkHandleWarmLatency(b *testing.B) {
 	for b.Loop() {
 		t0 := time.Now()
 		resp := h.Handle(ctx, raw)
-		if _, err := jsonMarshal(resp); err != nil {
-			b.Fatal(err)
+		if len(resp.AppendJSON(nil, "", "")) == 0 { // as the Lambda encodes it
+			b.Fatal("empty answer")
 		}
 		if len(took) < cap(took) {
 			took = append(took, time.Since(t0))

@@ -5,10 +5,7 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
-	"fmt"
 	"log/slog"
 	"os"
 
@@ -16,7 +13,6 @@ import (
 	"github.com/aws/aws-lambda-go/lambdacontext"
 
 	"github.com/rcfge/rcfge/hook/handler"
-	"github.com/rcfge/rcfge/hook/wire"
 )
 
 func main() {
@@ -39,19 +35,11 @@ func main() {
 type raw struct{ h *handler.Handler }
 
 // Invoke answers one payload; it never returns an error, so the runtime always posts an answer.
+// The answer is written as encoding/json writes it without HTML escaping (messages quote
+// patterns such as <name>).
 func (r raw) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
-	return encode(r.h.Handle(ctx, payload))
-}
-
-// encode writes the answer without HTML escaping (messages quote patterns such as <name>).
-func encode(resp wire.Response) ([]byte, error) {
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(resp); err != nil {
-		return nil, fmt.Errorf("encode the answer: %w", err)
-	}
-	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
+	resp := r.h.Handle(ctx, payload)
+	return resp.AppendJSON(nil, "", ""), nil
 }
 
 // newLogger writes one JSON object per line to stdout, which Lambda ships to CloudWatch. With the

@@ -184,45 +184,44 @@ type answers struct {
 	w      *bufio.Writer
 	json   bool
 	n      int
-	buf    bytes.Buffer
+	buf    []byte
+	name   bytes.Buffer
 	enc    *json.Encoder
 	closed bool
 }
 
 func newAnswers(w io.Writer, f render.Format) *answers {
 	a := &answers{w: bufio.NewWriterSize(w, 64<<10), json: f == render.JSON}
-	a.enc = json.NewEncoder(&a.buf)
+	a.enc = json.NewEncoder(&a.name)
 	a.enc.SetEscapeHTML(false)
-	if a.json {
-		// As an indented array element, so the whole output is what encoding the array at once
-		// printed.
-		a.enc.SetIndent("  ", "  ")
-	} else {
-		a.enc.SetIndent("", "  ")
-	}
 	return a
 }
 
-// add prints one answer: in JSON, an element of one array; in text, the response JSON under the
+// add prints one answer: in JSON, an element of one array, {"request": ..., "response": ...}
+// indented as encoding the array at once indents it; in text, the response JSON under the
 // request's file name.
 func (a *answers) add(x Replay) error {
-	a.buf.Reset()
-	var v any = x.Response
-	if a.json {
-		v = x
+	if !a.json {
+		a.buf = x.Response.AppendJSON(a.buf[:0], "", "  ")
+		fmt.Fprintf(a.w, "== %s\n%s\n", x.Request, a.buf)
+		a.n++
+		return nil
 	}
-	if err := a.enc.Encode(v); err != nil {
+	a.name.Reset()
+	if err := a.enc.Encode(x.Request); err != nil {
 		return fmt.Errorf("encode the answer to %s: %w", x.Request, err)
 	}
-	body := bytes.TrimSuffix(a.buf.Bytes(), []byte("\n"))
-	switch {
-	case !a.json:
-		fmt.Fprintf(a.w, "== %s\n%s\n", x.Request, body)
-	case a.n == 0:
-		fmt.Fprintf(a.w, "[\n  %s", body)
-	default:
-		fmt.Fprintf(a.w, ",\n  %s", body)
+	if a.n == 0 {
+		a.w.WriteString("[\n  ")
+	} else {
+		a.w.WriteString(",\n  ")
 	}
+	a.w.WriteString("{\n    \"request\": ")
+	a.w.Write(bytes.TrimSuffix(a.name.Bytes(), []byte("\n")))
+	a.w.WriteString(",\n    \"response\": ")
+	a.buf = x.Response.AppendJSON(a.buf[:0], "    ", "  ")
+	a.w.Write(a.buf)
+	a.w.WriteString("\n  }")
 	a.n++
 	return nil
 }
