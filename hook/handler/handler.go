@@ -161,7 +161,9 @@ type request struct {
 }
 
 // Handle answers one request of either protocol. It never fails: every error, even a panic,
-// becomes a FAILED answer (or a SUCCESS that says why, where a knob is set to WARN).
+// becomes a FAILED answer (or a SUCCESS that says why, where a knob is set to WARN). It keeps no
+// reference to raw, neither in the answer nor in its caches: aws-lambda-go reads every payload
+// into the same buffer.
 func (h *Handler) Handle(ctx context.Context, raw []byte) (resp wire.Response) {
 	start := h.now()
 	r := &request{}

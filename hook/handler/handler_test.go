@@ -118,6 +118,49 @@ func TestHandleFixtures(t *testing.T) {
 	}
 }
 
+// TestHandleKeepsNoReferenceToRaw: aws-lambda-go reads every payload into one buffer, and the
+// replay reuses one too. Every fixture is handled from one buffer that is then overwritten; its
+// answer must not change, and the handler's caches must answer every fixture afterwards as a
+// fresh handler does.
+func TestHandleKeepsNoReferenceToRaw(t *testing.T) {
+	t.Parallel()
+	srv := payloadServer(t, nil)
+	files, err := filepath.Glob("../wire/testdata/*/*.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := newHandler(t, nil, trusting(srv)...)
+	var buf []byte
+	first := map[string]string{}
+	for _, f := range files {
+		if filepath.Base(filepath.Dir(f)) == "payloads" {
+			continue
+		}
+		buf = append(buf[:0], fixture(t, f, srv)...)
+		resp := h.Handle(t.Context(), buf)
+		before := string(resp.AppendJSON(nil, "", ""))
+		for i := range buf {
+			buf[i] = 'x'
+		}
+		if after := string(resp.AppendJSON(nil, "", "")); after != before {
+			t.Errorf("%s: the answer changed with the request's memory:\n%s\n%s", f, before, after)
+		}
+		first[f] = before
+	}
+	if len(first) == 0 {
+		t.Fatal("no fixtures")
+	}
+	fresh := newHandler(t, nil, trusting(srv)...)
+	for f, before := range first {
+		for _, h := range []*handler.Handler{h, fresh} {
+			resp := h.Handle(t.Context(), fixture(t, f, srv))
+			if got := string(resp.AppendJSON(nil, "", "")); got != before {
+				t.Errorf("%s: answered\n%s\nafter the buffer was reused, and now\n%s", f, before, got)
+			}
+		}
+	}
+}
+
 // req builds a registered-hook request; model and props are JSON (empty means omitted).
 type req struct {
 	point, target, logicalID, account, model, props, prev, payload, creds string

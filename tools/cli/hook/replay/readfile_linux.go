@@ -20,6 +20,9 @@ import (
 // A regular file read from the page cache does not block. This reader opens the folder once and
 // each file relative to it: four system calls (open, read, the read that meets the end, close),
 // a one-name path walk, no hand-off.
+//
+// What read returns is valid until the next read, which reuses the memory: Handle keeps nothing
+// of the request it is given.
 type requestReader struct {
 	dir     string // the folder dirfd is open on ("" for none)
 	dirfd   int
@@ -79,8 +82,7 @@ func (r *requestReader) read(name string) ([]byte, error) {
 		}
 		if n == 0 {
 			r.scratch = buf[:0] // keep what grew for the next file
-			// The request is handed on and may be kept: it gets memory of its own, its size.
-			return append(make([]byte, 0, len(buf)), buf...), nil
+			return buf, nil
 		}
 		buf = buf[:len(buf)+int(n)]
 	}

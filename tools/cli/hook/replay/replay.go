@@ -117,6 +117,7 @@ func replayRun(ctx context.Context, opts *ReplayOptions) error {
 	out := newAnswers(opts.IO.Out, opts.Format)
 	failed := false
 	for _, p := range opts.Payloads {
+		// raw is overwritten by the next read: Handle keeps no reference to it.
 		raw, err := files.read(p)
 		if err != nil {
 			return errors.Join(fmt.Errorf("request %w", err), out.close())
