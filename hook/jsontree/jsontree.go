@@ -124,6 +124,43 @@ type decoder struct {
 	depth, values int
 	members       []member
 	items         []any
+	// keys holds member names already seen, by this decoder's earlier documents too: resource
+	// properties repeat the same few names (Key, Value, Name, Tags), each a string to allocate.
+	keys map[string]string
+}
+
+// Bounds of the key cache: short names only, and a full cache takes no more (the pool drops
+// decoders, and their caches, as the garbage collector runs).
+const (
+	maxCachedKey  = 32
+	maxCachedKeys = 512
+)
+
+// key reads a member name at d.i, sharing the string of an equal name read before.
+func (d *decoder) key() (string, error) {
+	start := d.i + 1
+	end := start
+	for end < len(d.b) && plain[d.b[end]] {
+		end++
+	}
+	if end >= len(d.b) || d.b[end] != '"' || end-start > maxCachedKey {
+		return d.str("object key")
+	}
+	if k, ok := d.keys[string(d.b[start:end])]; ok {
+		d.i = end + 1
+		return k, nil
+	}
+	k, err := d.str("object key")
+	if err != nil {
+		return "", err
+	}
+	if d.keys == nil {
+		d.keys = make(map[string]string, maxCachedKeys)
+	}
+	if len(d.keys) < maxCachedKeys {
+		d.keys[k] = k
+	}
+	return k, nil
 }
 
 type member struct {
@@ -238,7 +275,7 @@ func (d *decoder) eachMember(member func(key string) error) error {
 		if d.i >= len(d.b) || d.b[d.i] != '"' {
 			return d.unexpected("looking for beginning of object key string")
 		}
-		k, err := d.str("object key")
+		k, err := d.key()
 		if err != nil {
 			return err
 		}

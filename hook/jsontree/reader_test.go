@@ -177,3 +177,22 @@ func FuzzReader(f *testing.F) {
 		}
 	})
 }
+
+// TestKeysAcrossDocuments: member names are shared between the documents one decoder reads; more
+// names than it keeps, escaped names and long ones decode as encoding/json decodes them.
+func TestKeysAcrossDocuments(t *testing.T) {
+	t.Parallel()
+	var docs []string
+	for i := range 1200 {
+		docs = append(docs, fmt.Sprintf(`{"k%d":%d,"Key":"v%d","K\u0065y2":[{"%s":true}]}`, i, i, i, strings.Repeat("x", i%70)))
+	}
+	for round := range 2 {
+		for _, doc := range docs {
+			got, err := jsontree.Decode([]byte(doc), jsontree.Unlimited)
+			want, wantErr := std([]byte(doc))
+			if err != nil || wantErr != nil || !reflect.DeepEqual(got, want) {
+				t.Fatalf("round %d, %s:\n got %#v, %v\nwant %#v, %v", round, doc, got, err, want, wantErr)
+			}
+		}
+	}
+}

@@ -162,7 +162,8 @@ func (d *decoder) fail(err error) { d.errs = append(d.errs, err) }
 
 // fields are an object's values for a fixed list of names, found as Object.Get finds them: the
 // exact name first, then case-insensitively. An envelope object below (requestData, targetModel,
-// requestContext) is held as the *fields it was read into.
+// requestContext) that was read member by member is held as readInto: its values are in the
+// decoder's fields for it (a pointer to them here would move the decoder to the heap).
 type fields struct {
 	names []string
 	vals  [maxFields]any
@@ -171,6 +172,9 @@ type fields struct {
 }
 
 const maxFields = 12
+
+// readInto marks an envelope object read member by member into its level of the decoder.
+type readInto struct{}
 
 // The names read at each level of the envelope.
 var (
@@ -237,7 +241,7 @@ func (d *decoder) member(rd *jsontree.Reader, f *fields, key string) error {
 	f.found[i], f.exact[i] = true, exact
 	if sub, names := d.below(f.names[i]); sub != nil && rd.Peek() == '{' {
 		sub.start(names)
-		f.vals[i] = sub
+		f.vals[i] = readInto{}
 		return rd.Members(func(key string) error { return d.member(rd, sub, key) })
 	}
 	v, err := rd.Value()
@@ -306,7 +310,8 @@ func (d *decoder) envelope(f *fields, key, where string) *fields {
 	if !found {
 		return nil
 	}
-	if sub, ok := v.(*fields); ok {
+	sub, names := d.below(key)
+	if _, ok := v.(readInto); ok {
 		return sub
 	}
 	obj, err := d.lim.asObject(v)
@@ -316,7 +321,6 @@ func (d *decoder) envelope(f *fields, key, where string) *fields {
 	if obj == nil {
 		return nil
 	}
-	sub, names := d.below(key)
 	return sub.lookup(obj, names)
 }
 
