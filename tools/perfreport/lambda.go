@@ -36,15 +36,24 @@ type LambdaFigures struct {
 	// Floor are exec-to-exit times of an empty Go program built the same way: what any Go
 	// binary costs to start on this machine, below which start-to-ready cannot go.
 	Floor []time.Duration
+	// RuntimeReady are start-to-ready times of the smallest aws-lambda-go function (an echo
+	// handler, ./tools/perfreport/lambdafloor) built the same way, started in turn with the hook:
+	// the floor the runtime library sets.
+	RuntimeReady []time.Duration
 }
 
 // buildLambda builds ./hook/cmd/bootstrap as the Lambda is built (static, stripped, no RPC mode).
 func buildLambda(ctx context.Context, dir, out, goarch string) error {
-	cmd := exec.CommandContext(ctx, "go", "build", "-trimpath", "-ldflags=-s -w", "-tags=lambda.norpc", "-o", out, "./hook/cmd/bootstrap")
+	return buildFunction(ctx, dir, out, goarch, "./hook/cmd/bootstrap")
+}
+
+// buildFunction builds the Lambda function pkg as the hook is built.
+func buildFunction(ctx context.Context, dir, out, goarch, pkg string) error {
+	cmd := exec.CommandContext(ctx, "go", "build", "-trimpath", "-ldflags=-s -w", "-tags=lambda.norpc", "-o", out, pkg)
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS=linux", "GOARCH="+goarch)
 	if b, err := cmd.CombinedOutput(); err != nil {
-		return fmt.Errorf("build bootstrap for %s: %w: %s", goarch, err, b)
+		return fmt.Errorf("build %s for %s: %w: %s", pkg, goarch, err, b)
 	}
 	return nil
 }
@@ -75,15 +84,22 @@ func zipSize(bin string) (int64, error) {
 // measureLambda builds both architectures and starts the host build runs times; a non-empty bin
 // is started instead of the host build (to compare two builds), and nothing is built.
 func measureLambda(ctx context.Context, dir, bin string, runs int) (LambdaFigures, error) {
-	if bin != "" {
-		return timeStarts(ctx, LambdaFigures{}, bin, runs)
-	}
-	f := LambdaFigures{Sizes: map[string]int64{}, ZipSizes: map[string]int64{}}
 	tmp, err := os.MkdirTemp("", "perfreport-lambda-")
 	if err != nil {
-		return f, err
+		return LambdaFigures{}, err
 	}
 	defer os.RemoveAll(tmp)
+	if runtime.GOOS != "linux" || (runtime.GOARCH != "amd64" && runtime.GOARCH != "arm64") {
+		return LambdaFigures{}, fmt.Errorf("start-to-ready needs a linux/amd64 or linux/arm64 host, not %s/%s", runtime.GOOS, runtime.GOARCH)
+	}
+	floor := filepath.Join(tmp, "lambdafloor")
+	if err := buildFunction(ctx, dir, floor, runtime.GOARCH, "./tools/perfreport/lambdafloor"); err != nil {
+		return LambdaFigures{}, err
+	}
+	if bin != "" {
+		return timeStarts(ctx, LambdaFigures{}, bin, floor, runs)
+	}
+	f := LambdaFigures{Sizes: map[string]int64{}, ZipSizes: map[string]int64{}}
 	for _, arch := range []string{"arm64", "amd64"} {
 		bin := filepath.Join(tmp, "bootstrap-"+arch)
 		if err := buildLambda(ctx, dir, bin, arch); err != nil {
@@ -98,10 +114,7 @@ func measureLambda(ctx context.Context, dir, bin string, runs int) (LambdaFigure
 			return f, fmt.Errorf("zip %s: %w", bin, err)
 		}
 	}
-	if runtime.GOOS != "linux" || (runtime.GOARCH != "amd64" && runtime.GOARCH != "arm64") {
-		return f, fmt.Errorf("start-to-ready needs a linux/amd64 or linux/arm64 host, not %s/%s", runtime.GOOS, runtime.GOARCH)
-	}
-	f, err = timeStarts(ctx, f, filepath.Join(tmp, "bootstrap-"+runtime.GOARCH), runs)
+	f, err = timeStarts(ctx, f, filepath.Join(tmp, "bootstrap-"+runtime.GOARCH), floor, runs)
 	if err != nil {
 		return f, err
 	}
@@ -141,8 +154,9 @@ func timeFloor(ctx context.Context, tmp string, runs int) ([]time.Duration, erro
 	return d, nil
 }
 
-// timeStarts starts bin runs times and adds the start-up figures to f.
-func timeStarts(ctx context.Context, f LambdaFigures, bin string, runs int) (LambdaFigures, error) {
+// timeStarts starts bin runs times and adds the start-up figures to f, each start followed by one
+// of the runtime floor (so that both see the same machine).
+func timeStarts(ctx context.Context, f LambdaFigures, bin, floor string, runs int) (LambdaFigures, error) {
 	for range runs {
 		ready, answer, cpu, err := startToReady(ctx, bin, 10*time.Second)
 		if err != nil {
@@ -151,6 +165,11 @@ func timeStarts(ctx context.Context, f LambdaFigures, bin string, runs int) (Lam
 		f.Ready = append(f.Ready, ready)
 		f.ReadyCPU = append(f.ReadyCPU, cpu)
 		f.FirstAnswer = append(f.FirstAnswer, answer)
+		floorReady, _, _, err := startToReady(ctx, floor, 10*time.Second)
+		if err != nil {
+			return f, fmt.Errorf("the smallest aws-lambda-go function: %w", err)
+		}
+		f.RuntimeReady = append(f.RuntimeReady, floorReady)
 	}
 	return f, nil
 }

@@ -71,6 +71,9 @@ func markdown(r *Report) string {
 			if len(l.ReadyCPU) > 0 {
 				row("CPU until ready p50 / p90", ms(percentile(l.ReadyCPU, 0.5))+" / "+ms(percentile(l.ReadyCPU, 0.9)), "same starts: CPU time of all the process's threads until the first `/invocation/next` (schedstat), which a loaded machine does not inflate")
 			}
+			if len(l.RuntimeReady) > 0 {
+				row("The smallest aws-lambda-go function, start to ready p50 (min)", ms(percentile(l.RuntimeReady, 0.5))+" ("+ms(slices.Min(l.RuntimeReady))+")", "an echo handler (`tools/perfreport/lambdafloor`) built the same way, started in turn with the hook: the floor aws-lambda-go sets (its HTTP client and runtime loop), under the hook's start to ready")
+			}
 			if len(l.Floor) > 0 {
 				row("An empty Go program, exec to exit p50 (min)", ms(percentile(l.Floor, 0.5))+" ("+ms(slices.Min(l.Floor))+")", "the same number of starts of `func main() {}` built the same way (static, stripped): what starting any Go binary costs on this machine, a floor under start to ready")
 			}
