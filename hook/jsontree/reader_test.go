@@ -75,6 +75,8 @@ func TestReaderAgreesWithDecode(t *testing.T) {
 		{name: "syntax error after a repeat", in: `{"a":1,"a":2,"b":}`, l: jsontree.Unlimited, wantErr: "invalid character '}' looking for beginning of value"},
 		{name: "trailing data", in: `{"a":1} x`, l: jsontree.Unlimited, wantErr: "trailing data"},
 		{name: "truncated", in: `{"a":1`, l: jsontree.Unlimited, wantErr: io.ErrUnexpectedEOF.Error()},
+		{name: "truncated key", in: `{"a":1,"bc`, l: jsontree.Unlimited, wantErr: io.ErrUnexpectedEOF.Error()},
+		{name: "truncated escaped key", in: `{"a\u00`, l: jsontree.Unlimited, wantErr: io.ErrUnexpectedEOF.Error()},
 		{name: "missing colon", in: `{"a" 1}`, l: jsontree.Unlimited, wantErr: "after object key"},
 		{name: "bad key", in: `{1:2}`, l: jsontree.Unlimited, wantErr: "beginning of object key string"},
 		{name: "bad separator", in: `{"a":1;}`, l: jsontree.Unlimited, wantErr: "after object key:value pair"},
@@ -97,6 +99,9 @@ func TestReaderAgreesWithDecode(t *testing.T) {
 			case tt.wantErr == "" && !reflect.DeepEqual(got, want):
 				t.Fatalf("read %#v, Decode %#v", got, want)
 			}
+			if o, wo := offset(err), offset(wantErr); o != wo {
+				t.Errorf("error at byte %d, Decode's at %d", o, wo)
+			}
 		})
 	}
 }
@@ -110,8 +115,21 @@ func TestReaderEdges(t *testing.T) {
 		}
 		defer r.Close()
 		err = r.Members(func(string) error { t.Fatal("called for a list"); return nil })
-		if err == nil || !strings.Contains(err.Error(), "looking for beginning of object") {
+		if err == nil || err.Error() != "invalid character '[' looking for beginning of object" || offset(err) != 1 {
 			t.Fatalf("err = %v", err)
+		}
+	})
+	t.Run("members at the end", func(t *testing.T) {
+		r, err := jsontree.NewReader([]byte(`{} `), jsontree.Unlimited)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer r.Close()
+		if _, err := r.Value(); err != nil {
+			t.Fatal(err)
+		}
+		if err := r.Members(func(string) error { return nil }); !errors.Is(err, io.ErrUnexpectedEOF) {
+			t.Fatalf("err = %v, want unexpected EOF", err)
 		}
 	})
 	t.Run("peek at the end", func(t *testing.T) {
@@ -150,6 +168,19 @@ func TestReaderEdges(t *testing.T) {
 	})
 }
 
+// offset is where a syntax or duplicate error was found; -1 for other errors and none.
+func offset(err error) int {
+	var se *jsontree.SyntaxError
+	var de *jsontree.DuplicateError
+	switch {
+	case errors.As(err, &se):
+		return se.Offset
+	case errors.As(err, &de):
+		return de.Offset
+	}
+	return -1
+}
+
 // FuzzReader: reading every object member by member accepts, refuses and builds exactly what
 // Decode does, with the same error, under tight limits and none.
 func FuzzReader(f *testing.F) {
@@ -168,7 +199,7 @@ func FuzzReader(f *testing.F) {
 		for _, l := range []jsontree.Limits{jsontree.Unlimited, small} {
 			want, wantErr := jsontree.Decode(b, l)
 			got, err := read(b, l)
-			if (err == nil) != (wantErr == nil) || err != nil && err.Error() != wantErr.Error() {
+			if (err == nil) != (wantErr == nil) || err != nil && (err.Error() != wantErr.Error() || offset(err) != offset(wantErr)) {
 				t.Fatalf("%q: read err %v, Decode err %v", b, err, wantErr)
 			}
 			if err == nil && !reflect.DeepEqual(got, want) {
@@ -184,7 +215,9 @@ func TestKeysAcrossDocuments(t *testing.T) {
 	t.Parallel()
 	var docs []string
 	for i := range 1200 {
-		docs = append(docs, fmt.Sprintf(`{"k%d":%d,"Key":"v%d","K\u0065y2":[{"%s":true}]}`, i, i, i, strings.Repeat("x", i%70)))
+		// "{", "," and "K" are names the text just before another name, or a prefix of an escaped
+		// one, would give if the cache read the wrong bytes.
+		docs = append(docs, fmt.Sprintf(`{"{":0,",":1,"K":2,"k%d":%d,"Key":"v%d","K\u0065y2":[{"%s":true}]}`, i, i, i, strings.Repeat("x", i%70)))
 	}
 	for round := range 2 {
 		for _, doc := range docs {

@@ -91,6 +91,7 @@ func TestEnvelopePrecedence(t *testing.T) {
 		{name: "loser still checked", in: `{` + point + `"requestData":` + b + `,"REQUESTDATA":{"a":1,"a":2}}`, wantErr: `duplicate object member "a"`},
 		{name: "unread member still checked", in: `{` + point + `"requestData":` + b + `,"other":{"x":[1,{"y":1,"y":1}]}}`, wantErr: `duplicate object member "y"`},
 		{name: "exact repeated", in: `{` + point + `"requestData":` + b + `,"requestData":` + a + `}`, wantErr: `duplicate object member "requestData"`},
+		{name: "folded names in a stringified envelope", in: `{` + point + `"requestData":` + jsonString(`{"TargetName":"B::B::B","TARGETMODEL":{"resourceProperties":{"P":"b"}}}`) + `}`, target: "B::B::B", p: "b"},
 		{name: "not an object, trailing data", in: `[1] x`, wantErr: "trailing data"},
 		{name: "not an object, broken", in: `[1,`, wantErr: "unexpected EOF"},
 	}
@@ -115,6 +116,10 @@ func TestEnvelopePrecedence(t *testing.T) {
 			}
 			if r.RequestContext.Invocation != tt.wantInvocation {
 				t.Errorf("invocation = %d, want %d", r.RequestContext.Invocation, tt.wantInvocation)
+			}
+			// No case here sends these: a name absent stays empty, whatever the others hold.
+			if d := r.RequestData; d.Payload != "" || d.TargetType != "" || d.TargetLogicalID != "" || r.StackID != "" {
+				t.Errorf("fields not sent were read: %+v", r)
 			}
 		})
 	}

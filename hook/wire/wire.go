@@ -282,16 +282,17 @@ func (d *decoder) text(f *fields, key, where string) string {
 	return s
 }
 
-func (d *decoder) object(f *fields, key, where string) (Object, bool) {
+// object reads an object field; nil when absent, null or not an object (an error then).
+func (d *decoder) object(f *fields, key, where string) Object {
 	v, found := f.get(key)
 	if !found {
-		return nil, false
+		return nil
 	}
 	obj, err := d.lim.asObject(v)
 	if err != nil {
 		d.fail(fmt.Errorf("%s%s: %w", where, key, err))
 	}
-	return obj, obj != nil
+	return obj
 }
 
 func (d *decoder) secret(f *fields, key, where string) Secret {
@@ -335,7 +336,7 @@ func (d *decoder) request(root *fields) *Request {
 		ActionInvocationPoint: InvocationPoint(d.text(root, "actionInvocationPoint", "")),
 		Region:                d.text(root, "region", ""),
 	}
-	r.HookModel, _ = d.object(root, "hookModel", "")
+	r.HookModel = d.object(root, "hookModel", "")
 	if data := d.envelope(root, "requestData", ""); data != nil {
 		const in = "requestData."
 		rd := &r.RequestData
@@ -351,13 +352,13 @@ func (d *decoder) request(root *fields) *Request {
 		if tm := d.envelope(data, "targetModel", in); tm != nil {
 			d.hasTargetModel = true
 			const in = "targetModel."
-			rd.TargetModel.ResourceProperties, _ = d.object(tm, "resourceProperties", in)
+			rd.TargetModel.ResourceProperties = d.object(tm, "resourceProperties", in)
 			_, d.hasProperties = tm.get("resourceProperties")
-			rd.TargetModel.PreviousResourceProperties, _ = d.object(tm, "previousResourceProperties", in)
+			rd.TargetModel.PreviousResourceProperties = d.object(tm, "previousResourceProperties", in)
 		}
 	}
 	if rc := d.envelope(root, "requestContext", ""); rc != nil {
-		r.RequestContext.CallbackContext, _ = d.object(rc, "callbackContext", "requestContext.")
+		r.RequestContext.CallbackContext = d.object(rc, "callbackContext", "requestContext.")
 		if s := strings.TrimSpace(d.text(rc, "invocation", "requestContext.")); s != "" {
 			n, err := strconv.Atoi(s)
 			if err != nil {
