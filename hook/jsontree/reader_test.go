@@ -4,8 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -179,34 +177,6 @@ func offset(err error) int {
 		return de.Offset
 	}
 	return -1
-}
-
-// FuzzReader: reading every object member by member accepts, refuses and builds exactly what
-// Decode does, with the same error, under tight limits and none.
-func FuzzReader(f *testing.F) {
-	for _, dir := range []string{"../wire/testdata/*/*.json", "testdata/*.json"} {
-		files, _ := filepath.Glob(dir)
-		for _, p := range files {
-			if b, err := os.ReadFile(p); err == nil {
-				f.Add(b)
-			}
-		}
-	}
-	for _, s := range []string{`{"a":1,"a":2}`, `{"a":{"b":1,"b":1}}`, `{"a":[{"b":{}}]}`, `{} {}`, `{"a":1,}`, `{"a"`} {
-		f.Add([]byte(s))
-	}
-	f.Fuzz(func(t *testing.T, b []byte) {
-		for _, l := range []jsontree.Limits{jsontree.Unlimited, small} {
-			want, wantErr := jsontree.Decode(b, l)
-			got, err := read(b, l)
-			if (err == nil) != (wantErr == nil) || err != nil && (err.Error() != wantErr.Error() || offset(err) != offset(wantErr)) {
-				t.Fatalf("%q: read err %v, Decode err %v", b, err, wantErr)
-			}
-			if err == nil && !reflect.DeepEqual(got, want) {
-				t.Fatalf("%q: read %#v, Decode %#v", b, got, want)
-			}
-		}
-	})
 }
 
 // TestKeysAcrossDocuments: member names are shared between the documents one decoder reads; more

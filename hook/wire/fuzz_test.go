@@ -116,3 +116,20 @@ func FuzzDecodePayload(f *testing.F) {
 		}
 	})
 }
+
+// FuzzAppendJSON: any text in any field encodes as encoding/json encodes it.
+func FuzzAppendJSON(f *testing.F) {
+	f.Add("SUCCESS", "m", "tok", "a", "https://x", 0, 1)
+	f.Add("\u2028", "\xff<>&", "\x00\x7f", "\xed\xa0\x80", "\"\\", -1, 3)
+	f.Fuzz(func(t *testing.T, status, msg, token, ann, link string, delay, n int) {
+		r := wire.Response{HookStatus: wire.Status(status), ErrorCode: wire.ErrorCode(ann), Message: msg, ClientRequestToken: token, CallbackDelaySeconds: delay}
+		for i := range n % 4 {
+			r.Annotations = append(r.Annotations, wire.Annotation{AnnotationName: ann, Status: status, StatusMessage: msg[:len(msg)*i/4], RemediationLink: link, SeverityLevel: token})
+		}
+		for _, l := range layouts {
+			if got, want := string(r.AppendJSON(nil, l[0], l[1])), stdJSON(t, &r, l[0], l[1]); got != want {
+				t.Fatalf("layout %q:\n got %s\nwant %s", l, got, want)
+			}
+		}
+	})
+}
