@@ -75,9 +75,8 @@ func hasDuplicate(tb testing.TB, b []byte) bool {
 	}
 }
 
-// FuzzDecode: jsontree builds the tree encoding/json builds, or both refuse the text; the one
-// exception is a repeated member name, which only jsontree refuses, and only when there is one.
-func FuzzDecode(f *testing.F) {
+// addRequests seeds f with the hook request fixtures and this package's test documents.
+func addRequests(f *testing.F) {
 	for _, dir := range []string{"../wire/testdata/*/*.json", "testdata/*.json"} {
 		files, _ := filepath.Glob(dir)
 		for _, p := range files {
@@ -86,6 +85,12 @@ func FuzzDecode(f *testing.F) {
 			}
 		}
 	}
+}
+
+// FuzzDecode: jsontree builds the tree encoding/json builds, or both refuse the text; the one
+// exception is a repeated member name, which only jsontree refuses, and only when there is one.
+func FuzzDecode(f *testing.F) {
+	addRequests(f)
 	for _, s := range []string{
 		`{"a":1,"a":2}`, `{"a":{"b":1,"b":1}}`, `{"\u0061":1,"a":2}`, `[1,-0.5e+10,"x\ud83d\ude00\ud800y"]`,
 		"\"\xff\xfe\"", `"\/\b\f\n\r\t\\\""`, `  null `, `{} {}`, `[1,]`, `{"a" 1}`, `01`, `-`, `1.`, `1e`,
@@ -121,14 +126,7 @@ func FuzzDecode(f *testing.F) {
 // FuzzReader: reading every object member by member accepts, refuses and builds exactly what
 // Decode does, with the same error, under tight limits and none.
 func FuzzReader(f *testing.F) {
-	for _, dir := range []string{"../wire/testdata/*/*.json", "testdata/*.json"} {
-		files, _ := filepath.Glob(dir)
-		for _, p := range files {
-			if b, err := os.ReadFile(p); err == nil {
-				f.Add(b)
-			}
-		}
-	}
+	addRequests(f)
 	for _, s := range []string{`{"a":1,"a":2}`, `{"a":{"b":1,"b":1}}`, `{"a":[{"b":{}}]}`, `{} {}`, `{"a":1,}`, `{"a"`} {
 		f.Add([]byte(s))
 	}
