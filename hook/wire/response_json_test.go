@@ -3,6 +3,7 @@ package wire_test
 import (
 	"bytes"
 	"encoding/json"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -61,4 +62,46 @@ func TestAppendJSON(t *testing.T) {
 			t.Errorf("got %s", got)
 		}
 	})
+}
+
+// TestAppendJSONEveryField: a field added to Response or Annotation is encoded by AppendJSON too.
+// Every exported field is set by reflection, so a field AppendJSON does not know makes the two
+// encodings differ.
+func TestAppendJSONEveryField(t *testing.T) {
+	t.Parallel()
+	var r wire.Response
+	fill(reflect.ValueOf(&r).Elem())
+	if len(r.Annotations) != 1 || r.Annotations[0].SeverityLevel == "" {
+		t.Fatalf("fill left fields empty: %+v", r)
+	}
+	for _, l := range layouts {
+		if got, want := string(r.AppendJSON(nil, l[0], l[1])), stdJSON(t, &r, l[0], l[1]); got != want {
+			t.Errorf("layout %q:\n got %s\nwant %s", l, got, want)
+		}
+	}
+}
+
+// fill sets every exported field of v to a value that is not empty.
+func fill(v reflect.Value) {
+	for i := range v.NumField() {
+		f := v.Field(i)
+		if !v.Type().Field(i).IsExported() {
+			continue
+		}
+		switch f.Kind() {
+		case reflect.String:
+			f.SetString(v.Type().Field(i).Name + " <&>")
+		case reflect.Int, reflect.Int64:
+			f.SetInt(int64(7 + i))
+		case reflect.Bool:
+			f.SetBool(true)
+		case reflect.Slice:
+			f.Set(reflect.MakeSlice(f.Type(), 1, 1))
+			fill(f.Index(0))
+		case reflect.Struct:
+			fill(f)
+		default:
+			panic("fill: a field of kind " + f.Kind().String() + ": teach fill and AppendJSON about it")
+		}
+	}
 }
