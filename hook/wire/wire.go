@@ -519,12 +519,6 @@ func stringOf(key string, v any) (s string, ok bool, err error) {
 	return "", false, fmt.Errorf("%s: want a string, got %s", key, typeName(v))
 }
 
-// tree decodes request text within the limits, in one pass.
-func (l Limits) tree(b []byte) (any, error) {
-	v, err := jsontree.Decode(b, jsontree.Limits(l))
-	return v, limitError(err)
-}
-
 // treeString decodes an object sent as a JSON string, within the same limits.
 func (l Limits) treeString(s string) (any, error) {
 	v, err := jsontree.DecodeString(s, jsontree.Limits(l))
