@@ -380,7 +380,7 @@ func (c *checker) members(m map[string]any) iter.Seq2[string, any] {
 var parsed sync.Map
 
 func checkRegexp(p string) error {
-	if _, ok := regexps.Load(p); ok {
+	if _, ok := patterns.Load(p); ok {
 		return nil
 	}
 	if _, ok := parsed.Load(p); ok {

@@ -3,11 +3,9 @@ package schema
 import (
 	"fmt"
 	"maps"
-	"regexp"
 	"slices"
 	"strconv"
 	"sync"
-	"sync/atomic"
 
 	"github.com/rcfge/rcfge/hook/jsonptr"
 )
@@ -61,7 +59,7 @@ func (n *node) get() *compiled {
 }
 
 type patternProp struct {
-	re   *regexp.Regexp
+	re   *pattern
 	node *node
 }
 
@@ -92,7 +90,7 @@ type compiled struct {
 	format   string
 	formatOK func(string) bool
 
-	pattern              *regexp.Regexp
+	pattern              *pattern
 	minLength, maxLength int
 	minimum, maximum     *decimal
 	exMinimum, exMaximum *decimal
@@ -167,7 +165,7 @@ func (n *node) compile() *compiled {
 			c.format, _ = v.(string)
 			c.formatOK = formats[c.format]
 		case "pattern":
-			re, err := compileRegexp(v.(string))
+			re, err := compilePattern(v.(string))
 			if err != nil {
 				c.err = fmt.Errorf("%s: %w", at(k), err)
 				return c
@@ -232,7 +230,7 @@ func (n *node) compile() *compiled {
 			}
 		case "patternProperties":
 			for _, p := range slices.Sorted(maps.Keys(v.(map[string]any))) {
-				re, err := compileRegexp(p)
+				re, err := compilePattern(p)
 				if err != nil {
 					c.err = fmt.Errorf("%s: %w", at(k), err)
 					return c
@@ -337,30 +335,6 @@ func conjTypes(s *Schema, m map[string]any, depth int) (mask typeMask, deep bool
 		}
 	}
 	return mask, false
-}
-
-// regexps is shared by every template in the process: the same AWS patterns recur across types,
-// and a compiled *regexp.Regexp is safe for concurrent use. It stops growing at maxCached patterns
-// (templates come from the approved store, so that is a bound never met in practice).
-var (
-	regexps sync.Map
-	cached  atomic.Int64
-)
-
-const maxCached = 1 << 14
-
-func compileRegexp(p string) (*regexp.Regexp, error) {
-	if re, ok := regexps.Load(p); ok {
-		return re.(*regexp.Regexp), nil
-	}
-	re, err := regexp.Compile(p)
-	if err != nil {
-		return nil, fmt.Errorf("invalid regular expression %q: %w", p, err)
-	}
-	if cached.Add(1) <= maxCached {
-		regexps.Store(p, re)
-	}
-	return re, nil
 }
 
 // isOwn reports whether a keyword of this subschema is rcfge's own rule.
