@@ -64,7 +64,7 @@ func BenchmarkColdS3(b *testing.B) {
 
 // BenchmarkCompileAll compiles every template generated from AWS's provider schemas (decode and
 // compile, as a fresh process meeting each type once). It needs the generated folder:
-// `go run ./tools/rcfge schemas generate --source ../shared/data/cfn-schemas/us-east-1 --out /tmp/gen-all`
+// `go run ./tools/rcfge schemas generate --approve-all --source ../shared/data/cfn-schemas/us-east-1 --out /tmp/gen-all`
 // and RCFGE_GENERATED=/tmp/gen-all.
 func BenchmarkCompileAll(b *testing.B) {
 	dir := os.Getenv("RCFGE_GENERATED")

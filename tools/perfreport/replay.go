@@ -75,6 +75,9 @@ func buildReplay(realDir, schemasDir, out string) (ReplayFigures, []string, erro
 		}
 		f.Templates++
 		for _, r := range t.Resources {
+			if r.Skipped {
+				continue // its condition is false: CloudFormation neither creates it nor calls the hook
+			}
 			if !types[r.Type] {
 				ok, err := writeTemplate(schemasDir, tplDir, r.Type)
 				if err != nil {
@@ -99,13 +102,15 @@ func buildReplay(realDir, schemasDir, out string) (ReplayFigures, []string, erro
 	return f, requests, nil
 }
 
-// known gives unknown values a string, as CloudFormation gives a resolved value to a hook.
+// known gives unknown values a string, as CloudFormation gives a resolved value to a hook; each
+// its own, as two resources' IDs differ (a list of them stays uniqueItems).
 func known(r cfntemplate.Resource) any {
 	props := r.Properties
 	if props == nil {
 		props = map[string]any{}
 	}
-	for _, u := range r.Unknown {
+	for n, u := range r.Unknown {
+		value := fmt.Sprintf("replay-unknown-value-%d", n)
 		parent, last := jsonptr.Parent(u.Path)
 		holder, ok := jsonptr.Lookup(props, parent)
 		if !ok {
@@ -113,11 +118,11 @@ func known(r cfntemplate.Resource) any {
 		}
 		switch h := holder.(type) {
 		case map[string]any:
-			h[last] = "replay-unknown-value"
+			h[last] = value
 		case []any:
 			var i int
 			if _, err := fmt.Sscan(last, &i); err == nil && i < len(h) {
-				h[i] = "replay-unknown-value"
+				h[i] = value
 			}
 		}
 	}
