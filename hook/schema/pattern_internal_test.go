@@ -96,3 +96,35 @@ func TestPatternErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestPatternConcurrent: goroutines meeting a long input together compile the exact regexp once
+// and all read it safely (run under -race by scripts/test.sh).
+func TestPatternConcurrent(t *testing.T) {
+	p, err := newPattern(`^[a-z]{1,100}$`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	long, short := strings.Repeat("a", 101), strings.Repeat("a", 100)
+	errs := make(chan string, 16)
+	for i := range 16 {
+		go func() {
+			in, want := short, true
+			if i%2 == 0 {
+				in, want = long, false
+			}
+			if p.MatchString(in) != want {
+				errs <- in
+				return
+			}
+			errs <- ""
+		}()
+	}
+	for range 16 {
+		if in := <-errs; in != "" {
+			t.Errorf("MatchString(%d runes) wrong under concurrency", len(in))
+		}
+	}
+	if p.exact == nil {
+		t.Error("the long inputs did not compile the exact regexp")
+	}
+}
