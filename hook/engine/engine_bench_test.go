@@ -3,8 +3,6 @@ package engine_test
 import (
 	"context"
 	"io/fs"
-	"math"
-	"runtime"
 	"testing"
 
 	"github.com/rcfge/rcfge/hook/engine"
@@ -71,63 +69,5 @@ func BenchmarkSubstituteS3(b *testing.B) {
 		if _, err := placeholder.Fill(doc, vars); err != nil {
 			b.Fatal(err)
 		}
-	}
-}
-
-// BenchmarkCompiledWeight measures what the byte-bounded cache estimates: the heap a compiled
-// schema keeps, per byte of its template, over every shipped template. It reports the largest
-// ratio (max-heap/body-byte) and the engine's estimate for the same template (est/heap, which must
-// stay >= 1 for the bound to hold). Run: go test -run XXX -bench CompiledWeight -benchtime 1x ./hook/engine
-func BenchmarkCompiledWeight(b *testing.B) {
-	files, err := fs.Glob(schemas.FS(), "*.json")
-	if err != nil || len(files) == 0 {
-		b.Fatalf("no templates: %v", err)
-	}
-	vars := placeholder.Vars{}
-	for _, n := range placeholder.Builtins {
-		vars[n] = placeholder.String("aws")
-	}
-	for b.Loop() {
-		worst, minEst := 0.0, math.Inf(1)
-		for _, f := range files {
-			body, _ := fs.ReadFile(schemas.FS(), f)
-			doc, err := schema.Decode(body)
-			if err != nil {
-				b.Fatal(err)
-			}
-			names, _ := placeholder.Names(doc)
-			vv := placeholder.Vars{}
-			for _, n := range names {
-				if v, ok := vars[n]; ok {
-					vv[n] = v
-				} else {
-					vv[n] = placeholder.List("a", "b")
-				}
-			}
-			filled, err := placeholder.Fill(doc, vv)
-			if err != nil {
-				b.Fatal(err)
-			}
-			doc = nil
-			var before, after runtime.MemStats
-			runtime.GC()
-			runtime.ReadMemStats(&before)
-			s, err := schema.Compile(f, filled)
-			if err != nil {
-				b.Fatal(err)
-			}
-			filled = nil
-			runtime.GC()
-			runtime.ReadMemStats(&after)
-			heap := float64(int64(after.HeapAlloc) - int64(before.HeapAlloc))
-			runtime.KeepAlive(s)
-			if heap <= 0 {
-				continue
-			}
-			worst = max(worst, heap/float64(len(body)))
-			minEst = min(minEst, float64(engine.CompiledWeight(len(body)))/heap)
-		}
-		b.ReportMetric(worst, "max-heap/body-byte")
-		b.ReportMetric(minEst, "min-est/heap")
 	}
 }

@@ -62,6 +62,21 @@ func BenchmarkColdS3(b *testing.B) {
 	}
 }
 
+// BenchmarkColdS3Uncached is BenchmarkColdS3 with the process-wide pattern caches emptied each
+// iteration: the cold type of a fresh process, which compiles the template's patterns too (here
+// in a warm process, so without the page faults a fresh one adds).
+func BenchmarkColdS3Uncached(b *testing.B) {
+	v := mustDecode(b, s3Example)
+	b.ReportAllocs()
+	for b.Loop() {
+		schema.ForgetPatterns()
+		s := s3Schema(b)
+		if vs, err := s.Validate(context.Background(), v, schema.Options{}); err != nil || len(vs) > 0 {
+			b.Fatal(vs, err)
+		}
+	}
+}
+
 // BenchmarkCompileAll compiles every template generated from AWS's provider schemas (decode and
 // compile, as a fresh process meeting each type once). It needs the generated folder:
 // `go run ./tools/rcfge schemas generate --approve-all --source ../shared/data/cfn-schemas/us-east-1 --out /tmp/gen-all`

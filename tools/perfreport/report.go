@@ -63,6 +63,7 @@ func markdown(r *Report) string {
 	row("Cold compile of the S3 template", metric(bs, "hook/engine", "BenchmarkCompileColdS3", "ns/op", 1e-6, "%.2f ms/op"), "`BenchmarkCompileColdS3` (hook/engine)")
 	row("Validate the S3 example (validator alone)", metric(bs, "hook/schema", "BenchmarkValidateS3", "ns/op", 1e-3, "%.2f µs/op")+", "+metric(bs, "hook/schema", "BenchmarkValidateS3", "allocs/op", 1, "%.0f allocs"), "`BenchmarkValidateS3` (hook/schema)")
 	row("Cold S3 type (decode, fill, compile, first validation)", metric(bs, "hook/schema", "BenchmarkColdS3", "ns/op", 1e-6, "%.2f ms/op"), "`BenchmarkColdS3` (hook/schema)")
+	row("Cold S3 type, patterns not yet compiled in the process", metric(bs, "hook/schema", "BenchmarkColdS3Uncached", "ns/op", 1e-6, "%.2f ms/op")+", "+metric(bs, "hook/schema", "BenchmarkColdS3Uncached", "B/op", 1.0/1024, "%.0f KB/op"), "`BenchmarkColdS3Uncached` (hook/schema): as above, the process-wide pattern caches emptied each iteration (a fresh process's first type)")
 	if l := r.Lambda; l != nil {
 		row("Lambda binary (linux/arm64, stripped) / zip", mib(l.Sizes["arm64"])+" / "+mib(l.ZipSizes["arm64"]), "`go build -trimpath -ldflags='-s -w' -tags lambda.norpc ./hook/cmd/bootstrap`")
 		row("Lambda binary (linux/amd64, stripped) / zip", mib(l.Sizes["amd64"])+" / "+mib(l.ZipSizes["amd64"]), "same, amd64")
