@@ -103,16 +103,15 @@ func relax(re *syntax.Regexp, limit *int) bool {
 		// class; cleared, a (?i) class compares equal to its reparsed text.
 		re.Flags &^= syntax.FoldCase
 	}
-	if re.Op != syntax.OpRepeat || re.Max < 0 || re.Max-re.Min < relaxSpan {
+	// X{m,} (Max −1) and the narrow repetitions stay as they are.
+	if re.Op != syntax.OpRepeat || re.Max-re.Min < relaxSpan {
 		return changed
 	}
 	w := minWidth(re.Sub[0])
 	if w < 1 {
 		return changed
 	}
-	if l := min(maxWidth, (re.Max+1)*w) - 1; l < *limit {
-		*limit = l
-	}
+	*limit = min(*limit, min(maxWidth, (re.Max+1)*w)-1)
 	re.Max = -1
 	return true
 }

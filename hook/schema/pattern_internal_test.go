@@ -18,6 +18,9 @@ func TestRelax(t *testing.T) {
 		{`^arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@-]{1,64}$`, true, 64},
 		{`^(ab){0,100}$`, true, 201},              // each iteration is two runes at least
 		{`^(a|bc){1,64}$`, true, 64},              // the shorter alternative bounds the width
+		{`^(a[0-9]){0,100}$`, true, 201},          // a concatenation's width is its parts' sum
+		{`^((ab){3,4}c){0,40}$`, true, 286},       // an inner (ab){3,4} is 6 runes at least: 41·7−1
+		{`^(x|[a-z]{2,40}){0,20}$`, true, 40},     // only the inner repetition is wide enough
 		{`^[a-z]{1,40}\.[a-z]{0,100}$`, true, 40}, // the tighter of two relaxed bounds
 		{`^(?i)[a-z]{0,255}$`, true, 255},
 		{`^[a-z]{1,16}$`, false, 0},  // too narrow to be worth it
@@ -25,6 +28,9 @@ func TestRelax(t *testing.T) {
 		{`^(a*){1,64}$`, false, 0},   // an iteration may be empty: no length bounds the count
 		{`^(\b){1,64}$`, false, 0},
 		{`^.*$`, false, 0},
+		{`^[a-z]{5,}$`, false, 0},
+		// Its relaxed text reparses to a differently factored tree, so the exact regexp is used.
+		{`^(arn:(?:aws|aws-cn|aws-us-gov|aws-iso-{0,1}[a-z]{0,1}):[a-z0-9-]+:[a-z0-9-]*:[0-9]+:[a-z0-9-]+/[a-zA-Z0-9_~.-]{6,64}|[a-zA-Z0-9_~.-]{6,64})$`, false, 0},
 	}
 	for _, tt := range tests {
 		p, err := newPattern(tt.src)
