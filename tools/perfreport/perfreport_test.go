@@ -134,7 +134,7 @@ func TestMarkdown(t *testing.T) {
 		Peer: &PeerFigures{Python: "3.11.2", JSONSchema: "4.10.3", Schemas: 14, Instances: 280, GoRate: 4000, PyRate: 1000, Agree: 279,
 			Disagree: []string{"AWS-S3-Bucket.json #3 (rcfge approved=false)"}, Skipped: map[string]string{"AWS-Logs-LogGroup.json": "error: bad escape"}},
 		Replay: &ReplayFigures{Templates: 71, Types: 71, Requests: 1322, GoCPU: []float64{0.36, 0.34}, PyCPU: []float64{0.51, 0.5}, Ratio: 0.69, GoRSS: 31, PyRSS: 28.5,
-			Agree: 1291, Disagree: []string{"0001-1.json: rcfge FAILED, python SUCCESS"}, Skipped: []string{"0034-0.json: SKIPPED error: bad escape"}},
+			Agree: 1291, Failed: 40, Disagree: []string{"0001-1.json: rcfge FAILED, python SUCCESS"}, Skipped: []string{"0034-0.json: SKIPPED error: bad escape"}},
 		Problems: []string{"benchmarks of ./tools/scpgen: exit status 1:\nFAIL"},
 	}
 	got := markdown(r)

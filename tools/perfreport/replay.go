@@ -41,6 +41,8 @@ type ReplayFigures struct {
 	Agree    int
 	Disagree []string
 	Skipped  []string
+	// Failed counts the requests rcfge answered FAILED.
+	Failed int
 }
 
 // replayAccount is the account every replayed request comes from.
@@ -253,6 +255,9 @@ func runReplay(ctx context.Context, root, python, gnuTime, realDir, schemasDir s
 	slices.Sort(ratios)
 	f.Ratio = ratios[len(ratios)/2]
 	for _, r := range requests {
+		if goVerdicts[r] == "FAILED" {
+			f.Failed++
+		}
 		if p := pyVerdicts[r]; strings.HasPrefix(p, "SKIPPED") {
 			f.Skipped = append(f.Skipped, filepath.Base(r)+": "+p)
 			continue

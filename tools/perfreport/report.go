@@ -121,8 +121,9 @@ func markdown(r *Report) string {
 
 	if rp := r.Replay; rp != nil {
 		w("\n## Replay of real templates: a fresh `rcfge hook replay` against a Python hook\n\n")
-		w("Every resource of the %d qualifying templates in `real-templates/` that `tools/cfntemplate` evaluates\n", rp.Templates)
-		w("(intrinsics resolved, unknown values given as a string), as a Lambda hook request, typed and with its\n")
+		w("Every resource CloudFormation would create (its condition not false) of the %d qualifying templates in\n", rp.Templates)
+		w("`real-templates/` that `tools/cfntemplate` evaluates (intrinsics resolved, each unknown value given as a string\n")
+		w("of its own), as a Lambda hook request, typed and with its\n")
 		w("scalars stringified: %d requests over %d types, templates generated from the real provider schemas without\n", rp.Requests, rp.Types)
 		w("overlays, compact as `make publish` uploads them (`rcfge schemas compact`; both sides read the same files).\n")
 		w("Each side runs as a fresh process over all of them: `rcfge hook replay --templates DIR` (built\n")
@@ -132,6 +133,8 @@ func markdown(r *Report) string {
 		w("| | CPU per run, s | ratio (median of pairs) |\n|---|---|---|\n")
 		w("| rcfge hook replay | %s | **%.2f×** |\n| Python peer | %s | 1.0× |\n\n", floats(rp.GoCPU), rp.Ratio, floats(rp.PyCPU))
 		w("Peak RSS (GNU time's %%M, the process's own high-water mark): rcfge %.1f MB, Python peer %.1f MB.\n", rp.GoRSS, rp.PyRSS)
+		w("rcfge answered FAILED on %d requests: the replay gives unknown values as plain strings, which a pattern or\n", rp.Failed)
+		w("type check may refuse where CloudFormation would pass an ARN or a list. ")
 		w("Verdicts agree on %d requests", rp.Agree)
 		if len(rp.Disagree) > 0 {
 			w("; they differ on %d: %s", len(rp.Disagree), strings.Join(rp.Disagree[:min(10, len(rp.Disagree))], "; "))
