@@ -36,6 +36,7 @@ var benches = []benchSpec{
 	{Pkg: "./hook/schema", Pattern: ".", Args: []string{"-cpu=1"}},
 	{Pkg: "./hook/placeholder", Pattern: ".", Args: []string{"-cpu=1"}},
 	{Pkg: "./hook/handler", Pattern: ".", Args: []string{"-cpu=1"}},
+	{Pkg: "./hook/cmd/bootstrap", Pattern: "^BenchmarkStartToFirstVerdict$", Args: []string{"-benchtime=20x"}},
 	{Pkg: "./tools/cfntemplate", Pattern: ".", Args: []string{"-cpu=1"}},
 	{Pkg: "./tools/schemagen", Pattern: "^BenchmarkGenerateAll$", Args: []string{"-benchtime=1x"}},
 	{Pkg: "./tools/scpgen", Pattern: ".", Args: []string{"-benchtime=3x"}},

@@ -83,6 +83,7 @@ func markdown(r *Report) string {
 	} else {
 		row("Lambda binary size, start to ready", "not measured", "see Problems")
 	}
+	row("Start to first verdict p50 / p90 (ready p50)", metric(bs, "hook/cmd/bootstrap", "BenchmarkStartToFirstVerdict", "p50-ms", 1, "%.1f ms")+" / "+metric(bs, "hook/cmd/bootstrap", "BenchmarkStartToFirstVerdict", "p90-ms", 1, "%.1f ms")+" ("+metric(bs, "hook/cmd/bootstrap", "BenchmarkStartToFirstVerdict", "ready-p50-ms", 1, "%.1f ms")+")", "`BenchmarkStartToFirstVerdict` (hook/cmd/bootstrap): a cold Lambda's first request, the S3 example: exec, runtime loop, template from S3 (versitygw), fill, compile, validate, answer posted")
 	if m := r.Memory; m != nil && m.Compiled > 0 {
 		row(fmt.Sprintf("Heap with all %d generated templates compiled", m.Compiled), fmt.Sprintf("%.1f MiB (%.1f KiB per template)", float64(m.HeapBytes)/(1<<20), float64(m.HeapBytes)/1024/float64(m.Compiled)), fmt.Sprintf("`schemagen.Run` over the real provider schemas (%d templates), then parse, fill, compile each and keep it", m.Templates))
 		row("Compile all generated templates", fmt.Sprintf("%.2f s", m.Compile.Seconds()), "same run, one goroutine")

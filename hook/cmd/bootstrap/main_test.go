@@ -57,6 +57,9 @@ type runtimeAPI struct {
 	errors    map[string][]byte
 	firstNext chan struct{}
 	once      sync.Once
+	// answer is closed when the function posts its first answer or error.
+	answer     chan struct{}
+	answerOnce sync.Once
 }
 
 type event struct {
@@ -65,7 +68,7 @@ type event struct {
 }
 
 func newRuntimeAPI(t testing.TB, events []event) *runtimeAPI {
-	r := &runtimeAPI{queue: events, responses: map[string][]byte{}, errors: map[string][]byte{}, firstNext: make(chan struct{})}
+	r := &runtimeAPI{queue: events, responses: map[string][]byte{}, errors: map[string][]byte{}, firstNext: make(chan struct{}), answer: make(chan struct{})}
 	r.Server = httptest.NewServer(http.HandlerFunc(r.serve))
 	t.Cleanup(r.Close)
 	return r
@@ -101,6 +104,7 @@ func (r *runtimeAPI) serve(w http.ResponseWriter, req *http.Request) {
 			r.errors[parts[0]] = body
 		}
 		r.mu.Unlock()
+		r.answerOnce.Do(func() { close(r.answer) })
 		w.WriteHeader(http.StatusAccepted)
 	default:
 		http.NotFound(w, req)
