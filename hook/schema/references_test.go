@@ -116,3 +116,51 @@ func TestMarks(t *testing.T) {
 		t.Errorf("unknown and reference on one value: %v, want nothing (unknown wins)", brief(got))
 	}
 }
+
+// TestUniqueItemsWithUnknownInside: an item holding an unknown value or a reference is compared
+// with nothing, as an unknown item is not (two targets whose Ids are Refs to different instances);
+// known equal items stay duplicates, in short arrays and in the long ones compared by canonical form.
+func TestUniqueItemsWithUnknownInside(t *testing.T) {
+	t.Parallel()
+	s := compile(t, `{"type":"array","uniqueItems":true}`)
+	target := func(port int) map[string]any { return map[string]any{"Id": nil, "Port": port} }
+	long := func(extra ...any) []any {
+		out := make([]any, 0, 20)
+		for i := range 18 {
+			out = append(out, target(1000+i))
+		}
+		return append(out, extra...)
+	}
+	tests := []struct {
+		name    string
+		in      []any
+		unknown []string
+		want    []string
+	}{
+		{"both Ids unknown", []any{target(80), target(80)}, []string{"/0/Id", "/1/Id"}, nil},
+		{"one Id unknown", []any{target(80), target(80)}, []string{"/1/Id"}, nil},
+		{"all known", []any{target(80), target(80)}, nil, []string{" uniqueItems"}},
+		{"known duplicates beside an unknown item", []any{target(80), target(80), target(80)}, []string{"/2/Id"}, []string{" uniqueItems"}},
+		{"a reference inside", []any{target(80), target(80)}, nil, nil}, // as a reference item is
+		{"long: unknown Ids", long(target(80), target(80)), []string{"/18/Id", "/19/Id"}, nil},
+		{"long: one Id unknown", long(target(80), target(80)), []string{"/18/Id"}, nil},
+		{"long: known duplicates beside an unknown item", long(target(80), target(80), target(80)), []string{"/20/Id"}, []string{" uniqueItems"}},
+		{"long: all known", long(target(80), target(80)), nil, []string{" uniqueItems"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			opts := schema.Options{Unknown: tt.unknown}
+			if tt.name == "a reference inside" {
+				opts = schema.Options{References: []string{"/0/Id"}}
+			}
+			got, err := s.Validate(context.Background(), tt.in, opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tt.want, brief(got)); diff != "" {
+				t.Errorf("(-want +got):\n%s", diff)
+			}
+		})
+	}
+}

@@ -813,15 +813,16 @@ func (w *walker) array(n *node, c *compiled, arr []any, m *marks) flags {
 	return f
 }
 
-// duplicate finds two equal known items. Unknown items are never "equal" to anything: two
-// different Fn::ImportValue subnets are not a duplicate.
+// duplicate finds two equal known items. An item that is, or holds, an unknown value or a
+// reference is never "equal" to anything: two different Fn::ImportValue subnets are not a
+// duplicate, nor are two target-group targets whose Ids are Refs to different instances.
 func duplicate(arr []any, m *marks) (int, int, bool) {
 	skip := func(i int) bool {
 		if m == nil {
 			return false
 		}
-		_, st := descendIndex(m, known, i)
-		return st != known
+		below, st := descendIndex(m, known, i)
+		return st != known || below != nil // the trie holds a node only on the way to a mark
 	}
 	if len(arr) <= 16 {
 		for j := 1; j < len(arr); j++ {

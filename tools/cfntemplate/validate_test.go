@@ -273,3 +273,43 @@ func TestValidateCancelled(t *testing.T) {
 		t.Errorf("error %v, want a deadline error wrapping context.Canceled", err)
 	}
 }
+
+// TestValidateUniqueItemsOfUnknowns: list items that differ only in values known at deployment
+// (target Ids that are Refs to two instances) are not a uniqueItems violation; the same items with
+// known equal Ids are.
+func TestValidateUniqueItemsOfUnknowns(t *testing.T) {
+	t.Parallel()
+	const tg = `{"type":"object","additionalProperties":false,"properties":{"Targets":{"type":"array","uniqueItems":true,
+		"items":{"type":"object","additionalProperties":false,"properties":{"Id":{"type":"string"},"Port":{"type":"integer"}}}}}}`
+	e := engine.New(dirstore.New(fstest.MapFS{
+		"AWS-ElasticLoadBalancingV2-TargetGroup.json": {Data: []byte(tg)},
+		"AWS-EC2-Instance.json":                       {Data: []byte(`{"type":"object"}`)},
+	}))
+	for _, tt := range []struct {
+		ids  string
+		want []string
+	}{
+		{"[{Id: !Ref A, Port: 80}, {Id: !Ref B, Port: 80}]", nil},
+		{"[{Id: i-0123456789abcdef0, Port: 80}, {Id: i-0123456789abcdef0, Port: 80}]", []string{"/Targets uniqueItems"}},
+	} {
+		src := "Resources:\n  A: {Type: AWS::EC2::Instance}\n  B: {Type: AWS::EC2::Instance}\n" +
+			"  TG:\n    Type: AWS::ElasticLoadBalancingV2::TargetGroup\n    Properties:\n      Targets: " + tt.ids + "\n"
+		tmpl, err := cfntemplate.Parse("tg.yaml", []byte(src), testOptions)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := cfntemplate.Validate(context.Background(), e, tmpl, testContext, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var paths []string
+		for _, r := range got.Resources {
+			for _, v := range r.Violations {
+				paths = append(paths, v.Path+" "+v.Keyword)
+			}
+		}
+		if diff := cmp.Diff(tt.want, paths); diff != "" {
+			t.Errorf("Targets %s (-want +got):\n%s", tt.ids, diff)
+		}
+	}
+}
