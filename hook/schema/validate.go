@@ -20,7 +20,7 @@ type Options struct {
 	TypeName string
 	// Unknown are JSON Pointers of values not known before deployment (intrinsics): constraints on
 	// the value or inside it are skipped (type, enum, pattern, lengths, ranges, items, a combinator
-	// whose branch choice depends on it, uniqueItems among unknown items); property-name gates
+	// whose branch choice depends on it, uniqueItems for items that are or hold one); property-name gates
 	// naming it, required on its parent and constraints on siblings and ancestors never are.
 	Unknown []string
 	// References are JSON Pointers of dynamic references the hook cannot read (Secrets Manager,
