@@ -57,7 +57,9 @@ var shortForms = map[string]string{
 //     a package-level map it writes on every call;
 //   - a key that YAML reads as a number, boolean or date (`True:`) becomes the string it is to
 //     CloudFormation (a non-string key would not even encode as JSON);
-//   - an unquoted date stays text, where decoding would make it a time.
+//   - an unquoted date stays text, where decoding would make it a time;
+//   - a key written twice in one mapping keeps its last value, as CloudFormation deploys it (and
+//     as a JSON template reads), where decoding would refuse the file.
 //
 // Keys that are not scalars are an error: nothing in CloudFormation can use them.
 func normalise(n *yaml.Node, depth int) error {
@@ -74,6 +76,7 @@ func normalise(n *yaml.Node, depth int) error {
 				k.Tag = "!!str"
 			}
 		}
+		dedupe(n)
 	}
 	if n.Kind == yaml.ScalarNode && n.ShortTag() == "!!timestamp" {
 		n.Tag = "!!str"
@@ -98,6 +101,25 @@ func normalise(n *yaml.Node, depth int) error {
 		}
 	}
 	return nil
+}
+
+// dedupe drops every key of mapping n that is written again later in it, with its value. Merge
+// keys (<<) stay for the decoder to apply.
+func dedupe(n *yaml.Node) {
+	last := make(map[string]int, len(n.Content)/2)
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		last[n.Content[i].Value] = i
+	}
+	if len(last) == len(n.Content)/2 {
+		return
+	}
+	kept := n.Content[:0]
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if k := n.Content[i]; k.ShortTag() == "!!merge" || last[k.Value] == i {
+			kept = append(kept, k, n.Content[i+1])
+		}
+	}
+	n.Content = kept
 }
 
 // Locator finds where a resource's properties are written in a template file, for findings
