@@ -34,14 +34,13 @@ const relaxSpan = 32
 
 // MatchString reports whether s holds a match of the pattern.
 func (p *pattern) MatchString(s string) bool {
-	if p.relaxed == nil {
-		return p.exactRegexp() != nil && p.exact.MatchString(s)
-	}
-	if !p.relaxed.MatchString(s) {
-		return false
-	}
-	if len(s) <= p.limit || utf8.RuneCountInString(s) <= p.limit {
-		return true
+	if p.relaxed != nil {
+		if !p.relaxed.MatchString(s) {
+			return false
+		}
+		if len(s) <= p.limit || utf8.RuneCountInString(s) <= p.limit {
+			return true
+		}
 	}
 	re := p.exactRegexp()
 	return re != nil && re.MatchString(s)
@@ -71,10 +70,7 @@ func newPattern(src string) (*pattern, error) {
 		// used only if it parses to the very same tree.
 		text := tree.String()
 		if back, err := syntax.Parse(text, syntax.Perl); err == nil && back.Equal(tree) {
-			p.relaxed, err = regexp.Compile(text)
-			if err != nil {
-				p.relaxed = nil
-			}
+			p.relaxed, _ = regexp.Compile(text) // nil if it failed: the exact regexp then serves
 		}
 	}
 	if p.relaxed == nil {

@@ -118,20 +118,21 @@ func (l Limits) decode(b []byte) (*Request, error) {
 		return nil, limitError(err)
 	}
 	defer rd.Close()
+	if rd.Peek() != '{' {
+		v, err := rd.Value()
+		if err == nil {
+			err = rd.Close()
+		}
+		if err != nil {
+			return nil, limitError(err)
+		}
+		return nil, fmt.Errorf("the request is %s, want a JSON object", typeName(v))
+	}
 	d := decoder{lim: l}
 	root := d.root.start(rootNames)
-	if rd.Peek() == '{' {
-		// The envelope is read member by member: only what it carries (the model, the
-		// configuration) becomes a tree.
-		err = rd.Members(func(key string) error { return d.member(rd, root, key) })
-	} else {
-		var v any
-		if v, err = rd.Value(); err == nil {
-			if err = rd.Close(); err == nil {
-				return nil, fmt.Errorf("the request is %s, want a JSON object", typeName(v))
-			}
-		}
-	}
+	// The envelope is read member by member: only what it carries (the model, the configuration)
+	// becomes a tree.
+	err = rd.Members(func(key string) error { return d.member(rd, root, key) })
 	if err == nil {
 		err = rd.Close()
 	}
